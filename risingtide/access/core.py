@@ -1,0 +1,298 @@
+"""The authorisation engine: ``can`` and ``visible`` over the declaration in ``policy``.
+
+``visible(user, subject, capability)`` returns a queryset filtered in the database to the objects
+the user reaches; nothing is ever loaded and then filtered. ``can`` asks the same question of one
+object. A person's memberships are read once per request and kept on the user object.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from risingtide.access.policy import VIEW_CAPABILITY, Reach, capability
+from risingtide.people.models import Membership, Role, User
+from risingtide.schools.models import (
+    Cluster,
+    LocalAuthority,
+    Nation,
+    Provider,
+    School,
+    TeachingGroup,
+)
+
+PathBuilder = Callable[[set[int]], Q]
+
+
+def _field(path: str) -> PathBuilder:
+    return lambda ids: Q(**{f"{path}__in": ids})
+
+
+def _pupils_where(**lookup: str) -> Callable[[str], PathBuilder]:
+    def build(path: str) -> PathBuilder:
+        return lambda ids: Q(
+            pk__in=Membership.objects.filter(
+                role=Role.PUPIL, **{f"{path}__in": ids}, **lookup
+            ).values("user_id")
+        )
+
+    return build
+
+
+_pupil_path = _pupils_where()
+
+
+@dataclass(frozen=True)
+class Subject:
+    """How objects of one kind sit in the organisation tree, level by level."""
+
+    model: type[Model]
+    paths: dict[Reach, PathBuilder]
+    base: Callable[[], QuerySet] | None = None
+
+    def queryset(self) -> QuerySet:
+        return self.base() if self.base else self.model._default_manager.all()
+
+
+SUBJECTS: dict[str, Subject] = {
+    "nation": Subject(Nation, {Reach.NATION: _field("pk")}),
+    "local_authority": Subject(
+        LocalAuthority, {Reach.LA: _field("pk"), Reach.NATION: _field("nation_id")}
+    ),
+    "school": Subject(
+        School,
+        {
+            Reach.SCHOOL: _field("pk"),
+            Reach.LA: _field("local_authority_id"),
+            Reach.NATION: _field("local_authority__nation_id"),
+        },
+    ),
+    "cluster": Subject(
+        Cluster,
+        {
+            Reach.SCHOOL: lambda ids: Q(
+                pk__in=School.objects.filter(pk__in=ids).values("cluster_id")
+            ),
+            Reach.LA: _field("local_authority_id"),
+            Reach.NATION: _field("local_authority__nation_id"),
+        },
+    ),
+    "teaching_group": Subject(
+        TeachingGroup,
+        {
+            Reach.GROUP: _field("pk"),
+            Reach.SCHOOL: _field("school_id"),
+            Reach.LA: _field("school__local_authority_id"),
+            Reach.NATION: _field("school__local_authority__nation_id"),
+        },
+    ),
+    "provider": Subject(
+        Provider, {Reach.PROVIDER: _field("pk"), Reach.NATION: _field("nation_id")}
+    ),
+    "pupil": Subject(
+        User,
+        {
+            Reach.SELF: _field("pk"),
+            Reach.GROUP: _pupil_path("teaching_group_id"),
+            Reach.SCHOOL: _pupil_path("school_id"),
+            Reach.LA: _pupil_path("school__local_authority_id"),
+            Reach.NATION: _pupil_path("school__local_authority__nation_id"),
+        },
+        base=lambda: User.objects.filter(
+            is_active=True,
+            pk__in=Membership.objects.filter(role=Role.PUPIL).values("user_id"),
+        ),
+    ),
+}
+MODEL_SUBJECT = {subject.model: name for name, subject in SUBJECTS.items() if name != "pupil"}
+
+
+@dataclass
+class Anchors:
+    """The places one person's memberships of one role tie them to, at every level."""
+
+    groups: set[int] = field(default_factory=set)
+    schools: set[int] = field(default_factory=set)
+    las: set[int] = field(default_factory=set)
+    nations: set[int] = field(default_factory=set)
+    providers: set[int] = field(default_factory=set)
+    anywhere: bool = False
+    # Memberships anchored above a level reach their own place there (an LA lead's LA).
+    above_school: dict[Reach, set[int]] = field(default_factory=dict)
+
+
+def anchors(user: User) -> dict[str, Anchors]:
+    """The person's memberships by role, read once per request and kept on the user."""
+    cached = getattr(user, "_access_anchors", None)
+    if cached is not None:
+        return cached
+    found: dict[str, Anchors] = {}
+    memberships = list(
+        Membership.objects.filter(user=user).select_related(
+            "school__local_authority", "cluster__local_authority", "local_authority"
+        )
+    )
+    cluster_ids = {m.cluster_id for m in memberships if m.cluster_id}
+    cluster_schools: dict[int, list[int]] = {}
+    if cluster_ids:
+        for school_id, cluster_id in School.objects.filter(cluster_id__in=cluster_ids).values_list(
+            "pk", "cluster_id"
+        ):
+            cluster_schools.setdefault(cluster_id, []).append(school_id)
+    for m in memberships:
+        a = found.setdefault(m.role, Anchors())
+        if m.role == Role.SITE_ADMIN:
+            a.anywhere = True
+        if m.teaching_group_id:
+            a.groups.add(m.teaching_group_id)
+        if m.school_id:
+            a.schools.add(m.school_id)
+            a.las.add(m.school.local_authority_id)
+            a.nations.add(m.school.local_authority.nation_id)
+        if m.cluster_id:
+            a.schools.update(cluster_schools.get(m.cluster_id, []))
+            a.las.add(m.cluster.local_authority_id)
+            a.nations.add(m.cluster.local_authority.nation_id)
+        if m.local_authority_id:
+            a.las.add(m.local_authority_id)
+            a.nations.add(m.local_authority.nation_id)
+            a.above_school.setdefault(Reach.LA, set()).add(m.local_authority_id)
+        if m.nation_id:
+            a.nations.add(m.nation_id)
+            a.above_school.setdefault(Reach.NATION, set()).add(m.nation_id)
+        if m.provider_id:
+            a.providers.add(m.provider_id)
+    user._access_anchors = found
+    return found
+
+
+def roles(user) -> set[str]:
+    """The roles a signed-in person holds anywhere."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    return set(anchors(user))
+
+
+def _reach_filter(user: User, anchors: Anchors, reach: Reach, subject: Subject) -> Q | None:
+    """The filter for one role's reach over one subject, or None if it reaches nothing."""
+    if anchors.anywhere or reach == Reach.ANY:
+        return Q()
+    levels: dict[Reach, set[int]] = {}
+    if reach == Reach.SELF:
+        levels[Reach.SELF] = {user.pk}
+    elif reach == Reach.GROUP:
+        levels[Reach.GROUP] = anchors.groups
+    elif reach == Reach.SCHOOL:
+        levels[Reach.SCHOOL] = anchors.schools
+        levels.update(anchors.above_school)
+    elif reach == Reach.LA:
+        levels[Reach.LA] = anchors.las
+        if Reach.NATION in anchors.above_school:
+            levels[Reach.NATION] = anchors.above_school[Reach.NATION]
+    elif reach == Reach.NATION:
+        levels[Reach.NATION] = anchors.nations
+    elif reach == Reach.PROVIDER:
+        levels[Reach.PROVIDER] = anchors.providers
+    condition = None
+    for level, ids in levels.items():
+        if ids and level in subject.paths:
+            part = subject.paths[level](ids)
+            condition = part if condition is None else condition | part
+    return condition
+
+
+def visible(user, subject: str | type[Model], action: str | None = None) -> QuerySet:
+    """Objects of ``subject`` on which ``user`` holds ``action`` (default: the view capability).
+
+    The filter is built from the declaration and the person's memberships and runs in the
+    database; with no grant it is an empty queryset.
+    """
+    name = subject if isinstance(subject, str) else MODEL_SUBJECT[subject]
+    spec = SUBJECTS[name]
+    cap = capability(action or VIEW_CAPABILITY[name])
+    if cap.subject != name:
+        raise ValueError(f"{cap.name} acts on {cap.subject}, not {name}")
+    qs = spec.queryset()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    condition = None
+    for role, held in anchors(user).items():
+        if role not in cap.grants:
+            continue
+        part = _reach_filter(user, held, cap.grants[role], spec)
+        if part is not None:
+            condition = part if condition is None else condition | part
+    return qs.none() if condition is None else qs.filter(condition)
+
+
+def can(user, action: str, obj: Model | None = None) -> bool:
+    """May ``user`` do ``action`` (to ``obj``, for an action on an object)?"""
+    cap = capability(action)
+    if cap.subject is None:
+        if obj is not None:
+            raise ValueError(f"{action} is an action on the site, not on an object")
+        return bool(roles(user) & set(cap.grants))
+    if obj is None:
+        raise ValueError(f"{action} needs the object it acts on")
+    return visible(user, cap.subject, action).filter(pk=obj.pk).exists()
+
+
+def obtain(user, action: str, pk) -> Model:
+    """The object ``action`` targets, or Http404 if the user cannot see it, PermissionDenied
+    if they can see it but not do this."""
+    cap = capability(action)
+    view_action = VIEW_CAPABILITY[cap.subject]
+    try:
+        obj = visible(user, cap.subject, view_action).filter(pk=pk).first()
+    except (ValueError, TypeError):
+        obj = None
+    if obj is None:
+        raise Http404
+    if action != view_action and not can(user, action, obj):
+        raise PermissionDenied
+    return obj
+
+
+@dataclass(frozen=True)
+class RouteRule:
+    capability: str
+    kwarg: str | None
+
+
+def requires(action: str, kwarg: str | None = None, *, api: bool = False):
+    """Guard a view: signed in, then ``action`` on the object named by URL ``kwarg``.
+
+    A Django view receives the object as its second argument in place of the kwarg. An API
+    operation (``api=True``) keeps its arguments; the object waits in ``request.access_target``.
+    """
+    cap = capability(action)
+    if (cap.subject is None) != (kwarg is None):
+        raise ValueError(f"{action}: an object action needs a URL kwarg, a site action none")
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                if api:
+                    raise PermissionDenied
+                return redirect_to_login(request.get_full_path())
+            if kwarg is None:
+                if not can(user, action):
+                    raise PermissionDenied
+                return view(request, *args, **kwargs)
+            obj = obtain(user, action, kwargs[kwarg])
+            if api:
+                request.access_target = obj
+                return view(request, *args, **kwargs)
+            del kwargs[kwarg]
+            return view(request, obj, *args, **kwargs)
+
+        guarded.access_rule = RouteRule(action, kwarg)
+        return guarded
+
+    return decorate

@@ -1,0 +1,167 @@
+"""The one declaration of who may do what, as data.
+
+Each capability names the kind of object it acts on (its *subject*, or ``None`` for an action on
+the site itself) and, for each role that holds it, how far that role reaches from the places the
+person's memberships anchor them:
+
+- ``SELF``: only the person themself;
+- ``GROUP``: the teaching groups the person is a member of (group memberships only);
+- ``SCHOOL``: the schools of their memberships (a group's school, every school of a cluster);
+- ``LA`` / ``NATION``: the local authorities / nation those places sit in;
+- ``PROVIDER``: the provider they work for;
+- ``ANY``: everything.
+
+A membership anchored above the reach (an LA lead asked for SCHOOL reach) reaches its own place.
+Any role or capability not listed is denied. ``docs/access.md`` and the route access tests are
+generated from this file: ``risingtide manage access_doc`` rewrites the doc.
+"""
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from risingtide.people.models import Role
+
+
+class Reach(IntEnum):
+    SELF = 0
+    GROUP = 1
+    SCHOOL = 2
+    LA = 3
+    NATION = 4
+    PROVIDER = 5
+    ANY = 9
+
+
+@dataclass(frozen=True)
+class Capability:
+    name: str
+    subject: str | None
+    summary: str
+    grants: dict[str, Reach] = field(default_factory=dict)
+
+
+STAFF_IN_SCHOOL = {
+    Role.TEACHER: Reach.SCHOOL,
+    Role.LEADING_TEACHER: Reach.SCHOOL,
+    Role.HEAD: Reach.SCHOOL,
+}
+PUPIL_CARERS = {
+    Role.TEACHER: Reach.GROUP,
+    Role.LEADING_TEACHER: Reach.SCHOOL,
+    Role.HEAD: Reach.SCHOOL,
+}
+EVERY_ROLE = {role: Reach.ANY for role in Role.values}
+
+CAPABILITIES: dict[str, Capability] = {
+    cap.name: cap
+    for cap in [
+        # --- the site itself ---
+        Capability("site.home", None, "See one's own home page", EVERY_ROLE),
+        Capability("site.profile", None, "See one's own roles and scopes (/api/v1/me)", EVERY_ROLE),
+        Capability(
+            "site.api_tokens",
+            None,
+            "Create and revoke one's own API tokens",
+            {
+                role: Reach.ANY
+                for role in Role.values
+                if role != Role.PUPIL  # pupils use the site, not scripts
+            },
+        ),
+        Capability("site.admin", None, "Use the Django admin", {Role.SITE_ADMIN: Reach.ANY}),
+        # --- organisations ---
+        Capability(
+            "nation.view",
+            "nation",
+            "See the nation's local authorities and school counts",
+            {Role.NATIONAL_OFFICER: Reach.NATION, Role.SITE_ADMIN: Reach.ANY},
+        ),
+        Capability(
+            "local_authority.view",
+            "local_authority",
+            "See a local authority and its schools",
+            {
+                Role.LA_LEAD: Reach.LA,
+                Role.NATIONAL_OFFICER: Reach.NATION,
+                Role.SITE_ADMIN: Reach.ANY,
+            },
+        ),
+        Capability(
+            "school.view",
+            "school",
+            "See a school's page: groups, staff and pupil numbers",
+            {
+                **STAFF_IN_SCHOOL,
+                Role.LA_LEAD: Reach.LA,
+                Role.NATIONAL_OFFICER: Reach.NATION,
+                Role.SITE_ADMIN: Reach.ANY,
+            },
+        ),
+        Capability(
+            "provider.view",
+            "provider",
+            "See a provider's page",
+            {
+                Role.PROVIDER_STAFF: Reach.PROVIDER,
+                Role.NATIONAL_OFFICER: Reach.NATION,
+                Role.SITE_ADMIN: Reach.ANY,
+            },
+        ),
+        # --- teaching groups and pupils (pupil-level data never leaves the school) ---
+        Capability(
+            "teaching_group.view",
+            "teaching_group",
+            "See a teaching group and its pupils",
+            {**PUPIL_CARERS},
+        ),
+        Capability(
+            "teaching_group.manage_pupils",
+            "teaching_group",
+            "Add pupils to a group, print sign-in cards",
+            {**PUPIL_CARERS},
+        ),
+        Capability(
+            "pupil.view",
+            "pupil",
+            "See a pupil's profile",
+            {Role.PUPIL: Reach.SELF, **PUPIL_CARERS},
+        ),
+        Capability(
+            "pupil.reset_password",
+            "pupil",
+            "Give a pupil a new password",
+            {**PUPIL_CARERS},
+        ),
+    ]
+}
+
+
+def capability(name: str) -> Capability:
+    try:
+        return CAPABILITIES[name]
+    except KeyError:
+        raise LookupError(f"No capability {name!r} is declared in access.policy") from None
+
+
+# The capability that makes an object of each subject visible at all. Without it the object
+# answers 404; with it, but without the action's capability, 403.
+VIEW_CAPABILITY = {
+    cap.subject: cap.name
+    for cap in CAPABILITIES.values()
+    if cap.subject is not None and cap.name.endswith(".view")
+}
+
+# URL names anyone may reach signed out: sign-in, password reset, health, static.
+PUBLIC_ROUTES = frozenset(
+    {
+        "login",
+        "logout",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+        "healthz",
+        "api-1:openapi-json",
+        "api-1:openapi-view",
+    }
+)

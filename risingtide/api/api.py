@@ -1,0 +1,134 @@
+"""The JSON API under /api/v1/: session (with CSRF) or bearer-token authentication, and every
+operation guarded by the same ``access.requires`` as the pages."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI, Schema
+from ninja.security import HttpBearer, SessionAuth
+
+from risingtide.access.core import anchors, requires, visible
+from risingtide.api.models import ApiToken
+from risingtide.people.models import Role
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        user = ApiToken.user_for(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Rising Tide API",
+    version="1",
+    urls_namespace="api-1",
+    auth=[SessionAuth(), TokenAuth()],
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return api.create_response(request, {"detail": "You may not do this."}, status=403)
+
+
+class ScopeOut(Schema):
+    role: str
+    role_label: str
+    groups: list[int]
+    schools: list[int]
+    local_authorities: list[int]
+    nations: list[int]
+    providers: list[int]
+    everywhere: bool
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    roles: list[ScopeOut]
+
+
+class SchoolOut(Schema):
+    id: int
+    name: str
+    urn: str
+    establishment_number: str
+    la_code: str
+    phase: str
+
+
+class PupilOut(Schema):
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+
+
+def _school(school) -> dict:
+    return {
+        "id": school.pk,
+        "name": school.name,
+        "urn": school.urn,
+        "establishment_number": school.establishment_number,
+        "la_code": school.local_authority.code,
+        "phase": school.phase,
+    }
+
+
+@api.get("/me", response=MeOut, summary="The caller's roles and the places they reach")
+@requires("site.profile", api=True)
+def me(request):
+    user = request.user
+    scopes = [
+        {
+            "role": role,
+            "role_label": Role(role).label,
+            "groups": sorted(a.groups),
+            "schools": sorted(a.schools),
+            "local_authorities": sorted(a.las),
+            "nations": sorted(a.nations),
+            "providers": sorted(a.providers),
+            "everywhere": a.anywhere,
+        }
+        for role, a in sorted(anchors(user).items())
+    ]
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "roles": scopes,
+    }
+
+
+@api.get("/schools", response=list[SchoolOut], summary="Schools the caller may see")
+@requires("site.profile", api=True)
+def schools(request):
+    return [_school(s) for s in visible(request.user, "school").select_related("local_authority")]
+
+
+@api.get("/schools/{school_id}", response=SchoolOut, summary="One school")
+@requires("school.view", "school_id", api=True)
+def school(request, school_id: int):
+    return _school(request.access_target)
+
+
+@api.get(
+    "/groups/{group_id}/pupils", response=list[PupilOut], summary="The pupils of a teaching group"
+)
+@requires("teaching_group.view", "group_id", api=True)
+def group_pupils(request, group_id: int):
+    return list(
+        visible(request.user, "pupil")
+        .filter(memberships__teaching_group=request.access_target, memberships__role=Role.PUPIL)
+        .order_by("last_name", "first_name")
+    )

@@ -1,0 +1,35 @@
+"""Role-aware navigation, from the memberships ``access`` has already read for this request."""
+
+from django.urls import reverse
+
+from risingtide.access.core import anchors as anchors_of
+from risingtide.access.core import can, roles
+from risingtide.people.models import Role
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    held = roles(user)
+    anchors = anchors_of(user)
+    nav = [("Home", reverse("home"))]
+    staff_schools = set()
+    for role in (Role.TEACHER, Role.LEADING_TEACHER, Role.HEAD):
+        if role in anchors:
+            staff_schools |= anchors[role].schools
+    if len(staff_schools) == 1:
+        nav.append(("My school", reverse("school", args=[next(iter(staff_schools))])))
+    if Role.LA_LEAD in held and len(anchors[Role.LA_LEAD].las) == 1:
+        nav.append(
+            ("My LA", reverse("local_authority", args=[next(iter(anchors[Role.LA_LEAD].las))]))
+        )
+    if Role.NATIONAL_OFFICER in held and len(anchors[Role.NATIONAL_OFFICER].nations) == 1:
+        nav.append(
+            ("Nation", reverse("nation", args=[next(iter(anchors[Role.NATIONAL_OFFICER].nations))]))
+        )
+    if can(user, "site.api_tokens"):
+        nav.append(("API tokens", reverse("api_tokens")))
+    if can(user, "site.admin"):
+        nav.append(("Admin", reverse("admin:index")))
+    return {"nav": nav, "held_roles": [Role(r).label for r in sorted(held)]}

@@ -1,0 +1,102 @@
+"""What each role's home panel shows. Every function makes a fixed number of queries,
+whatever the size of the school, LA or nation (asserted in tests)."""
+
+from django.db.models import QuerySet
+
+from risingtide.access.core import visible
+from risingtide.lib.counts import count_of
+from risingtide.people.models import Membership, Role, User
+from risingtide.schools.models import LocalAuthority, School, TeachingGroup
+
+ROLE_ORDER = [
+    Role.PUPIL,
+    Role.TEACHER,
+    Role.LEADING_TEACHER,
+    Role.HEAD,
+    Role.LA_LEAD,
+    Role.NATIONAL_OFFICER,
+    Role.PROVIDER_STAFF,
+    Role.SITE_ADMIN,
+]
+
+_pupils = Membership.objects.filter(role=Role.PUPIL)
+
+
+def _member_of(user: User, role: str, field: str) -> QuerySet:
+    return Membership.objects.filter(user=user, role=role, **{f"{field}__isnull": False}).values(
+        field
+    )
+
+
+def pupil_groups(user: User) -> list[TeachingGroup]:
+    """A pupil's own groups with their school (the projects list joins here in a later issue)."""
+    return list(
+        TeachingGroup.objects.filter(pk__in=_member_of(user, Role.PUPIL, "teaching_group"))
+        .select_related("school")
+        .order_by("-academic_year", "year_group", "name")
+    )
+
+
+def teacher_groups(user: User) -> list[TeachingGroup]:
+    return list(
+        visible(user, "teaching_group")
+        .filter(pk__in=_member_of(user, Role.TEACHER, "teaching_group"))
+        .select_related("school")
+        .annotate(pupil_count=count_of(_pupils, "teaching_group"))
+        .order_by("-academic_year", "year_group", "name")
+    )
+
+
+def schools_summary(schools: QuerySet) -> list[School]:
+    return list(
+        schools.select_related("local_authority", "cluster")
+        .annotate(
+            pupil_count=count_of(_pupils.filter(teaching_group__isnull=True), "school"),
+            group_count=count_of(TeachingGroup.objects.all(), "school"),
+        )
+        .order_by("name")
+    )
+
+
+def led_schools(user: User, role: str) -> list[School]:
+    """Schools a leading teacher (school or cluster) or head leads."""
+    led = visible(user, "school").filter(pk__in=_member_of(user, role, "school"))
+    if role == Role.LEADING_TEACHER:
+        led = visible(user, "school").filter(pk__in=_member_of(user, role, "school")) | visible(
+            user, "school"
+        ).filter(cluster__in=_member_of(user, role, "cluster"))
+    return schools_summary(led)
+
+
+def la_schools(user: User) -> list[LocalAuthority]:
+    """An LA lead's authorities, each with its schools summarised."""
+    las = list(
+        visible(user, "local_authority").filter(
+            pk__in=_member_of(user, Role.LA_LEAD, "local_authority")
+        )
+    )
+    schools = schools_summary(visible(user, "school").filter(local_authority__in=las))
+    for la in las:
+        la.school_list = [s for s in schools if s.local_authority_id == la.pk]
+    return las
+
+
+def nation_authorities(user: User) -> list[LocalAuthority]:
+    """A national officer's view: every LA with its number of schools and pupils."""
+    return list(
+        visible(user, "local_authority")
+        .filter(nation__in=_member_of(user, Role.NATIONAL_OFFICER, "nation"))
+        .annotate(
+            school_count=count_of(School.objects.all(), "local_authority"),
+            pupil_count=count_of(
+                _pupils.filter(teaching_group__isnull=True), "school__local_authority"
+            ),
+        )
+        .order_by("name")
+    )
+
+
+def staff_providers(user: User) -> list:
+    return list(
+        visible(user, "provider").filter(pk__in=_member_of(user, Role.PROVIDER_STAFF, "provider"))
+    )

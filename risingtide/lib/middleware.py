@@ -1,0 +1,26 @@
+"""Small response middleware: headers Django has no setting for, and friendly 405 pages."""
+
+from django.template.loader import render_to_string
+
+
+class PermissionsPolicyMiddleware:
+    """Deny powerful browser features by default, and explain a wrong HTTP method in a page."""
+
+    POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.POLICY)
+        if (
+            response.status_code == 405
+            and not response.content
+            and not request.path.startswith("/api/")
+        ):
+            response.content = render_to_string(
+                "405.html", {"allowed": response.headers.get("Allow", "")}, request=request
+            )
+            response.headers["Content-Type"] = "text/html; charset=utf-8"
+        return response

@@ -1,0 +1,84 @@
+"""Reads for organisation pages. Each makes a fixed number of queries whatever the size."""
+
+from django.db.models import Prefetch, QuerySet
+
+from risingtide.access.core import visible
+from risingtide.home.queries import schools_summary
+from risingtide.lib.counts import count_of
+from risingtide.people.models import Membership, Role, User
+from risingtide.schools.models import LocalAuthority, Nation, School, TeachingGroup
+
+STAFF_ROLES = [Role.TEACHER, Role.LEADING_TEACHER, Role.HEAD]
+_pupils = Membership.objects.filter(role=Role.PUPIL)
+
+
+def _teachers_prefetch() -> Prefetch:
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.filter(role=Role.TEACHER).select_related("user"),
+        to_attr="teacher_memberships",
+    )
+
+
+def school_page(user: User, school: School) -> dict:
+    groups = list(
+        visible(user, "teaching_group")
+        .filter(school=school)
+        .annotate(pupil_count=count_of(_pupils, "teaching_group"))
+        .prefetch_related(_teachers_prefetch())
+    )
+    staff = list(
+        Membership.objects.filter(school=school, role__in=STAFF_ROLES, teaching_group__isnull=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "role")
+    )
+    if school.cluster_id:
+        # A cluster's leading teacher serves every school in it.
+        staff += Membership.objects.filter(
+            cluster=school.cluster_id, role=Role.LEADING_TEACHER
+        ).select_related("user")
+    summary = schools_summary(School.objects.filter(pk=school.pk))[0]
+    return {
+        "school": summary,
+        "groups": groups,
+        "staff": staff,
+    }
+
+
+def group_page(group: TeachingGroup) -> dict:
+    pupils = list(
+        User.objects.filter(
+            memberships__teaching_group=group, memberships__role=Role.PUPIL
+        ).order_by("last_name", "first_name")
+    )
+    teachers = list(
+        User.objects.filter(
+            memberships__teaching_group=group, memberships__role=Role.TEACHER
+        ).order_by("last_name", "first_name")
+    )
+    return {"group": group, "pupils": pupils, "teachers": teachers}
+
+
+def local_authority_page(user: User, la: LocalAuthority) -> dict:
+    schools = schools_summary(visible(user, "school").filter(local_authority=la))
+    return {"la": la, "schools": schools}
+
+
+def nation_page(user: User, nation: Nation) -> dict:
+    authorities: QuerySet = (
+        visible(user, "local_authority")
+        .filter(nation=nation)
+        .annotate(
+            school_count=count_of(School.objects.all(), "local_authority"),
+            pupil_count=count_of(
+                _pupils.filter(teaching_group__isnull=True), "school__local_authority"
+            ),
+        )
+    )
+    authorities = list(authorities)
+    return {
+        "nation": nation,
+        "authorities": authorities,
+        "school_total": sum(a.school_count for a in authorities),
+        "pupil_total": sum(a.pupil_count for a in authorities),
+    }

@@ -1,0 +1,39 @@
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from risingtide.access.core import can, requires
+from risingtide.schools import queries
+
+
+@require_GET
+@requires("school.view", "pk")
+def school(request, school):
+    return render(request, "schools/school.html", queries.school_page(request.user, school))
+
+
+@require_GET
+@requires("local_authority.view", "pk")
+def local_authority(request, la):
+    return render(
+        request, "schools/local_authority.html", queries.local_authority_page(request.user, la)
+    )
+
+
+@require_GET
+@requires("nation.view", "pk")
+def nation(request, nation):
+    return render(request, "schools/nation.html", queries.nation_page(request.user, nation))
+
+
+@require_GET
+@requires("provider.view", "pk")
+def provider(request, provider):
+    return render(request, "schools/provider.html", {"provider": provider})
+
+
+@require_GET
+@requires("teaching_group.view", "pk")
+def teaching_group(request, group):
+    context = queries.group_page(group)
+    context["can_manage"] = can(request.user, "teaching_group.manage_pupils", group)
+    return render(request, "schools/teaching_group.html", context)

@@ -1,0 +1,56 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from risingtide.api import views as api_views
+from risingtide.api.api import api
+from risingtide.home import views as home_views
+from risingtide.people import views as people_views
+from risingtide.people.auth_views import LoginView, password_change
+from risingtide.schools import views as school_views
+
+urlpatterns = [
+    path("", home_views.home, name="home"),
+    path("healthz", home_views.healthz, name="healthz"),
+    # Signing in and out
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", password_change, name="password_change"),
+    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("accounts/tokens/", api_views.tokens, name="api_tokens"),
+    path("accounts/tokens/<int:token_id>/revoke/", api_views.revoke_token, name="revoke_api_token"),
+    # Organisations
+    path("nation/<int:pk>/", school_views.nation, name="nation"),
+    path("las/<int:pk>/", school_views.local_authority, name="local_authority"),
+    path("schools/<int:pk>/", school_views.school, name="school"),
+    path("providers/<int:pk>/", school_views.provider, name="provider"),
+    path("groups/<int:pk>/", school_views.teaching_group, name="teaching_group"),
+    # Pupils
+    path("groups/<int:pk>/pupils/add/", people_views.add_pupils, name="add_pupils"),
+    path("groups/<int:pk>/cards/", people_views.print_cards, name="print_cards"),
+    path("pupils/<int:pk>/", people_views.pupil, name="pupil"),
+    path("pupils/<int:pk>/reset-password/", people_views.reset_password, name="reset_password"),
+    # API and admin
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "risingtide.home.views.bad_request"
+handler403 = "risingtide.home.views.permission_denied"
+handler404 = "risingtide.home.views.page_not_found"
+handler500 = "risingtide.home.views.server_error"
