@@ -87,6 +87,7 @@ def demo(args) -> int:
     from risingtide.demo import world
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     if world.is_loaded():
         print(f"Reusing the demo data in {data_dir}.")
     else:
@@ -123,6 +124,10 @@ def serve(args) -> int:
         from django.core.management import call_command
 
         call_command("migrate", interactive=False, verbosity=1)
+    if not args.no_collectstatic:
+        from django.core.management import call_command
+
+        call_command("collectstatic", interactive=False, verbosity=0)
     cmd = _gunicorn(args.host, args.port, args.workers, args.threads)
     os.execv(sys.executable, cmd)  # noqa: S606 - replace ourselves with gunicorn
     return 0
@@ -153,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--threads", type=int, default=4)
     p.add_argument("--migrate", action="store_true", help="apply migrations first")
     p.add_argument("--dev", action="store_true", help="allow DEBUG and a generated secret")
+    p.add_argument(
+        "--no-collectstatic", action="store_true", help="static files are collected already"
+    )
     p.set_defaults(func=serve)
     p = sub.add_parser("worker", help="background task worker (django-tasks database backend)")
     p.add_argument("extra", nargs=argparse.REMAINDER)

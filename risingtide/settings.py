@@ -219,13 +219,7 @@ STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = Path(env_str("RISINGTIDE_MEDIA_DIR", str(DATA_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or env_bool("RISINGTIDE_PLAIN_STATIC", False)
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": "risingtide.lib.storage.StaticStorage"},
 }
 # Serve straight from the app folders when collectstatic has not run (demo, tests).
 WHITENOISE_USE_FINDERS = True

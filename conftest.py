@@ -1,0 +1,61 @@
+"""Test-wide fixtures: no network beyond loopback, a fresh media folder, the tiny world."""
+
+import ipaddress
+import socket
+
+import pytest
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _is_loopback(address) -> bool:
+    if isinstance(address, str | bytes):  # a Unix socket path
+        return True
+    host = address[0]
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _guarded(real):
+    def connect(self, address):
+        if not _is_loopback(address):
+            raise OSError(f"test tried to connect outside loopback: {address!r}")
+        return real(self, address)
+
+    return connect
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_network_beyond_loopback():
+    """Any attempt to reach beyond 127.0.0.0/8 or ::1 fails the test that made it."""
+    socket.socket.connect = _guarded(_real_connect)
+    socket.socket.connect_ex = _guarded(_real_connect_ex)
+    yield
+    socket.socket.connect = _real_connect
+    socket.socket.connect_ex = _real_connect_ex
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def world(db):
+    from risingtide.lib.testing import build_tiny_world
+
+    return build_tiny_world()
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)``: the test client signed in as that user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

@@ -1,0 +1,130 @@
+"""A small, fully known world for tests: two LAs, three schools, every role in each place.
+
+Layout (``w`` is the returned ``TinyWorld``)::
+
+    nation
+    ├── LA "own" (101)
+    │   ├── school "own"   (secondary)       groups own_group, own_group2
+    │   └── school "peer"  (primary, cluster with "own") group peer_group
+    └── LA "other" (102)
+        └── school "other" (secondary)        group other_group
+
+Each school has a head, a leading teacher, a teacher of its first group and two pupils in it;
+``own`` also has a teacher who is leading teacher too. The cluster has its own leading teacher.
+Users are ``w.users["<role>@<place>"]``; their password is ``TinyWorld.PASSWORD``.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.hashers import make_password
+
+from risingtide.people.models import Membership, Role, User
+from risingtide.schools.models import (
+    Cluster,
+    LocalAuthority,
+    Nation,
+    Provider,
+    School,
+    TeachingGroup,
+)
+
+
+@dataclass
+class TinyWorld:
+    PASSWORD = "correct-horse-battery"  # noqa: S105
+
+    nation: Nation
+    las: dict[str, LocalAuthority] = field(default_factory=dict)
+    schools: dict[str, School] = field(default_factory=dict)
+    groups: dict[str, TeachingGroup] = field(default_factory=dict)
+    providers: dict[str, Provider] = field(default_factory=dict)
+    cluster: Cluster | None = None
+    users: dict[str, User] = field(default_factory=dict)
+
+    def user(self, key: str) -> User:
+        return User.objects.get(pk=self.users[key].pk)  # fresh: no cached access data
+
+
+_hash_cache: dict[str, str] = {}
+
+
+def make_user(username: str, first: str = "Test", last: str = "Person", **extra) -> User:
+    if "pw" not in _hash_cache:
+        _hash_cache["pw"] = make_password(TinyWorld.PASSWORD)
+    return User.objects.create(
+        username=username,
+        first_name=first,
+        last_name=last,
+        password=_hash_cache["pw"],
+        **extra,
+    )
+
+
+def member(user: User, role: str, **scope) -> Membership:
+    return Membership.objects.create(user=user, role=role, **scope)
+
+
+def build_tiny_world() -> TinyWorld:
+    nation = Nation.objects.create(name="Testland")
+    w = TinyWorld(nation=nation)
+    w.las["own"] = LocalAuthority.objects.create(nation=nation, code="101", name="Own LA")
+    w.las["other"] = LocalAuthority.objects.create(nation=nation, code="102", name="Other LA")
+    w.cluster = Cluster.objects.create(local_authority=w.las["own"], name="Own cluster")
+    specs = [
+        ("own", "own", "4001", "900001", School.Phase.SECONDARY, w.cluster),
+        ("peer", "own", "2001", "900002", School.Phase.PRIMARY, w.cluster),
+        ("other", "other", "4002", "900003", School.Phase.SECONDARY, None),
+    ]
+    for key, la, estab, urn, phase, cluster in specs:
+        school = School.objects.create(
+            local_authority=w.las[la],
+            cluster=cluster,
+            name=f"{key.title()} School",
+            establishment_number=estab,
+            urn=urn,
+            phase=phase,
+        )
+        w.schools[key] = school
+        group = TeachingGroup.objects.create(
+            school=school, name=f"{key.title()} 7A", year_group=7, academic_year=2026
+        )
+        w.groups[key] = group
+        head = w.users[f"head@{key}"] = make_user(f"head.{key}", "Head", key.title())
+        member(head, Role.HEAD, school=school)
+        lead = w.users[f"leading_teacher@{key}"] = make_user(f"lead.{key}", "Lead", key.title())
+        member(lead, Role.LEADING_TEACHER, school=school)
+        teacher = w.users[f"teacher@{key}"] = make_user(f"teacher.{key}", "Teach", key.title())
+        member(teacher, Role.TEACHER, school=school, teaching_group=group)
+        for n in (1, 2):
+            pupil = w.users[f"pupil{n if n > 1 else ''}@{key}"] = make_user(
+                f"pupil{n}.{key}", f"Pupil{n}", key.title()
+            )
+            member(pupil, Role.PUPIL, school=school)
+            member(pupil, Role.PUPIL, school=school, teaching_group=group)
+    # A second group at "own" that "teacher@own" does not teach, with its own pupil.
+    w.groups["own2"] = TeachingGroup.objects.create(
+        school=w.schools["own"], name="Own 8B", year_group=8, academic_year=2026
+    )
+    pupil = w.users["pupil@own2"] = make_user("pupil.own2", "Pupil", "Eight")
+    member(pupil, Role.PUPIL, school=w.schools["own"])
+    member(pupil, Role.PUPIL, school=w.schools["own"], teaching_group=w.groups["own2"])
+    # One person, two roles: teaches own2 and is a leading teacher of "own".
+    both = w.users["teacher+lead@own"] = make_user("teacher.lead.own", "Both", "Roles")
+    member(both, Role.TEACHER, school=w.schools["own"], teaching_group=w.groups["own2"])
+    member(both, Role.LEADING_TEACHER, school=w.schools["own"])
+    cluster_lead = w.users["leading_teacher@cluster"] = make_user("lead.cluster", "Cluster", "Lead")
+    member(cluster_lead, Role.LEADING_TEACHER, cluster=w.cluster)
+    for key in ("own", "other"):
+        lead = w.users[f"la_lead@{key}"] = make_user(f"la.{key}", "LA", key.title())
+        member(lead, Role.LA_LEAD, local_authority=w.las[key])
+        provider = w.providers[key] = Provider.objects.create(nation=nation, name=f"{key} provider")
+        staff = w.users[f"provider_staff@{key}"] = make_user(f"provider.{key}", "Prov", key)
+        member(staff, Role.PROVIDER_STAFF, provider=provider)
+    national = w.users["national_officer@nation"] = make_user("national", "Nat", "Officer")
+    member(national, Role.NATIONAL_OFFICER, nation=nation)
+    admin = w.users["site_admin@site"] = make_user(
+        "siteadmin", "Site", "Admin", is_staff=True, is_superuser=True
+    )
+    member(admin, Role.SITE_ADMIN)
+    w.users["nobody@nowhere"] = make_user("nobody", "No", "Role")
+    return w
