@@ -44,6 +44,18 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
+def client():
+    """The test client over HTTPS: tests run with production's security settings."""
+    from django.test import Client
+
+    class HttpsClient(Client):
+        def generic(self, *args, secure=True, **kwargs):
+            return super().generic(*args, secure=True, **kwargs)
+
+    return HttpsClient()
+
+
+@pytest.fixture
 def world(db):
     from risingtide.lib.testing import build_tiny_world
 

@@ -69,6 +69,19 @@ CAPABILITIES: dict[str, Capability] = {
             },
         ),
         Capability("site.admin", None, "Use the Django admin", {Role.SITE_ADMIN: Reach.ANY}),
+        Capability(
+            "site.list_schools",
+            None,
+            "List the schools one may see (/api/v1/schools)",
+            {
+                Role.TEACHER: Reach.ANY,
+                Role.LEADING_TEACHER: Reach.ANY,
+                Role.HEAD: Reach.ANY,
+                Role.LA_LEAD: Reach.ANY,
+                Role.NATIONAL_OFFICER: Reach.ANY,
+                Role.SITE_ADMIN: Reach.ANY,
+            },
+        ),
         # --- organisations ---
         Capability(
             "nation.view",
@@ -163,5 +176,6 @@ PUBLIC_ROUTES = frozenset(
         "healthz",
         "api-1:openapi-json",
         "api-1:openapi-view",
+        "api-1:api-root",
     }
 )

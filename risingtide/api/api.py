@@ -111,7 +111,7 @@ def me(request):
 
 
 @api.get("/schools", response=list[SchoolOut], summary="Schools the caller may see")
-@requires("site.profile", api=True)
+@requires("site.list_schools", api=True)
 def schools(request):
     return [_school(s) for s in visible(request.user, "school").select_related("local_authority")]
 
