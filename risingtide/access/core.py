@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from risingtide.access.policy import VIEW_CAPABILITY, Reach, capability
+from risingtide.access.policy import SIGNED_IN, VIEW_CAPABILITY, Reach, capability
 from risingtide.people.models import Membership, Role, User
 from risingtide.schools.models import (
     Cluster,
@@ -235,6 +235,8 @@ def can(user, action: str, obj: Model | None = None) -> bool:
     if cap.subject is None:
         if obj is not None:
             raise ValueError(f"{action} is an action on the site, not on an object")
+        if SIGNED_IN in cap.grants and getattr(user, "is_authenticated", False):
+            return user.is_active
         return bool(roles(user) & set(cap.grants))
     if obj is None:
         raise ValueError(f"{action} needs the object it acts on")

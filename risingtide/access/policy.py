@@ -50,14 +50,21 @@ PUPIL_CARERS = {
     Role.LEADING_TEACHER: Reach.SCHOOL,
     Role.HEAD: Reach.SCHOOL,
 }
-EVERY_ROLE = {role: Reach.ANY for role in Role.values}
+# Any signed-in, active person, whether or not they hold a role yet.
+SIGNED_IN = "signed_in"
+ANYONE_SIGNED_IN = {SIGNED_IN: Reach.ANY}
 
 CAPABILITIES: dict[str, Capability] = {
     cap.name: cap
     for cap in [
         # --- the site itself ---
-        Capability("site.home", None, "See one's own home page", EVERY_ROLE),
-        Capability("site.profile", None, "See one's own roles and scopes (/api/v1/me)", EVERY_ROLE),
+        Capability("site.home", None, "See one's own home page", ANYONE_SIGNED_IN),
+        Capability(
+            "site.profile",
+            None,
+            "See one's own roles (/api/v1/me), change one's password",
+            ANYONE_SIGNED_IN,
+        ),
         Capability(
             "site.api_tokens",
             None,

@@ -97,7 +97,7 @@ def build_tiny_world() -> TinyWorld:
         member(teacher, Role.TEACHER, school=school, teaching_group=group)
         for n in (1, 2):
             pupil = w.users[f"pupil{n if n > 1 else ''}@{key}"] = make_user(
-                f"pupil{n}.{key}", f"Pupil{n}", key.title()
+                f"pupil{n}.{key}", ("Ada", "Ben")[n - 1], key.title()
             )
             member(pupil, Role.PUPIL, school=school)
             member(pupil, Role.PUPIL, school=school, teaching_group=group)

@@ -102,7 +102,7 @@ def expected_allowed(user_key: str, action: str, where: dict | None) -> bool:
     cap = CAPABILITIES[action]
     roles = {m[0] for m in MEMBERSHIPS[user_key]}
     if cap.subject is None:
-        return bool(roles & set(cap.grants))
+        return "signed_in" in cap.grants or bool(roles & set(cap.grants))
     return any(
         _reaches(user_key, role, reach, where)
         for role, reach in cap.grants.items()
