@@ -131,7 +131,7 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
-DATABASE_URL = env_str("RISINGTIDE_DATABASE_URL", f"sqlite:///{DATA_DIR / 'risingtide.sqlite3'}")
+DATABASE_URL = env_str("RISINGTIDE_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'risingtide.sqlite3'}"
 _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("RISINGTIDE_DB_CONN_MAX_AGE", 0))
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # A classroom of pupils autosaving at once: WAL lets readers run beside the one writer,
