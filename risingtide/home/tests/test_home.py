@@ -91,7 +91,9 @@ def _grow(world, pupils_per_group: int, extra_groups: int) -> None:
         ]
     )
     # The teacher now teaches many groups too.
-    for group in TeachingGroup.objects.filter(school=world.schools["own"], name__startswith="Extra"):
+    for group in TeachingGroup.objects.filter(
+        school=world.schools["own"], name__startswith="Extra"
+    ):
         member(world.users["teacher@own"], Role.TEACHER, school=group.school, teaching_group=group)
 
 

@@ -106,5 +106,10 @@ def test_password_reset_by_email(world, client, mailoutbox):
 
 def test_admin_pages_render_for_site_admin(world, client_for):
     client = client_for(world.user("site_admin@site"))
-    for url in ["/admin/", "/admin/people/user/", "/admin/schools/school/", "/admin/people/membership/"]:
+    for url in [
+        "/admin/",
+        "/admin/people/user/",
+        "/admin/schools/school/",
+        "/admin/people/membership/",
+    ]:
         assert client.get(url).status_code == 200, url

@@ -65,9 +65,7 @@ def test_empty_and_oversized_submissions(world, client_for, settings):
 def test_print_cards_for_chosen_pupils_only_in_that_group(world, client_for):
     client = client_for(world.user("teacher@own"))
     chosen = [world.users["pupil@own"].pk, world.users["pupil@other"].pk]
-    response = client.post(
-        reverse("print_cards", args=[world.groups["own"].pk]), {"pupil": chosen}
-    )
+    response = client.post(reverse("print_cards", args=[world.groups["own"].pk]), {"pupil": chosen})
     assert response.status_code == 200
     page = response.content.decode()
     assert "pupil1.own" in page and "pupil1.other" not in page
