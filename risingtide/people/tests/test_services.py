@@ -40,7 +40,10 @@ def test_one_bad_row_creates_nobody(world):
 
 
 def test_duplicates_and_taken_usernames_are_row_errors(world):
-    text = "First,Last,Username\nAda,Own,\nAmy,Bee,teacher.own\nCy,Dee,cy.d\nEd,Eff,cy.d\nAmy,Gee,\nAmy,Gee,\n"
+    text = (
+        "First,Last,Username\nAda,Own,\nAmy,Bee,teacher.own\nCy,Dee,cy.d\nEd,Eff,cy.d\n"
+        "Amy,Gee,\nAmy,Gee,\n"
+    )
     with pytest.raises(RosterError) as caught:
         add_pupils(world.user("teacher@own"), world.groups["own"], text)
     assert [str(e) for e in caught.value.errors] == [
