@@ -9,8 +9,6 @@ import sys
 import time
 import urllib.request
 
-import pytest
-
 
 def free_port() -> int:
     with socket.socket() as s:
