@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from risingtide.access.core import can, visible
@@ -43,6 +43,18 @@ def add_pupils(actor: User, group: TeachingGroup, text: str) -> list[IssuedCrede
     rows, errors = roster.parse(text, settings.PUPIL_IMPORT_MAX_ROWS)
     if errors:
         raise RosterError(errors)
+    try:
+        return _create_pupils(actor, group, rows)
+    except IntegrityError:
+        # Another list took one of these usernames between our check and our insert.
+        raise RosterError(
+            [roster.RowError(0, "", "someone added pupils at the same moment; send the list again")]
+        ) from None
+
+
+def _create_pupils(
+    actor: User, group: TeachingGroup, rows: list[roster.RosterRow]
+) -> list[IssuedCredential]:
     with transaction.atomic():
         errors = _conflicts(group, rows)
         if errors:
@@ -50,11 +62,15 @@ def add_pupils(actor: User, group: TeachingGroup, text: str) -> list[IssuedCrede
         bases = [
             row.username or credentials.username_base(row.first_name, row.last_name) for row in rows
         ]
-        taken = set(
-            User.objects.filter(
-                Q(*[Q(username__startswith=b) for b in set(bases)], _connector=Q.OR)
-            ).values_list("username", flat=True)
-        )
+        taken = {row.username for row in rows if row.username}
+        unique_bases = sorted(set(bases))
+        for start in range(0, len(unique_bases), 100):  # keep each OR list short for SQLite
+            chunk = unique_bases[start : start + 100]
+            taken.update(
+                User.objects.filter(
+                    Q(*[Q(username__startswith=b) for b in chunk], _connector=Q.OR)
+                ).values_list("username", flat=True)
+            )
         auto = [row.username == "" for row in rows]
         chosen = credentials.unique_usernames(
             [b for b, a in zip(bases, auto, strict=True) if a], taken

@@ -21,8 +21,14 @@ def run(args, **env):
     )
 
 
-def test_passwords_are_hashed_with_argon2():
-    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+def test_passwords_are_hashed_with_argon2id_at_owasp_minimum_or_above():
+    from django.utils.module_loading import import_string
+
+    hasher = import_string(production.PASSWORD_HASHERS[0])()
+    encoded = hasher.encode("otter-maple-42", hasher.salt())
+    assert encoded.startswith("argon2$argon2id$")
+    assert hasher.memory_cost >= 19 * 1024 and hasher.time_cost >= 2
+    assert hasher.verify("otter-maple-42", encoded)
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):

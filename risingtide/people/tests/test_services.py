@@ -80,3 +80,15 @@ def test_credentials():
     assert credentials.unique_usernames(["a.b", "a.b", "c.d"], {"a.b"}) == ["a.b2", "a.b3", "c.d"]
     word1, word2, digits = credentials.new_password().split("-")
     assert word1 in credentials.WORDS and word2 in credentials.WORDS and 10 <= int(digits) <= 99
+
+
+def test_generated_usernames_avoid_usernames_given_in_the_same_list(world):
+    text = "First,Last,Username\nAmira,Khan,amira.k\nAmira,Kent,\n"
+    issued = add_pupils(world.user("teacher@own"), world.groups["own"], text)
+    assert [c.pupil.username for c in issued] == ["amira.k", "amira.k2"]
+
+
+def test_a_year_group_in_one_list(world, settings):
+    names = [f"{a} {b}" for a in credentials.WORDS[:25] for b in credentials.WORDS[25:37]]
+    issued = add_pupils(world.user("head@own"), world.groups["own"], "\n".join(names))
+    assert len(issued) == 300 == len({c.pupil.username for c in issued})
