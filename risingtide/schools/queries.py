@@ -27,21 +27,25 @@ def school_page(user: User, school: School) -> dict:
         .annotate(pupil_count=count_of(_pupils, "teaching_group"))
         .prefetch_related(_teachers_prefetch())
     )
-    staff = list(
-        Membership.objects.filter(school=school, role__in=STAFF_ROLES, teaching_group__isnull=True)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "role")
+    memberships = list(
+        Membership.objects.filter(
+            school=school, role__in=STAFF_ROLES, teaching_group__isnull=True
+        ).select_related("user")
     )
     if school.cluster_id:
         # A cluster's leading teacher serves every school in it.
-        staff += Membership.objects.filter(
+        memberships += Membership.objects.filter(
             cluster=school.cluster_id, role=Role.LEADING_TEACHER
         ).select_related("user")
+    staff: dict[int, dict] = {}
+    for m in sorted(memberships, key=lambda m: STAFF_ROLES[::-1].index(m.role)):
+        entry = staff.setdefault(m.user_id, {"user": m.user, "roles": []})
+        entry["roles"].append(m.get_role_display())
     summary = schools_summary(School.objects.filter(pk=school.pk))[0]
     return {
         "school": summary,
         "groups": groups,
-        "staff": staff,
+        "staff": sorted(staff.values(), key=lambda e: (e["user"].last_name, e["user"].first_name)),
     }
 
 

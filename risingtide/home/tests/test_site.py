@@ -113,3 +113,9 @@ def test_admin_pages_render_for_site_admin(world, client_for):
         "/admin/people/membership/",
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_lockout_message_says_how_long_in_minutes(world, client, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = sign_in(client, "teacher.own", "nope")
+    assert "paused for 15 minutes" in response.content.decode()

@@ -12,3 +12,9 @@ document.addEventListener("click", (event) => {
     target.textContent = all ? "Choose all" : "Choose none";
   }
 });
+
+// After a failed form, take keyboard and screen-reader users straight to what went wrong.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector(".error-summary[tabindex='-1']");
+  if (summary) summary.focus();
+});

@@ -1,0 +1,30 @@
+import pytest
+from django.urls import reverse
+
+from risingtide.lib.testing import member
+from risingtide.people.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_school_page_lists_each_staff_member_once_with_all_roles(world, client_for):
+    member(world.users["head@own"], Role.TEACHER, school=world.schools["own"])
+    page = (
+        client_for(world.user("head@own"))
+        .get(reverse("school", args=[world.schools["own"].pk]))
+        .content.decode()
+    )
+    staff = page.split("Staff with a G&amp;T role")[1]
+    assert staff.count("Head Own") == 1
+    assert "Head / senior leader, Teacher" in page
+    assert "Cluster Lead" in page  # the cluster's leading teacher serves this school too
+
+
+def test_la_lead_sees_school_numbers_but_not_group_lists(world, client_for):
+    page = (
+        client_for(world.user("la_lead@own"))
+        .get(reverse("school", args=[world.schools["own"].pk]))
+        .content.decode()
+    )
+    assert "Group lists are for the school's own staff." in page
+    assert "Own 7A" not in page
