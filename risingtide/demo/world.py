@@ -93,11 +93,16 @@ def _groups(school: School, phase: str, pupils: int) -> list[TeachingGroup]:
 
 
 def _populate_school(
-    batch: _Batch, rng: random.Random, school: School, pupils: int, leading_teacher: bool = True
+    batch: _Batch,
+    rng: random.Random,
+    school: School,
+    pupils: int,
+    leading_teacher: bool = True,
+    head: bool = True,
 ) -> list[TeachingGroup]:
     groups = _groups(school, school.phase, pupils)
-    head = batch.person(rng)
-    batch.member(head, Role.HEAD, school=school)
+    if head:
+        batch.member(batch.person(rng), Role.HEAD, school=school)
     if leading_teacher:
         lead = batch.person(rng)
         batch.member(lead, Role.LEADING_TEACHER, school=school)
@@ -208,8 +213,17 @@ def load_demo(seed: int = 2026) -> Nation:
             phase=phase,
         )
         schools[name] = school
-        # Clustered primaries share the cluster's leading teacher instead of having their own.
-        groups[name] = _populate_school(batch, rng, school, pupils, leading_teacher=not clustered)
+        # Clustered primaries share the cluster's leading teacher instead of having their own;
+        # Riverton Academy's head and coordinator are the demo accounts below.
+        is_academy = name == "Riverton Academy"
+        groups[name] = _populate_school(
+            batch,
+            rng,
+            school,
+            pupils,
+            leading_teacher=not (clustered or is_academy),
+            head=not is_academy,
+        )
 
     academy = schools["Riverton Academy"]
     first_group = groups["Riverton Academy"][0]
@@ -229,6 +243,9 @@ def load_demo(seed: int = 2026) -> Nation:
                 batch.member(user, role, school=academy, teaching_group=group)
         elif role in (Role.LEADING_TEACHER, Role.HEAD) and where != "cluster":
             batch.member(user, role, school=academy)
+            if role == Role.LEADING_TEACHER:  # one person, two roles: she teaches 9A too
+                group = groups["Riverton Academy"][2]
+                batch.member(user, Role.TEACHER, school=academy, teaching_group=group)
         elif role == Role.LEADING_TEACHER:
             batch.member(user, role, cluster=cluster)
         elif role == Role.LA_LEAD:
