@@ -102,10 +102,14 @@ SUBJECTS: dict[str, Subject] = {
             Reach.LA: _pupil_path("school__local_authority_id"),
             Reach.NATION: _pupil_path("school__local_authority__nation_id"),
         },
+        # A pupil is an active account that is only ever a pupil: a teacher who also holds a
+        # pupil membership by mistake must never have their password reset by another teacher.
         base=lambda: User.objects.filter(
             is_active=True,
+            is_staff=False,
+            is_superuser=False,
             pk__in=Membership.objects.filter(role=Role.PUPIL).values("user_id"),
-        ),
+        ).exclude(pk__in=Membership.objects.exclude(role=Role.PUPIL).values("user_id")),
     ),
 }
 MODEL_SUBJECT = {subject.model: name for name, subject in SUBJECTS.items() if name != "pupil"}
@@ -133,16 +137,19 @@ def anchors(user: User) -> dict[str, Anchors]:
     found: dict[str, Anchors] = {}
     memberships = list(
         Membership.objects.filter(user=user).select_related(
-            "school__local_authority", "cluster__local_authority", "local_authority"
+            "school__local_authority", "local_authority"
         )
     )
     cluster_ids = {m.cluster_id for m in memberships if m.cluster_id}
-    cluster_schools: dict[int, list[int]] = {}
+    cluster_schools: dict[int, list[tuple[int, int, int]]] = {}
     if cluster_ids:
-        for school_id, cluster_id in School.objects.filter(cluster_id__in=cluster_ids).values_list(
-            "pk", "cluster_id"
-        ):
-            cluster_schools.setdefault(cluster_id, []).append(school_id)
+        for school_id, cluster_id, la_id, nation_id in School.objects.filter(
+            cluster_id__in=cluster_ids
+        ).values_list("pk", "cluster_id", "local_authority_id", "local_authority__nation_id"):
+            cluster_schools.setdefault(cluster_id, []).append((school_id, la_id, nation_id))
+    if user.is_superuser:
+        # `createsuperuser` makes a site administrator without a separate membership.
+        found[Role.SITE_ADMIN] = Anchors(anywhere=True)
     for m in memberships:
         a = found.setdefault(m.role, Anchors())
         if m.role == Role.SITE_ADMIN:
@@ -154,9 +161,10 @@ def anchors(user: User) -> dict[str, Anchors]:
             a.las.add(m.school.local_authority_id)
             a.nations.add(m.school.local_authority.nation_id)
         if m.cluster_id:
-            a.schools.update(cluster_schools.get(m.cluster_id, []))
-            a.las.add(m.cluster.local_authority_id)
-            a.nations.add(m.cluster.local_authority.nation_id)
+            for school_id, la_id, nation_id in cluster_schools.get(m.cluster_id, []):
+                a.schools.add(school_id)
+                a.las.add(la_id)
+                a.nations.add(nation_id)
         if m.local_authority_id:
             a.las.add(m.local_authority_id)
             a.nations.add(m.local_authority.nation_id)
@@ -177,10 +185,14 @@ def roles(user) -> set[str]:
     return set(anchors(user))
 
 
-def _reach_filter(user: User, anchors: Anchors, reach: Reach, subject: Subject) -> Q | None:
-    """The filter for one role's reach over one subject, or None if it reaches nothing."""
+EVERYTHING = object()  # a reach without limit (``Q()`` would vanish when OR-ed with another)
+
+
+def _reach_filter(user: User, anchors: Anchors, reach: Reach, subject: Subject):
+    """The filter for one role's reach over one subject: a ``Q``, ``EVERYTHING``, or None
+    when it reaches nothing."""
     if anchors.anywhere or reach == Reach.ANY:
-        return Q()
+        return EVERYTHING
     levels: dict[Reach, set[int]] = {}
     if reach == Reach.SELF:
         levels[Reach.SELF] = {user.pk}
@@ -224,6 +236,8 @@ def visible(user, subject: str | type[Model], action: str | None = None) -> Quer
         if role not in cap.grants:
             continue
         part = _reach_filter(user, held, cap.grants[role], spec)
+        if part is EVERYTHING:
+            return qs
         if part is not None:
             condition = part if condition is None else condition | part
     return qs.none() if condition is None else qs.filter(condition)

@@ -6,12 +6,14 @@ person's memberships anchor them:
 
 - ``SELF``: only the person themself;
 - ``GROUP``: the teaching groups the person is a member of (group memberships only);
-- ``SCHOOL``: the schools of their memberships (a group's school, every school of a cluster);
-- ``LA`` / ``NATION``: the local authorities / nation those places sit in;
-- ``PROVIDER``: the provider they work for;
+- ``SCHOOL``: the schools of their memberships (a group's school, every school of a cluster),
+  or, for a membership anchored above schools (an LA lead, a national officer), every school
+  in its LA or nation;
+- ``LA``: the local authorities those schools sit in, or a national officer's whole nation;
+- ``NATION``: the nations all of those sit in;
+- ``PROVIDER``: the provider they work for (provider memberships only);
 - ``ANY``: everything.
 
-A membership anchored above the reach (an LA lead asked for SCHOOL reach) reaches its own place.
 Any role or capability not listed is denied. ``docs/access.md`` and the route access tests are
 generated from this file: ``risingtide manage access_doc`` rewrites the doc.
 """

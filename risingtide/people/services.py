@@ -6,6 +6,7 @@ atomically and writes an audit event.
 
 from dataclasses import dataclass
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
@@ -52,9 +53,16 @@ def add_pupils(actor: User, group: TeachingGroup, text: str) -> list[IssuedCrede
         ) from None
 
 
+def _new_passwords(count: int) -> list[tuple[str, str]]:
+    """Passwords and their hashes, made before any transaction: hashing is deliberately slow
+    and must not hold SQLite's write lock while a class is signing in."""
+    return [(p, make_password(p)) for p in (credentials.new_password() for _ in range(count))]
+
+
 def _create_pupils(
     actor: User, group: TeachingGroup, rows: list[roster.RosterRow]
 ) -> list[IssuedCredential]:
+    passwords = _new_passwords(len(rows))
     with transaction.atomic():
         errors = _conflicts(group, rows)
         if errors:
@@ -77,13 +85,14 @@ def _create_pupils(
         )
         names = iter(chosen)
         issued = []
-        for row, base, is_auto in zip(rows, bases, auto, strict=True):
-            password = credentials.new_password()
+        for row, base, is_auto, (password, hashed) in zip(
+            rows, bases, auto, passwords, strict=True
+        ):
             pupil = User.objects.create(
                 username=next(names) if is_auto else base,
                 first_name=row.first_name,
                 last_name=row.last_name,
-                password=make_password(password),
+                password=hashed,
             )
             issued.append(IssuedCredential(pupil, password))
         Membership.objects.bulk_create(
@@ -160,14 +169,16 @@ def reissue_passwords(actor: User, pupils: list[User]) -> list[IssuedCredential]
     reachable = {p.pk: p for p in allowed}
     if len(reachable) != len(set(ids)):
         raise PermissionDenied
+    unique = list(dict.fromkeys(ids))
     issued = []
     with transaction.atomic():
-        for pk in dict.fromkeys(ids):
+        for pk, (password, hashed) in zip(unique, _new_passwords(len(unique)), strict=True):
             pupil = reachable[pk]
-            password = credentials.new_password()
-            pupil.set_password(password)
+            pupil.password = hashed
             pupil.save(update_fields=["password"])
             issued.append(IssuedCredential(pupil, password))
+            # A new card lifts any sign-in lock-out: "ask your teacher" must work.
+            axes_reset(username=pupil.username)
         record(
             actor, "pupils.passwords_reissued", None, usernames=[c.pupil.username for c in issued]
         )

@@ -45,13 +45,16 @@ def add_pupils(request, group):
 @requires("teaching_group.manage_pupils", "pk")
 def print_cards(request, group):
     """New passwords for the chosen pupils of a group, printed as cards."""
-    chosen = request.POST.getlist("pupil")
+    # Ignore anything that is not a plain id (e.g. "²" or a 40-digit number): never a 500.
+    chosen = [
+        int(c) for c in request.POST.getlist("pupil") if c.isascii() and c.isdigit() and len(c) < 12
+    ]
     pupils = list(
         visible(request.user, "pupil", "pupil.reset_password").filter(
             pk__in=Membership.objects.filter(
                 teaching_group=group,
                 role=Role.PUPIL,
-                user_id__in=[c for c in chosen if c.isdigit()],
+                user_id__in=chosen,
             ).values("user_id")
         )
     )
@@ -64,10 +67,12 @@ def print_cards(request, group):
 @require_GET
 @requires("pupil.view", "pk")
 def pupil(request, pupil):
+    groups = Membership.objects.filter(user=pupil, role=Role.PUPIL, teaching_group__isnull=False)
+    if pupil.pk != request.user.pk:
+        # Staff see the pupil's groups in their own reach, never another school's history.
+        groups = groups.filter(teaching_group__in=visible(request.user, "teaching_group"))
     groups = list(
-        Membership.objects.filter(user=pupil, role=Role.PUPIL, teaching_group__isnull=False)
-        .select_related("teaching_group__school")
-        .order_by("-teaching_group__academic_year")
+        groups.select_related("teaching_group__school").order_by("-teaching_group__academic_year")
     )
     return render(
         request,

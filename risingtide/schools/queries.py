@@ -49,11 +49,11 @@ def school_page(user: User, school: School) -> dict:
     }
 
 
-def group_page(group: TeachingGroup) -> dict:
+def group_page(user: User, group: TeachingGroup) -> dict:
     pupils = list(
-        User.objects.filter(
-            memberships__teaching_group=group, memberships__role=Role.PUPIL
-        ).order_by("last_name", "first_name")
+        visible(user, "pupil")
+        .filter(memberships__teaching_group=group, memberships__role=Role.PUPIL)
+        .order_by("last_name", "first_name")
     )
     teachers = list(
         User.objects.filter(

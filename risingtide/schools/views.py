@@ -34,6 +34,6 @@ def provider(request, provider):
 @require_GET
 @requires("teaching_group.view", "pk")
 def teaching_group(request, group):
-    context = queries.group_page(group)
+    context = queries.group_page(request.user, group)
     context["can_manage"] = can(request.user, "teaching_group.manage_pupils", group)
     return render(request, "schools/teaching_group.html", context)

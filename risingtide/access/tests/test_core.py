@@ -137,3 +137,34 @@ def test_every_capability_names_known_roles():
 def test_unknown_capability_is_an_error(world):
     with pytest.raises(LookupError):
         can(world.user("head@own"), "school.destroy", world.schools["own"])
+
+
+def test_roles_add_up_even_with_an_unlimited_one(world):
+    from risingtide.lib.testing import member
+
+    admin = world.users["site_admin@site"]
+    member(admin, Role.TEACHER, school=world.schools["own"], teaching_group=world.groups["own"])
+    admin = world.user("site_admin@site")
+    assert visible(admin, "school").count() == 3
+    assert visible(admin, "local_authority").count() == 2
+
+
+def test_a_member_of_staff_with_a_pupil_membership_is_not_a_pupil(world):
+    from risingtide.lib.testing import member
+
+    head = world.users["head@other"]
+    member(head, Role.PUPIL, school=world.schools["own"], teaching_group=world.groups["own"])
+    teacher = world.user("teacher@own")
+    assert not can(teacher, "pupil.reset_password", head)
+    assert "head.other" not in usernames(visible(teacher, "pupil"))
+    superuser = world.users["site_admin@site"]
+    member(superuser, Role.PUPIL, school=world.schools["own"], teaching_group=world.groups["own"])
+    assert not can(world.user("teacher@own"), "pupil.view", superuser)
+
+
+def test_superuser_is_a_site_administrator(world):
+    from risingtide.lib.testing import make_user
+
+    boss = make_user("boss", is_superuser=True, is_staff=True)
+    assert roles(boss) == {Role.SITE_ADMIN}
+    assert can(boss, "site.admin")

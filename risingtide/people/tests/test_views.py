@@ -90,3 +90,33 @@ def test_pupil_sees_own_profile_without_reset_button(world, client_for):
     page = client.get(reverse("pupil", args=[pupil.pk])).content.decode()
     assert "pupil1.own" in page and "new password" not in page
     assert client.get(reverse("pupil", args=[world.users["pupil2@own"].pk])).status_code == 404
+
+
+def test_odd_pupil_ids_are_ignored_not_a_500(world, client_for):
+    client = client_for(world.user("teacher@own"))
+    url = reverse("print_cards", args=[world.groups["own"].pk])
+    response = client.post(url, {"pupil": ["²", "9" * 40, "-1", "abc"]})
+    assert response.status_code == 400
+
+
+def test_pupil_page_shows_staff_only_groups_in_their_reach(world, client_for):
+    from risingtide.lib.testing import member
+    from risingtide.people.models import Role
+
+    pupil = world.users["pupil@own"]
+    member(pupil, Role.PUPIL, school=world.schools["other"], teaching_group=world.groups["other"])
+    page = client_for(world.user("teacher@own")).get(reverse("pupil", args=[pupil.pk]))
+    assert "Own 7A" in page.content.decode() and "Other 7A" not in page.content.decode()
+    page = client_for(pupil).get(reverse("pupil", args=[pupil.pk])).content.decode()
+    assert "Own 7A" in page and "Other 7A" in page  # a pupil sees their own history
+
+
+def test_a_new_card_lifts_a_sign_in_lockout(world, client, settings):
+    from risingtide.people.services import reissue_passwords
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        locked = client.post(reverse("login"), {"username": "pupil1.own", "password": "x"})
+    assert locked.status_code == 429
+    (card,) = reissue_passwords(world.user("teacher@own"), [world.user("pupil@own")])
+    response = client.post(reverse("login"), {"username": "pupil1.own", "password": card.password})
+    assert response.status_code == 302
