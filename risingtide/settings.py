@@ -163,6 +163,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    "risingtide.people.throttle.ThrottleBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -172,6 +173,10 @@ AXES_FAILURE_LIMIT = env_int("RISINGTIDE_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("RISINGTIDE_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "risingtide.people.throttle.client_ip"
+# Wider limits over the same window (risingtide/people/throttle.py).
+LOGIN_ACCOUNT_LIMIT = env_int("RISINGTIDE_LOGIN_ACCOUNT_LIMIT", 20)
+LOGIN_ADDRESS_LIMIT = env_int("RISINGTIDE_LOGIN_ADDRESS_LIMIT", 100)
 AXES_VERBOSE = False
 
 # Shared classroom computers: the session ends with the browser, and after a school day at most.
@@ -194,7 +199,9 @@ SECURE_HSTS_SECONDS = env_int("RISINGTIDE_HSTS_SECONDS", 31536000) if HTTPS else
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-if env_bool("RISINGTIDE_BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("RISINGTIDE_BEHIND_PROXY", False)
+PROXY_COUNT = env_int("RISINGTIDE_PROXY_COUNT", 1)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # No inline script or style anywhere: every page works under this policy.

@@ -119,3 +119,38 @@ def test_lockout_message_says_how_long_in_minutes(world, client, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         response = sign_in(client, "teacher.own", "nope")
     assert "paused for 15 minutes" in response.content.decode()
+
+
+def test_one_address_cannot_spray_guesses_across_many_names(world, client, settings):
+    settings.LOGIN_ADDRESS_LIMIT = 6
+    for name in ("ada", "ben", "cy"):
+        for _ in range(2):
+            sign_in(client, name, "guess")
+    response = sign_in(client, "head.own", world.PASSWORD)
+    assert response.status_code == 429
+    other = Client(REMOTE_ADDR="10.9.8.7")
+    assert sign_in(other, "head.own", world.PASSWORD).status_code in (301, 302)
+
+
+def test_one_name_cannot_be_guessed_from_many_addresses(world, settings):
+    settings.LOGIN_ACCOUNT_LIMIT = 6
+    for n in range(3):
+        attacker = Client(REMOTE_ADDR=f"203.0.113.{n}")
+        for _ in range(2):
+            attacker.post(reverse("login"), {"username": "head.own", "password": "x"}, secure=True)
+    owner = Client(REMOTE_ADDR="198.51.100.1")
+    response = owner.post(
+        reverse("login"), {"username": "head.own", "password": world.PASSWORD}, secure=True
+    )
+    assert response.status_code == 429
+
+
+def test_behind_a_proxy_the_forwarded_address_is_used(rf, settings):
+    from risingtide.people.throttle import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 5.6.7.8")
+    assert client_ip(request) == "10.0.0.1"
+    settings.BEHIND_PROXY = True
+    assert client_ip(request) == "5.6.7.8"
+    settings.PROXY_COUNT = 2
+    assert client_ip(request) == "1.2.3.4"
