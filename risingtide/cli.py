@@ -76,6 +76,9 @@ def _run_together(commands: list[list[str]]) -> int:
 def demo(args) -> int:
     data_dir = Path(os.environ.get("RISINGTIDE_DATA_DIR", "var")).resolve()
     os.environ["RISINGTIDE_DATA_DIR"] = str(data_dir)
+    # The demo is SQLite in the data directory, whatever else is configured: its accounts have
+    # a published password and must never land in a real database.
+    os.environ["RISINGTIDE_DATABASE_URL"] = ""
     # The demo is a development run over plain HTTP on this machine.
     os.environ.setdefault("RISINGTIDE_HTTPS", "0")
     os.environ.setdefault("RISINGTIDE_ALLOWED_HOSTS", f"127.0.0.1,localhost,{args.host}")
@@ -120,13 +123,18 @@ def serve(args) -> int:
             )
             return 2
     _django()
-    if args.migrate:
-        from django.core.management import call_command
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
 
+    if not args.dev:
+        try:
+            call_command("check", deploy=True, fail_level="WARNING")
+        except SystemCheckError as exc:
+            print(f"Refusing to start a production server:\n{exc}", file=sys.stderr)
+            return 2
+    if args.migrate:
         call_command("migrate", interactive=False, verbosity=1)
     if not args.no_collectstatic:
-        from django.core.management import call_command
-
         call_command("collectstatic", interactive=False, verbosity=0)
     cmd = _gunicorn(args.host, args.port, args.workers, args.threads)
     os.execv(sys.executable, cmd)  # noqa: S606 - replace ourselves with gunicorn
@@ -157,7 +165,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 1) * 2))
     p.add_argument("--threads", type=int, default=4)
     p.add_argument("--migrate", action="store_true", help="apply migrations first")
-    p.add_argument("--dev", action="store_true", help="allow DEBUG and a generated secret")
+    p.add_argument(
+        "--dev",
+        action="store_true",
+        help="development run: allow DEBUG, a generated secret and plain HTTP",
+    )
     p.add_argument(
         "--no-collectstatic", action="store_true", help="static files are collected already"
     )

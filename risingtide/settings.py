@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # its Swagger UI from static files, not a CDN
     "risingtide.schools",
     "risingtide.people",
     "risingtide.access",

@@ -145,7 +145,8 @@ def generate(las: int, schools: int, pupils_per_school: int, seed: int = 1) -> N
         school = School.objects.create(
             local_authority=la,
             name=f"{rng.choice(PLACE_NAMES)} {rng.choice(SCHOOL_SUFFIXES[phase])} {i + 1}",
-            establishment_number=f"{(4000 if phase == 'secondary' else 2000) + i:04d}",
+            # Unique within the LA: DfE numbers 2xxx are primaries, 4xxx secondaries.
+            establishment_number=f"{(4000 if phase == 'secondary' else 2000) + i // las:04d}",
             urn=f"{100000 + i:06d}",
             phase=phase,
         )
@@ -257,7 +258,7 @@ def load_demo(seed: int = 2026) -> Nation:
         elif role == Role.SITE_ADMIN:
             user.is_staff = user.is_superuser = True
             batch.member(user, role)
-    # A second LA lead, and the other secondary's leading teacher who also teaches (two roles).
+    # Hollowmere's LA lead.
     batch.member(batch.person(rng), Role.LA_LEAD, local_authority=hollowmere)
     batch.save()
     return nation

@@ -4,7 +4,8 @@ from django.template.loader import render_to_string
 
 
 class PermissionsPolicyMiddleware:
-    """Deny powerful browser features by default, and explain a wrong HTTP method in a page."""
+    """Deny powerful browser features, keep signed-in pages out of caches, and explain a
+    wrong HTTP method in a page."""
 
     POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
@@ -14,6 +15,10 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # Classroom computers are shared: no signed-in page stays in the browser's cache.
+            response.headers.setdefault("Cache-Control", "private, no-store")
         if (
             response.status_code == 405
             and not response.content

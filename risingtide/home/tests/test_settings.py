@@ -49,6 +49,10 @@ def test_serve_refuses_without_secret_or_with_debug(tmp_path):
     assert result.returncode == 2 and "RISINGTIDE_SECRET_KEY is not set" in result.stderr
     result = run(["serve"], **{**env, "RISINGTIDE_SECRET_KEY": "s" * 60, "RISINGTIDE_DEBUG": "1"})
     assert result.returncode == 2 and "RISINGTIDE_DEBUG is on" in result.stderr
+    result = run(
+        ["serve"], **{**env, "RISINGTIDE_SECRET_KEY": "s" * 60 + "xyz", "RISINGTIDE_HTTPS": "0"}
+    )
+    assert result.returncode == 2 and "SECURE_SSL_REDIRECT" in result.stderr
 
 
 def test_bad_setting_fails_loudly(tmp_path):

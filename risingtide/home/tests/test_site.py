@@ -154,3 +154,8 @@ def test_behind_a_proxy_the_forwarded_address_is_used(rf, settings):
     assert client_ip(request) == "5.6.7.8"
     settings.PROXY_COUNT = 2
     assert client_ip(request) == "1.2.3.4"
+
+
+def test_signed_in_pages_are_not_cached(world, client_for):
+    response = client_for(world.user("teacher@own")).get(reverse("home"))
+    assert response["Cache-Control"] == "private, no-store"

@@ -19,6 +19,10 @@ class Command(BaseCommand):
     def handle(self, *args, las, schools, pupils_per_school, seed, **options):
         if las < 1 or schools < 1 or pupils_per_school < 1:
             raise CommandError("--las, --schools and --pupils-per-school must each be at least 1")
+        if world.is_loaded():
+            raise CommandError("This database already holds a world; generate into an empty one.")
+        if schools > 2000 * las:
+            raise CommandError("At most 2000 schools per LA (four-digit establishment numbers)")
         if las > 899:
             raise CommandError(
                 "--las is at most 899 (generated LA codes are three digits from 100)"
