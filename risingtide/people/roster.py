@@ -17,11 +17,16 @@ HEADER_ALIASES = {
     "first_name": {
         "first name",
         "firstname",
+        "first names",
         "forename",
         "forenames",
+        "forename(s)",
         "given name",
+        "given names",
         "legal forename",
+        "legal first name",
         "preferred forename",
+        "preferred first name",
         "first",
     },
     "last_name": {
@@ -30,13 +35,15 @@ HEADER_ALIASES = {
         "surname",
         "family name",
         "legal surname",
+        "legal last name",
         "preferred surname",
+        "preferred last name",
         "last",
     },
-    "full_name": {"name", "full name", "pupil name", "pupil"},
+    "full_name": {"name", "full name", "pupil name", "pupil", "student name", "student"},
     "username": {"username", "user name", "login", "sign-in name"},
 }
-NAME_RE = re.compile(r"^[^\W\d_](?:[^\W\d_]|[ '’.\-])*$")
+NAME_PUNCTUATION = set(" '’.-")
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
 NAME_MAX = 150
 
@@ -80,11 +87,17 @@ def _header_map(cells: list[str]) -> dict[str, int] | None:
         for key, aliases in HEADER_ALIASES.items():
             if _normal(cell) in aliases and key not in found:
                 found[key] = index
+    if "full_name" in found and "last_name" in found and "first_name" not in found:
+        found["first_name"] = found.pop("full_name")  # "Name, Surname": name is the first name
     if "first_name" in found and "last_name" in found:
         return found
     if "full_name" in found:
         return found
     return None
+
+
+def _looks_like_header(cells: list[str]) -> bool:
+    return any(re.search(r"\b(name|names|surname|forenames?)\b", _normal(c)) for c in cells)
 
 
 def _dialect(text: str) -> str:
@@ -105,12 +118,19 @@ def _clean(value: str) -> str:
     return unicodedata.normalize("NFC", " ".join(value.split()))
 
 
+def _is_name(value: str) -> bool:
+    """Letters of any script (with their combining marks), spaces, hyphens, apostrophes, dots."""
+    if not unicodedata.category(value[0]).startswith("L"):
+        return False
+    return all(unicodedata.category(ch)[0] in "LM" or ch in NAME_PUNCTUATION for ch in value)
+
+
 def _check_name(line: int, field: str, label: str, value: str) -> list[RowError]:
     if not value:
         return [RowError(line, field, f"{label} is missing")]
     if len(value) > NAME_MAX:
         return [RowError(line, field, f"{label} is longer than {NAME_MAX} characters")]
-    if not NAME_RE.match(value):
+    if not _is_name(value):
         return [
             RowError(
                 line,
@@ -126,17 +146,30 @@ def parse(text: str, max_rows: int) -> tuple[list[RosterRow], list[RowError]]:
     text = text.lstrip("\ufeff")
     if "\x00" in text:
         return [], [RowError(0, "", "this is not a text or CSV file")]
-    delimiter = _dialect(text)
-    records = [
-        (number, [_clean(cell) for cell in cells])
-        for number, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1)
-    ]
-    records = [(n, cells) for n, cells in records if any(cells)]
+    reader = csv.reader(io.StringIO(text), delimiter=_dialect(text), strict=True)
+    records = []
+    line = 1
+    try:
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                records.append((line, [_clean(cell) for cell in cells]))
+            line = reader.line_num + 1  # a quoted cell may span lines: count real lines
+    except csv.Error as exc:
+        return [], [RowError(line, "", f"this line cannot be read ({exc}); check its quotes")]
     if not records:
         return [], [RowError(0, "", "the list is empty: give one pupil a line")]
     header = _header_map(records[0][1])
     if header is not None:
         records = records[1:]
+    elif _looks_like_header(records[0][1]):
+        return [], [
+            RowError(
+                records[0][0],
+                "",
+                "this looks like a row of column headings, but no first- and last-name columns "
+                "were recognised: head them First name and Last name (or Forename and Surname)",
+            )
+        ]
     if len(records) > max_rows:
         return [], [
             RowError(

@@ -73,3 +73,31 @@ def test_overlong_name():
 def test_decode_utf8_bom_and_windows_1252():
     assert decode("\ufeffZoë,Brontë".encode()) == "Zoë,Brontë"
     assert decode("Zoë,Brontë".encode("cp1252")) == "Zoë,Brontë"
+
+
+def test_names_in_any_script_with_combining_marks():
+    assert ok("प्रिया शर्मा\nZoë Brontë\n") == [("प्रिया", "शर्मा", ""), ("Zoë", "Brontë", "")]
+
+
+def test_name_and_surname_header():
+    assert ok("Name,Surname\nAmira,Khan\n") == [("Amira", "Khan", "")]
+    assert ok("Legal First Name\tLegal Last Name\nAmira\tKhan\n") == [("Amira", "Khan", "")]
+
+
+def test_unrecognised_header_is_an_error_not_a_pupil():
+    rows, errors = parse("Child's name,Family\nAmira,Khan\n", 10)
+    assert rows == [] and errors[0].line == 1
+    assert "column headings" in errors[0].message
+
+
+def test_line_numbers_count_real_lines_and_broken_quotes_are_reported():
+    rows, errors = parse('First,Last\n"Anne\nMarie",Lee\nTom,\n', 10)
+    assert [str(e) for e in errors] == ["line 4, last name: Last name is missing"]
+    assert [(r.line, r.first_name) for r in rows] == [(2, "Anne Marie")]
+    _, errors = parse('Amira,Khan\n"Tom,Lee\n', 10)
+    assert errors[0].line == 2 and "quotes" in errors[0].message
+
+
+def test_a_huge_cell_is_an_error_not_a_crash():
+    rows, errors = parse("A" * 200_000 + ",Khan\n", 10)
+    assert rows == [] and errors
