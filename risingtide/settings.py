@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "risingtide.people",
     "risingtide.access",
     "risingtide.audit",
+    "risingtide.tasc",
     "risingtide.home",
     "risingtide.api",
     "risingtide.demo",

@@ -8,6 +8,7 @@ from risingtide.home import views as home_views
 from risingtide.people import views as people_views
 from risingtide.people.auth_views import LoginView, password_change
 from risingtide.schools import views as school_views
+from risingtide.tasc import views as tasc_views
 
 urlpatterns = [
     path("", home_views.home, name="home"),
@@ -45,6 +46,21 @@ urlpatterns = [
     path("groups/<int:pk>/cards/", people_views.print_cards, name="print_cards"),
     path("pupils/<int:pk>/", people_views.pupil, name="pupil"),
     path("pupils/<int:pk>/reset-password/", people_views.reset_password, name="reset_password"),
+    # TASC projects
+    path("projects/", tasc_views.project_list, name="projects"),
+    path("projects/new/", tasc_views.project_new, name="project_new"),
+    path("projects/<int:pk>/", tasc_views.project, name="project"),
+    path("projects/<int:pk>/edit/", tasc_views.project_edit, name="project_edit"),
+    path("projects/<int:pk>/copy/", tasc_views.project_copy, name="project_copy"),
+    path("projects/<int:pk>/assign/", tasc_views.project_assign, name="project_assign"),
+    path(
+        "projects/<int:pk>/assignments/<int:assignment_id>/remove/",
+        tasc_views.project_unassign,
+        name="project_unassign",
+    ),
+    path("projects/<int:pk>/status/", tasc_views.project_status, name="project_status"),
+    path("wheels/<int:pk>/", tasc_views.wheel, name="wheel"),
+    path("wheels/<int:pk>/reword/", tasc_views.wheel_reword, name="wheel_reword"),
     # API and admin
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

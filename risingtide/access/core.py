@@ -24,6 +24,7 @@ from risingtide.schools.models import (
     School,
     TeachingGroup,
 )
+from risingtide.tasc.models import Assignment, Project, Wheel
 
 PathBuilder = Callable[[set[int]], Q]
 
@@ -112,6 +113,33 @@ SUBJECTS: dict[str, Subject] = {
         ).exclude(pk__in=Membership.objects.exclude(role=Role.PUPIL).values("user_id")),
     ),
 }
+
+
+def _projects_set_to(ids: set[int]) -> Q:
+    """Open or closed projects set to these pupils, directly or through one of their groups."""
+    groups = Membership.objects.filter(
+        user__in=ids, role=Role.PUPIL, teaching_group__isnull=False
+    ).values("teaching_group_id")
+    assigned = Assignment.objects.filter(Q(pupil__in=ids) | Q(teaching_group__in=groups))
+    return Q(pk__in=assigned.values("project_id")) & ~Q(status=Project.Status.DRAFT)
+
+
+SUBJECTS["project"] = Subject(
+    Project,
+    {
+        Reach.SELF: _projects_set_to,
+        Reach.SCHOOL: _field("school_id"),
+        Reach.LA: _field("school__local_authority_id"),
+        Reach.NATION: _field("school__local_authority__nation_id"),
+    },
+)
+SUBJECTS["wheel"] = Subject(
+    Wheel,
+    {
+        # The platform's default wording is everyone's; a school's own only its staff's.
+        Reach.SCHOOL: lambda ids: Q(school_id__in=ids) | Q(school__isnull=True),
+    },
+)
 MODEL_SUBJECT = {subject.model: name for name, subject in SUBJECTS.items() if name != "pupil"}
 
 

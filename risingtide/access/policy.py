@@ -148,6 +148,37 @@ CAPABILITIES: dict[str, Capability] = {
             "See a pupil's profile",
             {Role.PUPIL: Reach.SELF, **PUPIL_CARERS},
         ),
+        # --- TASC projects ---
+        Capability(
+            "project.create",
+            None,
+            "Create a TASC project in one's school",
+            {Role.TEACHER: Reach.ANY, Role.LEADING_TEACHER: Reach.ANY, Role.HEAD: Reach.ANY},
+        ),
+        Capability(
+            "project.view",
+            "project",
+            "See a project (pupils: those set to them, once open)",
+            {Role.PUPIL: Reach.SELF, **STAFF_IN_SCHOOL},
+        ),
+        Capability(
+            "project.edit",
+            "project",
+            "Edit, copy, assign, open and close a project",
+            {**STAFF_IN_SCHOOL},
+        ),
+        Capability(
+            "wheel.view",
+            "wheel",
+            "See a TASC wheel wording (the default, or one's school's)",
+            {**STAFF_IN_SCHOOL},
+        ),
+        Capability(
+            "wheel.reword",
+            "wheel",
+            "Reword a wheel's questions and prompts as a new version for one's school",
+            {**STAFF_IN_SCHOOL},
+        ),
         Capability(
             "pupil.reset_password",
             "pupil",

@@ -28,6 +28,8 @@ def navigation(request) -> dict:
         nav.append(
             ("Nation", reverse("nation", args=[next(iter(anchors[Role.NATIONAL_OFFICER].nations))]))
         )
+    if can(user, "project.create"):
+        nav.append(("Projects", reverse("projects")))
     if can(user, "site.api_tokens"):
         nav.append(("API tokens", reverse("api_tokens")))
     if can(user, "site.admin"):

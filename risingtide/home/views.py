@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 from risingtide.access.core import requires, roles
 from risingtide.home import queries
 from risingtide.people.models import Role
+from risingtide.tasc.queries import pupil_projects
 
 
 @require_GET
@@ -20,6 +21,7 @@ def home(request):
         data = {}
         if role == Role.PUPIL:
             data["groups"] = queries.pupil_groups(user)
+            data["projects"] = pupil_projects(user)
         elif role == Role.TEACHER:
             data["groups"] = queries.teacher_groups(user)
         elif role in (Role.LEADING_TEACHER, Role.HEAD):

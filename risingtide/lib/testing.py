@@ -39,6 +39,8 @@ class TinyWorld:
     groups: dict[str, TeachingGroup] = field(default_factory=dict)
     providers: dict[str, Provider] = field(default_factory=dict)
     cluster: Cluster | None = None
+    projects: dict = field(default_factory=dict)
+    wheels: dict = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
 
     def user(self, key: str) -> User:
@@ -127,4 +129,37 @@ def build_tiny_world() -> TinyWorld:
     )
     member(admin, Role.SITE_ADMIN)
     w.users["nobody@nowhere"] = make_user("nobody", "No", "Role")
+    _add_projects(w)
     return w
+
+
+def _add_projects(w: TinyWorld) -> None:
+    """Wheels: the default, one reworded by "own", one by "other". Projects: an open one set to
+    each school's first group, a draft set to own's group, and one set to one pupil of own2."""
+    from risingtide.tasc.models import Assignment, Project, Wheel, WheelStage
+    from risingtide.tasc.wheels import ensure_default_wheel
+
+    w.wheels["default"] = default = ensure_default_wheel()
+    for key in ("own", "other"):
+        wheel = w.wheels[key] = Wheel.objects.create(
+            name="KS1 wheel", school=w.schools[key], based_on=default
+        )
+        WheelStage.objects.bulk_create(
+            WheelStage(wheel=wheel, stage=s.stage, title=s.title, question=s.question.lower())
+            for s in default.stages.all()
+        )
+
+    def project(key, school, status, **target):
+        p = w.projects[key] = Project.objects.create(
+            school=w.schools[school],
+            title=f"{key} project",
+            key_stage=Project.KeyStage.KS3,
+            wheel=default,
+            status=status,
+        )
+        Assignment.objects.create(project=p, **target)
+
+    project("own", "own", Project.Status.OPEN, teaching_group=w.groups["own"])
+    project("own_draft", "own", Project.Status.DRAFT, teaching_group=w.groups["own"])
+    project("own2_pupil", "own", Project.Status.OPEN, pupil=w.users["pupil@own2"])
+    project("other", "other", Project.Status.OPEN, teaching_group=w.groups["other"])

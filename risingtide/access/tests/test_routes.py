@@ -59,6 +59,15 @@ TARGETS = {
     "local_authority": {k: {"la": k} for k in ("own", "other")},
     "nation": {"nation": {}},
     "provider": {k: {"provider": k} for k in ("own", "other")},
+    # "assigned": the pupils an open project is set to (drafts are set to nobody yet).
+    "project": {
+        "own": {"school": "own", "la": "own", "assigned": {"pupil@own", "pupil2@own"}},
+        "own_draft": {"school": "own", "la": "own", "assigned": set()},
+        "own2_pupil": {"school": "own", "la": "own", "assigned": {"pupil@own2"}},
+        "other": {"school": "other", "la": "other", "assigned": {"pupil@other"}},
+    },
+    # The default wording belongs to every school ("*").
+    "wheel": {"default": {"school": "*"}, "own": {"school": "own"}, "other": {"school": "other"}},
 }
 
 
@@ -78,13 +87,15 @@ def _reaches(user_key: str, role: str, reach: Reach, where: dict) -> bool:
             else set()
         )
         las = {SCHOOL_LA[s] for s in schools} | ({place} if kind == "la" else set())
-        if reach == Reach.SELF and where.get("self") == user_key:
+        if reach == Reach.SELF and (
+            where.get("self") == user_key or user_key in where.get("assigned", ())
+        ):
             return True
         if reach == Reach.GROUP and kind == "group" and where.get("group") == place:
             return True
         if reach == Reach.SCHOOL:
-            if "school" in where and where["school"] in schools:
-                return True
+            if "school" in where and (where["school"] in schools or where["school"] == "*"):
+                return bool(schools)
             if kind == "la" and where.get("la") == place:
                 return True
         if reach in (Reach.SCHOOL, Reach.LA) and kind == "nation" and "la" in where:
@@ -118,6 +129,8 @@ def _target_pk(world, subject, key):
         "local_authority": lambda: world.las[key].pk,
         "nation": lambda: world.nation.pk,
         "provider": lambda: world.providers[key].pk,
+        "project": lambda: world.projects[key].pk,
+        "wheel": lambda: world.wheels[key].pk,
     }[subject]()
 
 
@@ -141,6 +154,8 @@ def test_route_answers_each_role_as_declared(route, world, client):
     problems = []
     targets = [(k, w) for k, w in TARGETS[cap.subject].items()] if cap.subject else [(None, None)]
     static_kwargs = {"token_id": 999999} if "<int:token_id>" in route.path else {}
+    if "<int:assignment_id>" in route.path:
+        static_kwargs = {"assignment_id": 999999}
     for user_key in MEMBERSHIPS:
         client.force_login(world.users[user_key])
         for target_key, where in targets:
@@ -162,7 +177,7 @@ def test_route_answers_each_role_as_declared(route, world, client):
                 if expected == "allowed"
                 else status == expected
             )
-            if static_kwargs and expected == "allowed":
+            if "token_id" in static_kwargs and expected == "allowed":
                 ok = status == 404  # someone else's (here: no) token
             if not ok:
                 problems.append(f"{user_key} → {target_key}: got {status}, expected {expected}")
@@ -175,6 +190,8 @@ def test_route_answers_each_role_as_declared(route, world, client):
 def test_route_refuses_anonymous(route, world, client):
     cap = CAPABILITIES[route.rule.capability]
     kwargs = {"token_id": 1} if "<int:token_id>" in route.path else {}
+    if "<int:assignment_id>" in route.path:
+        kwargs["assignment_id"] = 1
     if route.rule.kwarg:
         kwargs[route.rule.kwarg] = _target_pk(world, cap.subject, next(iter(TARGETS[cap.subject])))
     response = _call(client, route, kwargs)

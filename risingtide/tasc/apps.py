@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TascConfig(AppConfig):
+    name = "risingtide.tasc"
+    label = "tasc"

@@ -1,0 +1,110 @@
+from django import forms
+
+from risingtide.tasc.models import STAGE_ORDER, Project, Stage
+from risingtide.tasc.services import ProjectDetails
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class ProjectForm(forms.Form):
+    title = forms.CharField(max_length=150)
+    brief = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What pupils are asked to do, in words they will understand.",
+    )
+    subject = forms.CharField(label="Subject or curriculum area", max_length=80, required=False)
+    key_stage = forms.ChoiceField(choices=Project.KeyStage.choices)
+    success_criteria = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One a line, e.g. “I can explain why my design works”.",
+    )
+    wheel = forms.ModelChoiceField(
+        queryset=None,
+        label="Wheel wording",
+        empty_label=None,
+        help_text="The questions and prompts pupils see at each stage.",
+    )
+    start_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    mode = forms.ChoiceField(
+        choices=Project.Mode.choices, widget=forms.RadioSelect, initial=Project.Mode.INDIVIDUAL
+    )
+
+    def __init__(self, *args, wheels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wheel"].queryset = wheels
+        for stage in STAGE_ORDER:
+            self.fields[f"prompts_{stage}"] = forms.CharField(
+                label=f"Extra prompts for {Stage(stage).label}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="Optional, one a line; shown after the wheel's own prompts.",
+            )
+
+    def clean(self):
+        data = super().clean()
+        start, due = data.get("start_date"), data.get("due_date")
+        if start and due and due < start:
+            self.add_error("due_date", "The due date is before the start date.")
+        return data
+
+    def details(self) -> ProjectDetails:
+        data = self.cleaned_data
+        return ProjectDetails(
+            title=data["title"].strip(),
+            brief=data["brief"].strip(),
+            subject=data["subject"].strip(),
+            key_stage=data["key_stage"],
+            success_criteria=_lines(data["success_criteria"]),
+            wheel=data["wheel"],
+            stage_prompts={
+                stage: _lines(data[f"prompts_{stage}"])
+                for stage in STAGE_ORDER
+                if _lines(data[f"prompts_{stage}"])
+            },
+            start_date=data["start_date"],
+            due_date=data["due_date"],
+            mode=data["mode"],
+        )
+
+    @staticmethod
+    def initial_for(project: Project) -> dict:
+        initial = {
+            "title": project.title,
+            "brief": project.brief,
+            "subject": project.subject,
+            "key_stage": project.key_stage,
+            "success_criteria": "\n".join(project.success_criteria),
+            "wheel": project.wheel_id,
+            "start_date": project.start_date,
+            "due_date": project.due_date,
+            "mode": project.mode,
+        }
+        for stage, prompts in project.stage_prompts.items():
+            initial[f"prompts_{stage}"] = "\n".join(prompts)
+        return initial
+
+
+class RewordForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="e.g. “Key stage 1 wheel”.")
+
+    def __init__(self, *args, wheel, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stage_fields = []
+        for s in wheel.stages.all():
+            self.fields[f"title_{s.stage}"] = forms.CharField(
+                label=f"Stage {s.number} name", max_length=60, initial=s.title
+            )
+            self.fields[f"question_{s.stage}"] = forms.CharField(
+                label=f"Stage {s.number} question", max_length=200, initial=s.question
+            )
+            self.fields[f"prompts_{s.stage}"] = forms.CharField(
+                label=f"Stage {s.number} prompts, one a line",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial="\n".join(s.prompts),
+            )
