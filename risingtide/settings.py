@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "risingtide.access",
     "risingtide.audit",
     "risingtide.tasc",
+    "risingtide.portfolios",
     "risingtide.home",
     "risingtide.api",
     "risingtide.demo",

@@ -7,6 +7,7 @@ from risingtide.api.api import api
 from risingtide.home import views as home_views
 from risingtide.people import views as people_views
 from risingtide.people.auth_views import LoginView, password_change
+from risingtide.portfolios import views as portfolio_views
 from risingtide.schools import views as school_views
 from risingtide.tasc import views as tasc_views
 
@@ -59,6 +60,16 @@ urlpatterns = [
         name="project_unassign",
     ),
     path("projects/<int:pk>/status/", tasc_views.project_status, name="project_status"),
+    path("projects/<int:pk>/my-portfolio/", portfolio_views.my_portfolio, name="my_portfolio"),
+    path("portfolios/<int:pk>/", portfolio_views.portfolio, name="portfolio"),
+    path("portfolios/<int:pk>/notes/", portfolio_views.add_note, name="add_note"),
+    path(
+        "portfolios/<int:pk>/stages/<slug:stage>/",
+        portfolio_views.stage_done,
+        name="stage_done",
+    ),
+    path("items/<int:pk>/", portfolio_views.item, name="item"),
+    path("items/<int:pk>/save/", portfolio_views.save_note, name="save_note"),
     path("wheels/<int:pk>/", tasc_views.wheel, name="wheel"),
     path("wheels/<int:pk>/reword/", tasc_views.wheel_reword, name="wheel_reword"),
     # API and admin

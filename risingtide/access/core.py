@@ -16,6 +16,7 @@ from django.http import Http404
 
 from risingtide.access.policy import SIGNED_IN, VIEW_CAPABILITY, Reach, capability
 from risingtide.people.models import Membership, Role, User
+from risingtide.portfolios.models import Item, Portfolio, PortfolioMember
 from risingtide.schools.models import (
     Cluster,
     LocalAuthority,
@@ -133,6 +134,36 @@ SUBJECTS["project"] = Subject(
         Reach.NATION: _field("school__local_authority__nation_id"),
     },
 )
+
+
+def _portfolios_of(pupils: QuerySet | set[int]) -> QuerySet:
+    return PortfolioMember.objects.filter(pupil__in=pupils).values("portfolio_id")
+
+
+def _pupils_in_groups(ids: set[int]) -> QuerySet:
+    return Membership.objects.filter(teaching_group__in=ids, role=Role.PUPIL).values("user_id")
+
+
+def _portfolio_paths(prefix: str) -> dict[Reach, PathBuilder]:
+    """A portfolio (or, with ``prefix``, what belongs to one) reached through its members."""
+    return {
+        Reach.SELF: lambda ids: Q(**{f"{prefix}pk__in": _portfolios_of(ids)}),
+        # A teacher sees their pupils' portfolios for their own school's projects only: a
+        # pupil's work at a previous school stays there.
+        Reach.GROUP: lambda ids: Q(
+            **{
+                f"{prefix}pk__in": _portfolios_of(_pupils_in_groups(ids)),
+                f"{prefix}project__school__in": TeachingGroup.objects.filter(pk__in=ids).values(
+                    "school_id"
+                ),
+            }
+        ),
+        Reach.SCHOOL: _field(f"{prefix}project__school_id"),
+    }
+
+
+SUBJECTS["portfolio"] = Subject(Portfolio, _portfolio_paths(""))
+SUBJECTS["item"] = Subject(Item, _portfolio_paths("portfolio__"))
 SUBJECTS["wheel"] = Subject(
     Wheel,
     {

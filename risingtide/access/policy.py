@@ -168,6 +168,36 @@ CAPABILITIES: dict[str, Capability] = {
             {**STAFF_IN_SCHOOL},
         ),
         Capability(
+            "project.work",
+            "project",
+            "Work on a project set to one: open one's own portfolio for it",
+            {Role.PUPIL: Reach.SELF},
+        ),
+        Capability(
+            "portfolio.view",
+            "portfolio",
+            "See a pupil's portfolio (staff read only)",
+            {Role.PUPIL: Reach.SELF, **PUPIL_CARERS},
+        ),
+        Capability(
+            "portfolio.edit",
+            "portfolio",
+            "Add to one's own portfolio and mark stages done",
+            {Role.PUPIL: Reach.SELF},
+        ),
+        Capability(
+            "item.view",
+            "item",
+            "See a portfolio item",
+            {Role.PUPIL: Reach.SELF, **PUPIL_CARERS},
+        ),
+        Capability(
+            "item.edit",
+            "item",
+            "Change an item in one's own portfolio",
+            {Role.PUPIL: Reach.SELF},
+        ),
+        Capability(
             "wheel.view",
             "wheel",
             "See a TASC wheel wording (the default, or one's school's)",

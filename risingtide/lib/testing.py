@@ -40,6 +40,8 @@ class TinyWorld:
     providers: dict[str, Provider] = field(default_factory=dict)
     cluster: Cluster | None = None
     projects: dict = field(default_factory=dict)
+    portfolios: dict = field(default_factory=dict)
+    items: dict = field(default_factory=dict)
     wheels: dict = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
 
@@ -163,3 +165,11 @@ def _add_projects(w: TinyWorld) -> None:
     project("own_draft", "own", Project.Status.DRAFT, teaching_group=w.groups["own"])
     project("own2_pupil", "own", Project.Status.OPEN, pupil=w.users["pupil@own2"])
     project("other", "other", Project.Status.OPEN, teaching_group=w.groups["other"])
+
+    # A portfolio with one note for three pupils: "own", "own2" and "other".
+    from risingtide.portfolios.services import add_note, portfolio_for
+
+    for key, project_key in (("own", "own"), ("own2", "own2_pupil"), ("other", "other")):
+        pupil = w.users[f"pupil@{key}"]
+        portfolio = w.portfolios[key] = portfolio_for(pupil, w.projects[project_key])
+        w.items[key] = add_note(pupil, portfolio, "gather", f"{key} note", "What I know")

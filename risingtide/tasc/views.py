@@ -47,6 +47,7 @@ def project_new(request):
 def project(request, project):
     context = queries.project_page(project)
     context["can_edit"] = can(request.user, "project.edit", project)
+    context["can_work"] = can(request.user, "project.work", project)
     return render(request, "tasc/project.html", context)
 
 

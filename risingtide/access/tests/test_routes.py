@@ -66,6 +66,15 @@ TARGETS = {
         "own2_pupil": {"school": "own", "la": "own", "assigned": {"pupil@own2"}},
         "other": {"school": "other", "la": "other", "assigned": {"pupil@other"}},
     },
+    # Each portfolio (and its note) belongs to one pupil of one group.
+    "portfolio": {
+        k: {"self": f"pupil@{k}", "group": k, "school": GROUP_SCHOOL[k]}
+        for k in ("own", "own2", "other")
+    },
+    "item": {
+        k: {"self": f"pupil@{k}", "group": k, "school": GROUP_SCHOOL[k]}
+        for k in ("own", "own2", "other")
+    },
     # The default wording belongs to every school ("*").
     "wheel": {"default": {"school": "*"}, "own": {"school": "own"}, "other": {"school": "other"}},
 }
@@ -131,6 +140,8 @@ def _target_pk(world, subject, key):
         "provider": lambda: world.providers[key].pk,
         "project": lambda: world.projects[key].pk,
         "wheel": lambda: world.wheels[key].pk,
+        "portfolio": lambda: world.portfolios[key].pk,
+        "item": lambda: world.items[key].pk,
     }[subject]()
 
 
@@ -154,6 +165,8 @@ def test_route_answers_each_role_as_declared(route, world, client):
     problems = []
     targets = [(k, w) for k, w in TARGETS[cap.subject].items()] if cap.subject else [(None, None)]
     static_kwargs = {"token_id": 999999} if "<int:token_id>" in route.path else {}
+    if "<slug:stage>" in route.path:
+        static_kwargs = {"stage": "gather"}
     if "<int:assignment_id>" in route.path:
         static_kwargs = {"assignment_id": 999999}
     for user_key in MEMBERSHIPS:
@@ -190,6 +203,8 @@ def test_route_answers_each_role_as_declared(route, world, client):
 def test_route_refuses_anonymous(route, world, client):
     cap = CAPABILITIES[route.rule.capability]
     kwargs = {"token_id": 1} if "<int:token_id>" in route.path else {}
+    if "<slug:stage>" in route.path:
+        kwargs["stage"] = "gather"
     if "<int:assignment_id>" in route.path:
         kwargs["assignment_id"] = 1
     if route.rule.kwarg:

@@ -1,0 +1,126 @@
+"""Pupils' portfolios: one per pupil (or per group) per project, organised by TASC stage.
+
+Nothing a pupil writes is lost: a note's every saved text is kept as a revision, and a save
+made from an out-of-date copy is refused (the version check) rather than written over another.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+
+from risingtide.tasc.models import Project, Stage
+
+
+class Portfolio(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="portfolios")
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="PortfolioMember", related_name="portfolios"
+    )
+    current_stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.GATHER)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_activity_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Portfolio {self.pk} for {self.project}"
+
+
+class PortfolioMember(models.Model):
+    portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="memberships")
+    pupil = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portfolio_memberships"
+    )
+    # Denormalised so "this pupil's portfolio for this project" is unique and one lookup.
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "pupil"], name="portfolio_one_per_pupil_per_project"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} in portfolio {self.portfolio_id}"
+
+
+class StageProgress(models.Model):
+    class Status(models.TextChoices):
+        STARTED = "started", "Started"
+        DONE = "done", "Done"
+
+    portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="progress")
+    stage = models.CharField(max_length=12, choices=Stage.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.STARTED)
+    done_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["portfolio", "stage"], name="progress_unique_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()}: {self.get_status_display()}"
+
+
+class Item(models.Model):
+    class Kind(models.TextChoices):
+        NOTE = "note", "Note"
+        CLIPPING = "clipping", "Web clipping"
+        UPLOAD = "upload", "Upload"
+
+    portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    stage = models.CharField(max_length=12, choices=Stage.choices)
+    title = models.CharField(max_length=200)
+    position = models.PositiveIntegerField(default=0)
+    importance = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(5)]
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic concurrency for notes: every save names the version it was made from.
+    version = models.PositiveIntegerField(default=1)
+    # A note's text: sanitised HTML (risingtide.lib.html).
+    body = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["stage", "position", "pk"]
+        indexes = [
+            # The portfolio page: items of one portfolio by stage and position.
+            models.Index(fields=["portfolio", "stage", "position"], name="item_portfolio_order"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(importance__isnull=True) | Q(importance__lte=5),
+                name="item_importance_0_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoteRevision(models.Model):
+    """Every text a note has been saved with, in order: nothing written is ever lost."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    body = models.TextField(blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    saved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "version"], name="revision_unique_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} v{self.version}"

@@ -1,0 +1,127 @@
+"""Changes to portfolios: the acting pupil first, the check, the change."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from risingtide.access.core import can
+from risingtide.people.models import User
+from risingtide.portfolios.models import (
+    Item,
+    NoteRevision,
+    Portfolio,
+    PortfolioMember,
+    StageProgress,
+)
+from risingtide.tasc.models import STAGE_ORDER, Project
+
+NOTE_MAX_CHARS = 100_000
+
+
+@dataclass
+class EditConflict(Exception):
+    """A save made from an out-of-date copy: both texts, so the pupil can keep either."""
+
+    current_body: str
+    current_version: int
+    yours: str
+
+
+def portfolio_for(pupil: User, project: Project) -> Portfolio:
+    """The pupil's portfolio for a project set to them, made on first visit."""
+    if not can(pupil, "project.work", project):
+        raise PermissionDenied
+    member = PortfolioMember.objects.filter(project=project, pupil=pupil).first()
+    if member:
+        return member.portfolio
+    try:
+        with transaction.atomic():
+            portfolio = Portfolio.objects.create(project=project)
+            PortfolioMember.objects.create(portfolio=portfolio, pupil=pupil, project=project)
+            return portfolio
+    except IntegrityError:  # two tabs opened it at once: the other one made it
+        return PortfolioMember.objects.get(project=project, pupil=pupil).portfolio
+
+
+def _touch(portfolio: Portfolio) -> None:
+    Portfolio.objects.filter(pk=portfolio.pk).update(last_activity_at=timezone.now())
+
+
+def _check_open(portfolio: Portfolio) -> None:
+    if portfolio.project.status != Project.Status.OPEN:
+        raise ValidationError("This project is closed: your work is kept, but it cannot change.")
+
+
+def add_note(actor: User, portfolio: Portfolio, stage: str, title: str, body: str = "") -> Item:
+    if not can(actor, "portfolio.edit", portfolio):
+        raise PermissionDenied
+    _check_open(portfolio)
+    if stage not in STAGE_ORDER:
+        raise ValidationError(f"Unknown TASC stage {stage!r}")
+    title = title.strip() or "Note"
+    if len(title) > 200 or len(body) > NOTE_MAX_CHARS:
+        raise ValidationError("That note is too long.")
+    with transaction.atomic():
+        position = (portfolio.items.filter(stage=stage).aggregate(p=Max("position"))["p"] or 0) + 1
+        item = Item.objects.create(
+            portfolio=portfolio,
+            kind=Item.Kind.NOTE,
+            stage=stage,
+            title=title,
+            body=body,
+            position=position,
+            created_by=actor,
+        )
+        NoteRevision.objects.create(item=item, version=1, body=body, saved_by=actor)
+        _touch(portfolio)
+    return item
+
+
+def save_note(actor: User, item: Item, body: str, base_version: int) -> Item:
+    """Save ``body`` over version ``base_version``; if the note has moved on since, refuse
+    with ``EditConflict`` carrying both texts. The compare-and-set is one UPDATE."""
+    if not can(actor, "item.edit", item):
+        raise PermissionDenied
+    _check_open(item.portfolio)
+    if item.kind != Item.Kind.NOTE:
+        raise ValidationError("Only notes have text to save.")
+    if len(body) > NOTE_MAX_CHARS:
+        raise ValidationError(f"A note holds at most {NOTE_MAX_CHARS:,} characters.")
+    with transaction.atomic():
+        updated = Item.objects.filter(pk=item.pk, version=base_version).update(
+            body=body, version=F("version") + 1, updated_at=timezone.now()
+        )
+        if not updated:
+            current = Item.objects.get(pk=item.pk)
+            raise EditConflict(current.body, current.version, body)
+        item.refresh_from_db(fields=["body", "version", "updated_at"])
+        NoteRevision.objects.create(item=item, version=item.version, body=body, saved_by=actor)
+        _touch(item.portfolio)
+    return item
+
+
+def set_stage_done(actor: User, portfolio: Portfolio, stage: str, done: bool) -> None:
+    """Mark a stage done (the wheel moves on) or take it back (pupils may go back)."""
+    if not can(actor, "portfolio.edit", portfolio):
+        raise PermissionDenied
+    _check_open(portfolio)
+    if stage not in STAGE_ORDER:
+        raise ValidationError(f"Unknown TASC stage {stage!r}")
+    with transaction.atomic():
+        progress, _ = StageProgress.objects.get_or_create(portfolio=portfolio, stage=stage)
+        progress.status = StageProgress.Status.DONE if done else StageProgress.Status.STARTED
+        progress.done_at = timezone.now() if done else None
+        progress.save()
+        finished = set(
+            portfolio.progress.filter(status=StageProgress.Status.DONE).values_list(
+                "stage", flat=True
+            )
+        )
+        portfolio.current_stage = next(
+            (s for s in STAGE_ORDER if s not in finished), STAGE_ORDER[-1]
+        )
+        portfolio.save(update_fields=["current_stage"])
+        _touch(portfolio)

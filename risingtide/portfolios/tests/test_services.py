@@ -1,0 +1,92 @@
+"""Portfolios: one per pupil per project, notes that never lose a word, stages done."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from risingtide.access.core import can, visible
+from risingtide.lib.testing import member
+from risingtide.people.models import Role
+from risingtide.portfolios import services
+from risingtide.portfolios.models import NoteRevision, Portfolio
+from risingtide.tasc.models import Project
+
+pytestmark = pytest.mark.django_db
+
+
+def test_one_portfolio_per_pupil_per_project(world):
+    pupil = world.user("pupil@own")
+    first = services.portfolio_for(pupil, world.projects["own"])
+    assert services.portfolio_for(pupil, world.projects["own"]) == first == world.portfolios["own"]
+    assert Portfolio.objects.filter(project=world.projects["own"]).count() == 1
+    with pytest.raises(PermissionDenied):  # a draft, and another school's project
+        services.portfolio_for(pupil, world.projects["own_draft"])
+    with pytest.raises(PermissionDenied):
+        services.portfolio_for(pupil, world.projects["other"])
+    with pytest.raises(PermissionDenied):  # staff look, they do not work in portfolios
+        services.portfolio_for(world.user("teacher@own"), world.projects["own"])
+
+
+def test_saving_a_note_keeps_every_revision(world):
+    pupil = world.user("pupil@own")
+    note = world.items["own"]
+    services.save_note(pupil, note, "Bees need shelter", base_version=1)
+    services.save_note(pupil, note, "Bees need shelter and flowers", base_version=2)
+    assert list(note.revisions.values_list("version", "body")) == [
+        (1, "What I know"),
+        (2, "Bees need shelter"),
+        (3, "Bees need shelter and flowers"),
+    ]
+
+
+def test_a_save_from_an_old_copy_is_a_conflict_with_both_texts(world):
+    pupil = world.user("pupil@own")
+    note = world.items["own"]
+    services.save_note(pupil, note, "Tab one", base_version=1)
+    with pytest.raises(services.EditConflict) as caught:
+        services.save_note(pupil, note, "Tab two", base_version=1)
+    assert (caught.value.current_body, caught.value.current_version) == ("Tab one", 2)
+    assert caught.value.yours == "Tab two"
+    note.refresh_from_db()
+    assert note.body == "Tab one"
+    # Keeping "mine" is a save from the version the conflict reported.
+    services.save_note(pupil, note, "Tab two", base_version=2)
+    assert NoteRevision.objects.filter(item=note).count() == 3
+
+
+def test_only_the_pupil_changes_their_portfolio(world):
+    note = world.items["own"]
+    for key in ("teacher@own", "head@own", "pupil2@own", "pupil@other"):
+        with pytest.raises(PermissionDenied):
+            services.save_note(world.user(key), note, "x", base_version=1)
+    assert can(world.user("teacher@own"), "portfolio.view", world.portfolios["own"])
+    assert not can(world.user("teacher@other"), "portfolio.view", world.portfolios["own"])
+
+
+def test_a_closed_project_keeps_work_but_refuses_changes(world):
+    Project.objects.filter(pk=world.projects["own"].pk).update(status=Project.Status.CLOSED)
+    note = world.items["own"].__class__.objects.get(pk=world.items["own"].pk)
+    with pytest.raises(ValidationError, match="closed"):
+        services.save_note(world.user("pupil@own"), note, "late", base_version=1)
+    assert can(world.user("pupil@own"), "item.view", note)
+
+
+def test_stages_done_move_the_wheel_and_can_be_undone(world):
+    pupil = world.user("pupil@own")
+    portfolio = world.portfolios["own"]
+    services.set_stage_done(pupil, portfolio, "gather", True)
+    services.set_stage_done(pupil, portfolio, "identify", True)
+    portfolio.refresh_from_db()
+    assert portfolio.current_stage == "generate"
+    services.set_stage_done(pupil, portfolio, "gather", False)
+    portfolio.refresh_from_db()
+    assert portfolio.current_stage == "gather"
+    with pytest.raises(ValidationError):
+        services.set_stage_done(pupil, portfolio, "dance", True)
+
+
+def test_a_moved_pupils_old_portfolio_stays_with_the_old_school(world):
+    pupil = world.users["pupil@own"]
+    member(pupil, Role.PUPIL, school=world.schools["other"], teaching_group=world.groups["other"])
+    other_teacher = world.user("teacher@other")
+    assert world.portfolios["own"] not in visible(other_teacher, "portfolio")
+    assert world.portfolios["other"] in visible(other_teacher, "portfolio")

@@ -1,0 +1,47 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_pupil_opens_portfolio_adds_note_and_autosaves(world, client_for):
+    client = client_for(world.user("pupil2@own"))
+    response = client.get(reverse("my_portfolio", args=[world.projects["own"].pk]))
+    portfolio_url = response["Location"]
+    page = client.get(portfolio_url).content.decode()
+    assert "Gather and Organise" in page and 'role="img"' in page
+    response = client.post(portfolio_url + "notes/", {"stage": "identify", "title": "<b>Qs</b>"})
+    item_url = response["Location"]
+    editor = client.get(item_url).content.decode()
+    assert "&lt;b&gt;Qs&lt;/b&gt;" in editor and "<b>Qs</b>" not in editor
+    save = item_url + "save/"
+    assert client.post(save, {"body": "Why?", "version": "1"}).json()["version"] == 2
+    conflict = client.post(save, {"body": "Other tab", "version": "1"})
+    assert conflict.status_code == 409
+    assert conflict.json()["theirs"] == "Why?" and conflict.json()["yours"] == "Other tab"
+    assert client.post(save, {"body": "x"}).status_code == 400
+
+
+def test_teacher_reads_but_cannot_save(world, client_for):
+    client = client_for(world.user("teacher@own"))
+    page = client.get(reverse("portfolio", args=[world.portfolios["own"].pk])).content.decode()
+    assert "only its pupils can change it" in page
+    item = world.items["own"]
+    assert client.get(reverse("item", args=[item.pk])).status_code == 200
+    response = client.post(reverse("save_note", args=[item.pk]), {"body": "x", "version": "1"})
+    assert response.status_code == 403
+
+
+def test_portfolio_page_query_count_is_fixed(world, client_for, django_assert_max_num_queries):
+    from risingtide.portfolios.services import add_note
+
+    pupil = world.user("pupil@own")
+    client = client_for(pupil)
+    url = reverse("portfolio", args=[world.portfolios["own"].pk])
+    client.get(url)
+    with django_assert_max_num_queries(20) as before:
+        client.get(url)
+    for n in range(40):
+        add_note(pupil, world.portfolios["own"], ["gather", "decide"][n % 2], f"note {n}")
+    with django_assert_max_num_queries(len(before)):
+        client.get(url)

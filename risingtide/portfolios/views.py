@@ -1,0 +1,92 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from risingtide.access.core import can, requires
+from risingtide.portfolios import queries, services
+from risingtide.tasc.models import STAGE_ORDER
+
+
+@require_GET
+@requires("project.work", "pk")
+def my_portfolio(request, project):
+    """A pupil's way in: their portfolio for this project, made on first visit."""
+    portfolio = services.portfolio_for(request.user, project)
+    return redirect("portfolio", portfolio.pk)
+
+
+@require_GET
+@requires("portfolio.view", "pk")
+def portfolio(request, portfolio):
+    context = queries.portfolio_page(portfolio)
+    context["can_edit"] = can(request.user, "portfolio.edit", portfolio)
+    return render(request, "portfolios/portfolio.html", context)
+
+
+@require_POST
+@requires("portfolio.edit", "pk")
+def add_note(request, portfolio):
+    try:
+        item = services.add_note(
+            request.user,
+            portfolio,
+            request.POST.get("stage", ""),
+            request.POST.get("title", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("portfolio", portfolio.pk)
+    return redirect("item", item.pk)
+
+
+@require_POST
+@requires("portfolio.edit", "pk")
+def stage_done(request, portfolio, stage: str):
+    if stage not in STAGE_ORDER:
+        return redirect("portfolio", portfolio.pk)
+    try:
+        services.set_stage_done(request.user, portfolio, stage, request.POST.get("done") == "1")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("portfolio", portfolio.pk)
+
+
+@never_cache
+@require_GET
+@requires("item.view", "pk")
+def item(request, item):
+    return render(
+        request,
+        "portfolios/item.html",
+        {"item": item, "can_edit": can(request.user, "item.edit", item)},
+    )
+
+
+@require_POST
+@requires("item.edit", "pk")
+def save_note(request, item):
+    """The autosave endpoint: 200 with the new version, or 409 with both texts."""
+    try:
+        base = int(request.POST.get("version", ""))
+    except ValueError:
+        return JsonResponse({"error": "version is missing"}, status=400)
+    try:
+        saved = services.save_note(request.user, item, request.POST.get("body", ""), base)
+    except services.EditConflict as conflict:
+        return JsonResponse(
+            {
+                "error": "conflict",
+                "message": "Someone else saved this note while you were writing. "
+                "Both texts are below: keep one, or combine them.",
+                "theirs": conflict.current_body,
+                "version": conflict.current_version,
+                "yours": conflict.yours,
+            },
+            status=409,
+        )
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    return JsonResponse({"version": saved.version, "saved_at": saved.updated_at.isoformat()})

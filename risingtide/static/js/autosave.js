@@ -1,0 +1,89 @@
+// Autosave for notes: saves a second after typing stops, keeps unsaved words in localStorage
+// until the server has them, and on a version conflict shows both texts instead of choosing.
+(() => {
+  const form = document.querySelector("form.autosave");
+  if (!form) return;
+  const url = form.dataset.autosaveUrl;
+  const key = `rt-note-${form.dataset.item}`;
+  const body = form.querySelector("textarea[name=body]");
+  const version = form.querySelector("input[name=version]");
+  const status = form.querySelector(".save-status");
+  const conflict = form.querySelector(".conflict");
+  const token = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+  let timer = null;
+  let saving = false;
+  let again = false;
+
+  const pending = JSON.parse(localStorage.getItem(key) || "null");
+  if (pending && pending.body !== body.value) {
+    body.value = pending.body;
+    version.value = pending.version;
+    status.textContent = "Recovered words that had not been saved; saving them now…";
+    schedule(0);
+  }
+
+  function schedule(delay) {
+    clearTimeout(timer);
+    timer = setTimeout(save, delay);
+  }
+
+  async function save() {
+    if (saving) { again = true; return; }
+    saving = true;
+    localStorage.setItem(key, JSON.stringify({ body: body.value, version: version.value }));
+    status.textContent = "Saving…";
+    const data = new URLSearchParams({ body: body.value, version: version.value });
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "X-CSRFToken": token },
+        body: data,
+        credentials: "same-origin",
+      });
+      const result = await response.json();
+      if (response.ok) {
+        version.value = result.version;
+        if (!again) localStorage.removeItem(key);
+        status.textContent = "All changes saved.";
+      } else if (response.status === 409) {
+        showConflict(result);
+      } else {
+        status.textContent = `Not saved: ${result.error || response.statusText}. Your words are kept in this browser.`;
+      }
+    } catch (error) {
+      status.textContent = "Not saved yet: no connection. Your words are kept in this browser and will be saved.";
+      schedule(5000);
+    } finally {
+      saving = false;
+      if (again) { again = false; schedule(0); }
+    }
+  }
+
+  function showConflict(result) {
+    conflict.hidden = false;
+    conflict.querySelector(".conflict-message").textContent = result.message;
+    conflict.querySelector(".conflict-theirs").textContent = result.theirs;
+    conflict.querySelector(".conflict-yours").textContent = result.yours;
+    status.textContent = "Not saved: this note changed elsewhere. Choose a version below.";
+    conflict.dataset.version = result.version;
+    conflict.dataset.theirs = result.theirs;
+    conflict.dataset.yours = result.yours;
+  }
+
+  conflict.addEventListener("click", (event) => {
+    const keep = event.target.closest("[data-keep]");
+    if (!keep) return;
+    body.value = conflict.dataset[keep.dataset.keep];
+    version.value = conflict.dataset.version;
+    conflict.hidden = true;
+    schedule(0);
+    body.focus();
+  });
+
+  body.addEventListener("input", () => {
+    localStorage.setItem(key, JSON.stringify({ body: body.value, version: version.value }));
+    status.textContent = "Typing…";
+    schedule(1000);
+  });
+  form.addEventListener("submit", (event) => { event.preventDefault(); schedule(0); });
+})();
