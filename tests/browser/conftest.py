@@ -71,6 +71,9 @@ class BrowserLog:
 
     def on_response(self, response: Response) -> None:
         # A page itself may answer 400 or 403 on purpose; what it loads never should fail.
+        # A note's autosave answers 409 on purpose when another copy saved first.
+        if response.request.resource_type in ("fetch", "xhr") and response.status == 409:
+            return
         if response.request.resource_type != "document" and response.status >= 400:
             self.missing_files[response.url] = f"HTTP {response.status}"
 

@@ -1,0 +1,56 @@
+"""A pupil writes a note that saves itself; two copies of one note never lose either text."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from risingtide.lib.testing import TinyWorld
+from tests.browser.axe import assert_accessible
+from tests.browser.steps import screenshot, sign_in_and_land_home
+
+pytestmark = pytest.mark.browser
+
+
+def test_note_autosaves_survives_reload_and_conflicts_show_both_texts(page: Page, tiny_world):
+    sign_in_and_land_home(page, "pupil1.own", TinyWorld.PASSWORD)
+    page.get_by_role("link", name="own project").click()
+    page.get_by_role("link", name="Open my portfolio").click()
+    expect(
+        page.get_by_role("img", name="Where this portfolio is on the TASC wheel")
+    ).to_be_visible()
+    screenshot(page, "portfolio")
+    assert_accessible(page)
+
+    page.get_by_label("Title of a new note for Generate").fill("Ideas")
+    page.locator("#stage-generate").get_by_role("button", name="Add a note").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ideas")
+    note = page.get_by_label("Your note")
+    note.fill("A bee hotel made of bamboo")
+    status = page.get_by_role("status")
+    expect(status).to_have_text("All changes saved.")
+    assert_accessible(page)
+    page.reload()
+    expect(note).to_have_value("A bee hotel made of bamboo")
+
+    # A second tab, opened now, saves first; this tab's next save is from an older copy.
+    other = page.context.new_page()
+    other.goto(page.url)
+    other.get_by_label("Your note").fill("Bamboo and pine cones")
+    expect(other.get_by_role("status")).to_have_text("All changes saved.")
+    other.close()
+
+    note.fill("Bamboo, straws and logs")
+    expect(page.get_by_text("Two versions of this note")).to_be_visible()
+    expect(page.locator(".conflict-theirs")).to_have_text("Bamboo and pine cones")
+    expect(page.locator(".conflict-yours")).to_have_text("Bamboo, straws and logs")
+    screenshot(page, "note-conflict")
+    page.get_by_role("button", name="Keep mine").click()
+    expect(status).to_have_text("All changes saved.")
+    page.reload()
+    expect(note).to_have_value("Bamboo, straws and logs")
+
+    page.get_by_role("link", name="Back to the portfolio").click()
+    page.locator("#stage-gather").get_by_role("button", name="I have finished this stage").click()
+    expect(page.locator("#stage-gather").get_by_text("done")).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("TASC wheel"))).to_be_visible()
