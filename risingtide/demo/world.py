@@ -261,7 +261,35 @@ def load_demo(seed: int = 2026) -> Nation:
     # Hollowmere's LA lead.
     batch.member(batch.person(rng), Role.LA_LEAD, local_authority=hollowmere)
     batch.save()
+    _demo_project(academy, first_group)
     return nation
+
+
+def _demo_project(school: School, group: TeachingGroup) -> None:
+    """One open project set to the demo pupil's class, so every role has something to see."""
+    from risingtide.tasc.models import Assignment, Project
+    from risingtide.tasc.wheels import ensure_default_wheel
+
+    project = Project.objects.create(
+        school=school,
+        created_by=User.objects.get(username="teacher"),
+        title="Design a bee hotel",
+        brief=(
+            "Solitary bees need somewhere to nest. Find out what they need, design a bee hotel "
+            "for the school garden, build a model and tell the school why it works."
+        ),
+        subject="Science and design technology",
+        key_stage=Project.KeyStage.KS3,
+        success_criteria=[
+            "I can explain what solitary bees need, with evidence",
+            "My design meets those needs and I can say how",
+            "I can evaluate my model honestly: two stars and a wish",
+        ],
+        wheel=ensure_default_wheel(),
+        stage_prompts={"gather": ["Which bees have you seen near school?"]},
+        status=Project.Status.OPEN,
+    )
+    Assignment.objects.create(project=project, teaching_group=group)
 
 
 def sign_in_text(url: str) -> str:

@@ -79,8 +79,8 @@ def save_note(request, item):
         return JsonResponse(
             {
                 "error": "conflict",
-                "message": "Someone else saved this note while you were writing. "
-                "Both texts are below: keep one, or combine them.",
+                "message": "This note was saved elsewhere (another tab, or someone in your "
+                "group) while you were writing. Both texts are below: keep one, or combine them.",
                 "theirs": conflict.current_body,
                 "version": conflict.current_version,
                 "yours": conflict.yours,

@@ -14,7 +14,7 @@ def test_teacher_sets_a_project_and_a_pupil_sees_it(page: Page, demo):
     sign_in_and_land_home(page, "teacher", DEMO_PASSWORD)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Projects").click()
     page.get_by_role("link", name="New project").click()
-    page.get_by_label("Title").fill("Design a bee hotel")
+    page.get_by_label("Title").fill("Design a pond dipping survey")
     page.get_by_label("Brief").fill("Find out what solitary bees need, then design them a home.")
     page.get_by_label("Subject or curriculum area").fill("Science")
     page.get_by_label("Key stage").select_option("ks3")
@@ -23,7 +23,7 @@ def test_teacher_sets_a_project_and_a_pupil_sees_it(page: Page, demo):
     page.get_by_label("Extra prompts for Gather and Organise").fill("Which bees live near school?")
     assert_accessible(page)
     page.get_by_role("button", name="Save project").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Design a bee hotel")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Design a pond dipping survey")
 
     page.get_by_role("link", name="Set to pupils").click()
     page.get_by_label("7A").check()
@@ -37,7 +37,7 @@ def test_teacher_sets_a_project_and_a_pupil_sees_it(page: Page, demo):
     sign_out(page)
 
     sign_in_and_land_home(page, "pupil", DEMO_PASSWORD)
-    page.get_by_role("link", name="Design a bee hotel").click()
+    page.get_by_role("link", name="Design a pond dipping survey").click()
     wheel = page.get_by_role("img", name="TASC wheel")
     expect(wheel).to_be_visible()
     expect(page.get_by_text("Which bees live near school?")).to_be_visible()
