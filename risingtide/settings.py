@@ -272,3 +272,16 @@ LOGGING = {
 PUPIL_IMPORT_MAX_ROWS = env_int("RISINGTIDE_PUPIL_IMPORT_MAX_ROWS", 1000)
 PUPIL_IMPORT_MAX_BYTES = env_int("RISINGTIDE_PUPIL_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 API_TOKEN_DAYS = env_int("RISINGTIDE_API_TOKEN_DAYS", 90)
+# A pupil's portfolio with no activity for this many days shows as stuck on the teacher's grid.
+STUCK_AFTER_DAYS = env_int("RISINGTIDE_STUCK_AFTER_DAYS", 7)
+
+# --- Outbound fetching ------------------------------------------------------------------------
+# Web clippings (risingtide/lib/fetch.py): one deadline for the whole fetch, redirects included;
+# a size cap on the page after decompression; how many redirects to follow.
+FETCH_TIMEOUT_SECONDS = env_int("RISINGTIDE_FETCH_TIMEOUT_SECONDS", 10)
+FETCH_MAX_BYTES = env_int("RISINGTIDE_FETCH_MAX_BYTES", 5 * 1024 * 1024)
+FETCH_MAX_REDIRECTS = env_int("RISINGTIDE_FETCH_MAX_REDIRECTS", 5)
+# For tests only: "host:port" entries fetched without the public-address checks, so a browser
+# journey can clip a page from a local server ("127.0.0.1:8123", "[::1]:8123"). Leave it empty
+# in production: anything listed here is reachable by every pupil who can paste a link.
+FETCH_ALLOW_HOSTS = env_list("RISINGTIDE_FETCH_ALLOW_HOSTS", "")

@@ -1,4 +1,13 @@
-from risingtide.portfolios.models import Portfolio, StageProgress
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from risingtide.access.core import visible
+from risingtide.people.models import Membership, Role, User
+from risingtide.portfolios.models import Item, Portfolio, PortfolioMember, StageProgress
+from risingtide.tasc.models import STAGE_ORDER, Project
 from risingtide.tasc.queries import wheel_stages
 
 
@@ -24,3 +33,86 @@ def portfolio_page(portfolio: Portfolio) -> dict:
         "done": done,
         "members": list(portfolio.members.all()),
     }
+
+
+@dataclass
+class PupilProgress:
+    pupil: User
+    portfolio: Portfolio | None
+    cells: list[dict]  # one per stage: status ("done", "started", "") and item count
+    last_activity: datetime | None
+    stuck_days: int | None  # days without activity, when past the threshold and not finished
+
+
+def project_progress(
+    user: User, project: Project, stuck_after_days: int = 7
+) -> list[PupilProgress]:
+    """Every pupil the project is set to (whom the viewer may see) × the eight stages.
+
+    Five queries whatever the class size: pupils, portfolios, progress, item counts, groups.
+    """
+    groups = project.assignments.filter(teaching_group__isnull=False).values("teaching_group_id")
+    direct = project.assignments.filter(pupil__isnull=False).values("pupil_id")
+    pupils = list(
+        visible(user, "pupil")
+        .filter(
+            Q(pk__in=direct)
+            | Q(
+                pk__in=Membership.objects.filter(role=Role.PUPIL, teaching_group__in=groups).values(
+                    "user_id"
+                )
+            )
+        )
+        .order_by("last_name", "first_name")
+    )
+    members = {
+        m.pupil_id: m.portfolio
+        for m in PortfolioMember.objects.filter(project=project, pupil__in=pupils).select_related(
+            "portfolio"
+        )
+    }
+    portfolio_ids = {p.pk for p in members.values()}
+    status = {
+        (p.portfolio_id, p.stage): p.status
+        for p in StageProgress.objects.filter(portfolio__in=portfolio_ids)
+    }
+    counts = {
+        (row["portfolio_id"], row["stage"]): row["n"]
+        for row in Item.objects.filter(portfolio__in=portfolio_ids)
+        .values("portfolio_id", "stage")
+        .annotate(n=Count("pk"))
+    }
+    now = timezone.now()
+    rows = []
+    for pupil in pupils:
+        portfolio = members.get(pupil.pk)
+        cells = [
+            {
+                "stage": stage,
+                "status": status.get((portfolio.pk, stage), "") if portfolio else "",
+                "items": counts.get((portfolio.pk, stage), 0) if portfolio else 0,
+            }
+            for stage in STAGE_ORDER
+        ]
+        last = portfolio.last_activity_at if portfolio else None
+        finished = all(c["status"] == StageProgress.Status.DONE for c in cells)
+        idle = (now - last).days if last else None
+        rows.append(
+            PupilProgress(
+                pupil=pupil,
+                portfolio=portfolio,
+                cells=cells,
+                last_activity=last,
+                stuck_days=idle
+                if idle is not None and idle >= stuck_after_days and not finished
+                else None,
+            )
+        )
+    return rows
+
+
+def project_page_header(project: Project) -> dict:
+    project = (
+        Project.objects.select_related("wheel").prefetch_related("wheel__stages").get(pk=project.pk)
+    )
+    return {"project": project, "stages": wheel_stages(project.wheel)}

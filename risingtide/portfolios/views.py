@@ -90,3 +90,15 @@ def save_note(request, item):
     except ValidationError as exc:
         return JsonResponse({"error": " ".join(exc.messages)}, status=400)
     return JsonResponse({"version": saved.version, "saved_at": saved.updated_at.isoformat()})
+
+
+@require_GET
+@requires("project.edit", "pk")
+def project_progress(request, project):
+    """The teacher's grid: pupils × stages, with who has gone quiet."""
+    from django.conf import settings
+
+    context = queries.project_page_header(project)
+    context["rows"] = queries.project_progress(request.user, project, settings.STUCK_AFTER_DAYS)
+    context["stuck_after_days"] = settings.STUCK_AFTER_DAYS
+    return render(request, "portfolios/progress.html", context)

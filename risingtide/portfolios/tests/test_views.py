@@ -45,3 +45,44 @@ def test_portfolio_page_query_count_is_fixed(world, client_for, django_assert_ma
         add_note(pupil, world.portfolios["own"], ["gather", "decide"][n % 2], f"note {n}")
     with django_assert_max_num_queries(len(before)):
         client.get(url)
+
+
+def test_progress_grid_shows_each_pupil_by_stage_and_who_is_quiet(world, client_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from risingtide.portfolios.models import Portfolio
+    from risingtide.portfolios.services import set_stage_done
+
+    set_stage_done(world.user("pupil@own"), world.portfolios["own"], "gather", True)
+    Portfolio.objects.filter(pk=world.portfolios["own"].pk).update(
+        last_activity_at=timezone.now() - timedelta(days=9)
+    )
+    client = client_for(world.user("teacher@own"))
+    page = client.get(reverse("project_progress", args=[world.projects["own"].pk]))
+    html = page.content.decode()
+    assert "Own, Ada" in html and "Own, Ben" in html  # both pupils of the class
+    assert "quiet 9 days" in html
+    assert 'class="cell-done">done <span class="muted">(1)</span>' in html
+    assert "not started" in html  # Ben has not opened his portfolio
+    assert "Other" not in html.split("<tbody>")[1]
+
+
+def test_progress_grid_query_count_is_fixed(world, client_for, django_assert_max_num_queries):
+    from risingtide.lib.testing import make_user, member
+    from risingtide.people.models import Role
+    from risingtide.portfolios.services import add_note, portfolio_for
+
+    client = client_for(world.user("teacher@own"))
+    url = reverse("project_progress", args=[world.projects["own"].pk])
+    client.get(url)
+    with django_assert_max_num_queries(20) as before:
+        client.get(url)
+    for n in range(25):
+        pupil = make_user(f"class.{n}", "Class", f"Pupil{chr(65 + n)}")
+        member(pupil, Role.PUPIL, school=world.schools["own"], teaching_group=world.groups["own"])
+        portfolio = portfolio_for(pupil, world.projects["own"])
+        add_note(pupil, portfolio, "gather", "n")
+    with django_assert_max_num_queries(len(before)):
+        client.get(url)
