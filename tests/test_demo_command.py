@@ -19,7 +19,7 @@ def free_port() -> int:
 def start(data_dir, port):
     env = {**os.environ, "RISINGTIDE_DATA_DIR": str(data_dir)}
     env.pop("RISINGTIDE_DATABASE_URL", None)  # the demo is SQLite
-    return subprocess.Popen(  # noqa: S603
+    return subprocess.Popen(
         [sys.executable, "-m", "risingtide.cli", "demo", "--port", str(port)],
         env=env,
         stdout=subprocess.PIPE,
@@ -35,7 +35,7 @@ def wait_for(url, proc, seconds=90):
         if proc.poll() is not None:
             raise AssertionError(f"demo exited early:\n{proc.stdout.read()}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+            with urllib.request.urlopen(url, timeout=2) as response:
                 return response.read().decode()
         except OSError:
             time.sleep(0.5)
