@@ -272,6 +272,7 @@ LOGGING = {
 PUPIL_IMPORT_MAX_ROWS = env_int("RISINGTIDE_PUPIL_IMPORT_MAX_ROWS", 1000)
 PUPIL_IMPORT_MAX_BYTES = env_int("RISINGTIDE_PUPIL_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 API_TOKEN_DAYS = env_int("RISINGTIDE_API_TOKEN_DAYS", 90)
+UPLOAD_MAX_BYTES = env_int("RISINGTIDE_UPLOAD_MAX_MB", 50) * 1024 * 1024
 # A pupil's portfolio with no activity for this many days shows as stuck on the teacher's grid.
 STUCK_AFTER_DAYS = env_int("RISINGTIDE_STUCK_AFTER_DAYS", 7)
 

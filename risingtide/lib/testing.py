@@ -42,6 +42,7 @@ class TinyWorld:
     projects: dict = field(default_factory=dict)
     portfolios: dict = field(default_factory=dict)
     items: dict = field(default_factory=dict)
+    uploads: dict = field(default_factory=dict)
     wheels: dict = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
 
@@ -167,9 +168,22 @@ def _add_projects(w: TinyWorld) -> None:
     project("other", "other", Project.Status.OPEN, teaching_group=w.groups["other"])
 
     # A portfolio with one note for three pupils: "own", "own2" and "other".
-    from risingtide.portfolios.services import add_note, portfolio_for
+    from risingtide.portfolios.services import add_note, add_upload, portfolio_for
 
     for key, project_key in (("own", "own"), ("own2", "own2_pupil"), ("other", "other")):
         pupil = w.users[f"pupil@{key}"]
         portfolio = w.portfolios[key] = portfolio_for(pupil, w.projects[project_key])
         w.items[key] = add_note(pupil, portfolio, "gather", f"{key} note", "What I know")
+        w.uploads[key] = add_upload(pupil, portfolio, "gather", f"{key} picture", png_file())
+
+
+def png_file(name: str = "picture.png", size: tuple[int, int] = (64, 48)):
+    """A real PNG, made in memory, as an uploaded file."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (11, 83, 148)).save(out, "PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")

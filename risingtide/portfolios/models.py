@@ -4,6 +4,8 @@ Nothing a pupil writes is lost: a note's every saved text is kept as a revision,
 made from an out-of-date copy is refused (the version check) rather than written over another.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -64,6 +66,11 @@ class StageProgress(models.Model):
         return f"{self.get_stage_display()}: {self.get_status_display()}"
 
 
+def upload_path(item: "Item", filename: str) -> str:
+    # A random name: the pupil's file name is kept in ``file_name`` and never used on disk.
+    return f"portfolios/{item.portfolio_id}/{uuid.uuid4().hex}"
+
+
 class Item(models.Model):
     class Kind(models.TextChoices):
         NOTE = "note", "Note"
@@ -85,8 +92,14 @@ class Item(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic concurrency for notes: every save names the version it was made from.
     version = models.PositiveIntegerField(default=1)
-    # A note's text: sanitised HTML (risingtide.lib.html).
+    # A note's text, as the pupil typed it (shown escaped).
     body = models.TextField(blank=True)
+    # An upload: stored under a random name, served only through the item's file view.
+    file = models.FileField(upload_to=upload_path, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    file_type = models.CharField(max_length=120, blank=True)
+    file_size = models.PositiveBigIntegerField(null=True, blank=True)
+    thumbnail = models.FileField(upload_to=upload_path, blank=True)
 
     class Meta:
         ordering = ["stage", "position", "pk"]

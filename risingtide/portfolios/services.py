@@ -1,13 +1,17 @@
 """Changes to portfolios: the acting pupil first, the check, the change."""
 
+import io
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
 from risingtide.access.core import can
+from risingtide.lib import uploads
 from risingtide.people.models import User
 from risingtide.portfolios.models import (
     Item,
@@ -125,3 +129,64 @@ def set_stage_done(actor: User, portfolio: Portfolio, stage: str, done: bool) ->
         )
         portfolio.save(update_fields=["current_stage"])
         _touch(portfolio)
+
+
+def _thumbnail(upload) -> ContentFile | None:
+    """A small PNG of an image, or None if Pillow cannot read it safely (a decompression bomb
+    or a damaged file): the upload itself still stands."""
+    from PIL import Image, UnidentifiedImageError
+
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            image.thumbnail((480, 480))
+            out = io.BytesIO()
+            image.convert("RGBA" if image.mode in ("P", "LA", "RGBA") else "RGB").save(out, "PNG")
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
+        return None
+    finally:
+        upload.seek(0)
+    return ContentFile(out.getvalue(), name="thumb.png")
+
+
+def add_upload(actor: User, portfolio: Portfolio, stage: str, title: str, upload) -> Item:
+    """Keep an uploaded file as an item, if its bytes say it is an allowed kind and it is not
+    over the size limit."""
+    if not can(actor, "portfolio.edit", portfolio):
+        raise PermissionDenied
+    _check_open(portfolio)
+    if stage not in STAGE_ORDER:
+        raise ValidationError(f"Unknown TASC stage {stage!r}")
+    limit = settings.UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            f"{upload.name} is {upload.size / 1_048_576:.1f} MB; files can be at most "
+            f"{limit / 1_048_576:.0f} MB."
+        )
+    upload.seek(0)
+    try:
+        sniffed = uploads.sniff(upload.read(8192))
+    except uploads.UploadRefused as exc:
+        raise ValidationError(str(exc)) from None
+    upload.seek(0)
+    name = (upload.name or "file")[-200:]
+    thumbnail = _thumbnail(upload) if sniffed.family == "image" else None
+    with transaction.atomic():
+        position = (portfolio.items.filter(stage=stage).aggregate(p=Max("position"))["p"] or 0) + 1
+        item = Item(
+            portfolio=portfolio,
+            kind=Item.Kind.UPLOAD,
+            stage=stage,
+            title=(title.strip() or name)[:200],
+            position=position,
+            created_by=actor,
+            file_name=name,
+            file_type=sniffed.mime,
+            file_size=upload.size,
+        )
+        item.file.save("upload", upload, save=False)
+        if thumbnail:
+            item.thumbnail.save("thumb", thumbnail, save=False)
+        item.save()
+        _touch(portfolio)
+    return item

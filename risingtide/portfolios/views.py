@@ -1,11 +1,13 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from risingtide.access.core import can, requires
+from risingtide.lib import uploads
 from risingtide.portfolios import queries, services
 from risingtide.tasc.models import STAGE_ORDER
 
@@ -102,3 +104,49 @@ def project_progress(request, project):
     context["rows"] = queries.project_progress(request.user, project, settings.STUCK_AFTER_DAYS)
     context["stuck_after_days"] = settings.STUCK_AFTER_DAYS
     return render(request, "portfolios/progress.html", context)
+
+
+@require_POST
+@requires("portfolio.edit", "pk")
+def add_upload(request, portfolio):
+    # Refuse an oversized body from its declared length, before reading it.
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if declared.isdigit() and int(declared) > settings.UPLOAD_MAX_BYTES + 1_048_576:
+        messages.error(
+            request,
+            f"That file is too big: files can be at most "
+            f"{settings.UPLOAD_MAX_BYTES // 1_048_576} MB.",
+        )
+        return redirect("portfolio", portfolio.pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Choose a file to upload.")
+        return redirect("portfolio", portfolio.pk)
+    try:
+        item = services.add_upload(
+            request.user,
+            portfolio,
+            request.POST.get("stage", ""),
+            request.POST.get("title", ""),
+            upload,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("portfolio", portfolio.pk)
+    return redirect("item", item.pk)
+
+
+@require_GET
+@requires("item.view", "pk")
+def item_file(request, item):
+    if not item.file:
+        raise Http404
+    return uploads.serve(item.file.open("rb"), item.file_type, item.file_name)
+
+
+@require_GET
+@requires("item.view", "pk")
+def item_thumbnail(request, item):
+    if not item.thumbnail:
+        raise Http404
+    return uploads.serve(item.thumbnail.open("rb"), "image/png", "thumbnail.png")

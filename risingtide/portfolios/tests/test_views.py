@@ -64,7 +64,7 @@ def test_progress_grid_shows_each_pupil_by_stage_and_who_is_quiet(world, client_
     html = page.content.decode()
     assert "Own, Ada" in html and "Own, Ben" in html  # both pupils of the class
     assert "quiet 9 days" in html
-    assert 'class="cell-done">done <span class="muted">(1)</span>' in html
+    assert 'class="cell-done">done <span class="muted">(2)</span>' in html  # a note, a picture
     assert "not started" in html  # Ben has not opened his portfolio
     assert "Other" not in html.split("<tbody>")[1]
 

@@ -1,0 +1,95 @@
+"""Uploads: type by content, size limit, thumbnails, and files that can never run as pages."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from risingtide.lib.testing import png_file
+from risingtide.portfolios.models import Item
+from risingtide.portfolios.services import add_upload
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = [
+    ("evil.png", b"<html><script>alert(document.cookie)</script></html>"),
+    ("evil.png", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+    ("evil.pdf", b"#!/bin/sh\nrm -rf /\n"),
+    ("evil.jpg", b"\x7fELF\x02\x01\x01" + b"\0" * 64),
+]
+
+
+def test_a_real_image_is_kept_with_a_thumbnail(world):
+    item = world.uploads["own"]
+    assert (item.kind, item.file_type, item.file_name) == ("upload", "image/png", "picture.png")
+    assert item.thumbnail and item.file.name.startswith(f"portfolios/{item.portfolio_id}/")
+    assert "picture" not in item.file.name  # the pupil's name is never used on disk
+
+
+@pytest.mark.parametrize("name, content", HOSTILE)
+def test_files_are_judged_by_content_not_name(world, name, content):
+    upload = SimpleUploadedFile(name, content, content_type="image/png")
+    with pytest.raises(ValidationError, match="This kind of file cannot be added"):
+        add_upload(world.user("pupil@own"), world.portfolios["own"], "gather", "", upload)
+
+
+def test_oversized_upload_is_refused_with_the_limit(world, settings):
+    settings.UPLOAD_MAX_BYTES = 1024
+    big = png_file(size=(600, 600))
+    with pytest.raises(ValidationError, match="files can be at most 0 MB"):
+        add_upload(world.user("pupil@own"), world.portfolios["own"], "gather", "", big)
+
+
+def test_a_decompression_bomb_gets_no_thumbnail_but_no_crash(world, monkeypatch):
+    from PIL import Image
+
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100)
+    item = add_upload(
+        world.user("pupil@own"), world.portfolios["own"], "gather", "", png_file(size=(64, 64))
+    )
+    assert not item.thumbnail
+
+
+def test_files_are_served_inert_and_only_to_those_allowed(world, client_for):
+    item = world.uploads["own"]
+    client = client_for(world.user("pupil@own"))
+    response = client.get(reverse("item_file", args=[item.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert response["Content-Disposition"].startswith("inline")
+    assert client.get(reverse("item_thumbnail", args=[item.pk])).status_code == 200
+    other = client_for(world.user("pupil2@own"))
+    assert other.get(reverse("item_file", args=[item.pk])).status_code == 404
+    teacher = client_for(world.user("teacher@own"))
+    assert teacher.get(reverse("item_file", args=[item.pk])).status_code == 200
+
+
+def test_documents_download_as_attachments(world, client_for):
+    pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    item = add_upload(world.user("pupil@own"), world.portfolios["own"], "implement", "", pdf)
+    response = client_for(world.user("pupil@own")).get(reverse("item_file", args=[item.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_upload_page_flow_and_clear_errors(world, client_for, settings):
+    client = client_for(world.user("pupil@own"))
+    url = reverse("add_upload", args=[world.portfolios["own"].pk])
+    response = client.post(url, {"stage": "gather", "file": png_file("bees.png")})
+    item = Item.objects.get(file_name="bees.png")
+    assert response["Location"] == reverse("item", args=[item.pk])
+    page = client.post(
+        url, {"stage": "gather", "file": SimpleUploadedFile("x.png", b"<html></html>")}, follow=True
+    ).content.decode()
+    assert "This kind of file cannot be added" in page
+    settings.UPLOAD_MAX_BYTES = 10
+    page = client.post(url, {"stage": "gather", "file": png_file()}, follow=True).content.decode()
+    assert "picture.png is 0.0 MB; files can be at most 0 MB." in page
+    # A body declared far over the limit is refused before it is read.
+    response = client.post(
+        url, {"stage": "gather", "file": png_file()}, CONTENT_LENGTH=str(60 * 1_048_576)
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "That file is too big: files can be at most 0 MB." in page
