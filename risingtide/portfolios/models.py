@@ -100,6 +100,9 @@ class Item(models.Model):
     file_type = models.CharField(max_length=120, blank=True)
     file_size = models.PositiveBigIntegerField(null=True, blank=True)
     thumbnail = models.FileField(upload_to=upload_path, blank=True)
+    # Where the pupil left it on the graph of connections (null: let the layout place it).
+    graph_x = models.FloatField(null=True, blank=True)
+    graph_y = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["stage", "position", "pk"]
@@ -137,3 +140,33 @@ class NoteRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} v{self.version}"
+
+
+class Connection(models.Model):
+    """A labelled, directed link between two items of one portfolio, with the pupil's reason."""
+
+    SUGGESTED_LABELS = ["supports", "contradicts", "causes", "is an example of"]
+
+    portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="connections")
+    source = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="connections_out")
+    target = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="connections_in")
+    label = models.CharField(max_length=60)
+    reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")), name="connection_not_to_itself"
+            ),
+            models.UniqueConstraint(
+                fields=["source", "target", "label"], name="connection_unique_label"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.label} {self.target}"

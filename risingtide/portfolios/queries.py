@@ -116,3 +116,39 @@ def project_page_header(project: Project) -> dict:
         Project.objects.select_related("wheel").prefetch_related("wheel__stages").get(pk=project.pk)
     )
     return {"project": project, "stages": wheel_stages(project.wheel)}
+
+
+def connections_page(portfolio: Portfolio) -> dict:
+    items = list(portfolio.items.order_by("stage", "position", "pk"))
+    by_id = {i.pk: i for i in items}
+    connections = list(portfolio.connections.all())
+    for c in connections:
+        c.source, c.target = by_id[c.source_id], by_id[c.target_id]
+    return {"items": items, "connections": connections}
+
+
+def graph_data(portfolio: Portfolio) -> dict:
+    """Nodes and edges for the graph view: two queries, plain data (the page escapes it)."""
+    nodes = [
+        {
+            "id": f"i{i.pk}",
+            "item": i.pk,
+            "title": i.title,
+            "stage": i.stage,
+            "kind": i.kind,
+            "x": i.graph_x,
+            "y": i.graph_y,
+        }
+        for i in portfolio.items.order_by("pk")
+    ]
+    edges = [
+        {
+            "id": f"c{c.pk}",
+            "source": f"i{c.source_id}",
+            "target": f"i{c.target_id}",
+            "label": c.label,
+            "reason": c.reason,
+        }
+        for c in portfolio.connections.all()
+    ]
+    return {"nodes": nodes, "edges": edges}

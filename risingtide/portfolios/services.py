@@ -14,6 +14,7 @@ from risingtide.access.core import can
 from risingtide.lib import uploads
 from risingtide.people.models import User
 from risingtide.portfolios.models import (
+    Connection,
     Item,
     NoteRevision,
     Portfolio,
@@ -190,3 +191,60 @@ def add_upload(actor: User, portfolio: Portfolio, stage: str, title: str, upload
         item.save()
         _touch(portfolio)
     return item
+
+
+def connect(
+    actor: User, portfolio: Portfolio, source_id: int, target_id: int, label: str, reason: str
+) -> Connection:
+    """Link two items of the same portfolio: "source <label> target", with a reason."""
+    if not can(actor, "portfolio.edit", portfolio):
+        raise PermissionDenied
+    _check_open(portfolio)
+    label = " ".join(label.split())
+    reason = " ".join(reason.split())
+    if not label:
+        raise ValidationError("Say how the two are connected, e.g. “supports”.")
+    if len(label) > 60 or len(reason) > 300:
+        raise ValidationError("Keep the label under 60 characters and the reason under 300.")
+    items = {i.pk: i for i in portfolio.items.filter(pk__in=[source_id, target_id])}
+    if source_id not in items or target_id not in items:
+        raise ValidationError("Both items must be in this portfolio.")
+    if source_id == target_id:
+        raise ValidationError("An item cannot be connected to itself.")
+    try:
+        with transaction.atomic():
+            connection = Connection.objects.create(
+                portfolio=portfolio,
+                source=items[source_id],
+                target=items[target_id],
+                label=label,
+                reason=reason,
+                created_by=actor,
+            )
+            _touch(portfolio)
+    except IntegrityError:
+        raise ValidationError("Those two items are already connected that way.") from None
+    return connection
+
+
+def disconnect(actor: User, portfolio: Portfolio, connection_id: int) -> None:
+    if not can(actor, "portfolio.edit", portfolio):
+        raise PermissionDenied
+    _check_open(portfolio)
+    portfolio.connections.filter(pk=connection_id).delete()
+    _touch(portfolio)
+
+
+def save_layout(
+    actor: User, portfolio: Portfolio, positions: dict[int, tuple[float, float]]
+) -> int:
+    """Remember where the pupil put each item on the graph; items of other portfolios are
+    ignored. Returns how many were saved."""
+    if not can(actor, "portfolio.edit", portfolio):
+        raise PermissionDenied
+    items = list(portfolio.items.filter(pk__in=list(positions)))
+    for item in items:
+        x, y = positions[item.pk]
+        item.graph_x, item.graph_y = max(-1e6, min(1e6, x)), max(-1e6, min(1e6, y))
+    Item.objects.bulk_update(items, ["graph_x", "graph_y"])
+    return len(items)

@@ -1,3 +1,6 @@
+import json
+import math
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from risingtide.access.core import can, requires
 from risingtide.lib import uploads
 from risingtide.portfolios import queries, services
+from risingtide.portfolios.models import Connection
 from risingtide.tasc.models import STAGE_ORDER
 
 
@@ -98,7 +102,6 @@ def save_note(request, item):
 @requires("project.edit", "pk")
 def project_progress(request, project):
     """The teacher's grid: pupils × stages, with who has gone quiet."""
-    from django.conf import settings
 
     context = queries.project_page_header(project)
     context["rows"] = queries.project_progress(request.user, project, settings.STUCK_AFTER_DAYS)
@@ -150,3 +153,70 @@ def item_thumbnail(request, item):
     if not item.thumbnail:
         raise Http404
     return uploads.serve(item.thumbnail.open("rb"), "image/png", "thumbnail.png")
+
+
+@require_GET
+@requires("portfolio.view", "pk")
+def connections(request, portfolio):
+    context = queries.connections_page(portfolio)
+    context.update(
+        portfolio=portfolio,
+        project=portfolio.project,
+        can_edit=can(request.user, "portfolio.edit", portfolio),
+        suggested_labels=Connection.SUGGESTED_LABELS,
+    )
+    return render(request, "portfolios/connections.html", context)
+
+
+@require_POST
+@requires("portfolio.edit", "pk")
+def add_connection(request, portfolio):
+    def as_id(name):
+        value = request.POST.get(name, "")
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else 0
+
+    try:
+        services.connect(
+            request.user,
+            portfolio,
+            as_id("source"),
+            as_id("target"),
+            request.POST.get("label", ""),
+            request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Connection added.")
+    return redirect("connections", portfolio.pk)
+
+
+@require_POST
+@requires("portfolio.edit", "pk")
+def remove_connection(request, portfolio, connection_id: int):
+    services.disconnect(request.user, portfolio, connection_id)
+    return redirect("connections", portfolio.pk)
+
+
+@require_GET
+@requires("portfolio.view", "pk")
+def graph(request, portfolio):
+    return JsonResponse(queries.graph_data(portfolio))
+
+
+@require_POST
+@requires("portfolio.edit", "pk")
+def layout(request, portfolio):
+    """Positions from the graph after a drag: {"positions": {"<item id>": [x, y]}}."""
+    try:
+        data = json.loads(request.body or b"{}")
+        positions = {
+            int(key): (float(x), float(y))
+            for key, (x, y) in data.get("positions", {}).items()
+            if str(key).isdigit()
+        }
+    except (ValueError, TypeError, AttributeError):
+        return JsonResponse({"error": "positions must be {item id: [x, y]}"}, status=400)
+    if any(not math.isfinite(v) for xy in positions.values() for v in xy):
+        return JsonResponse({"error": "positions must be finite numbers"}, status=400)
+    return JsonResponse({"saved": services.save_layout(request.user, portfolio, positions)})

@@ -6,6 +6,8 @@ world's known layout (below), not from the engine under test: 404 when the perso
 the object, 403 when they may see it but not do this, and success otherwise.
 """
 
+import re
+
 import pytest
 from django.test import override_settings
 from django.urls import path, reverse
@@ -150,6 +152,15 @@ def _target_pk(world, subject, key, route_name=""):
     }[subject]()
 
 
+def _extra_kwargs(route, number) -> dict:
+    """Values for a route's other URL parts: ids of things that need not exist (the guard
+    decides before the view looks), and a real stage name."""
+    kwargs = {name: number for name in re.findall(r"<int:(\w+_id)>", route.path)}
+    if "<slug:stage>" in route.path:
+        kwargs["stage"] = "gather"
+    return kwargs
+
+
 GUARDED = [r for r in catalogue() if r.rule is not None and not r.name.startswith("admin:")]
 
 
@@ -169,11 +180,7 @@ def test_route_answers_each_role_as_declared(route, world, client):
     cap = CAPABILITIES[rule.capability]
     problems = []
     targets = [(k, w) for k, w in TARGETS[cap.subject].items()] if cap.subject else [(None, None)]
-    static_kwargs = {"token_id": 999999} if "<int:token_id>" in route.path else {}
-    if "<slug:stage>" in route.path:
-        static_kwargs = {"stage": "gather"}
-    if "<int:assignment_id>" in route.path:
-        static_kwargs = {"assignment_id": 999999}
+    static_kwargs = _extra_kwargs(route, 999999)
     for user_key in MEMBERSHIPS:
         client.force_login(world.users[user_key])
         for target_key, where in targets:
@@ -207,11 +214,7 @@ def test_route_answers_each_role_as_declared(route, world, client):
 @pytest.mark.parametrize("route", GUARDED, ids=[r.name for r in GUARDED])
 def test_route_refuses_anonymous(route, world, client):
     cap = CAPABILITIES[route.rule.capability]
-    kwargs = {"token_id": 1} if "<int:token_id>" in route.path else {}
-    if "<slug:stage>" in route.path:
-        kwargs["stage"] = "gather"
-    if "<int:assignment_id>" in route.path:
-        kwargs["assignment_id"] = 1
+    kwargs = _extra_kwargs(route, 1)
     if route.rule.kwarg:
         kwargs[route.rule.kwarg] = _target_pk(world, cap.subject, next(iter(TARGETS[cap.subject])))
     response = _call(client, route, kwargs)
