@@ -350,15 +350,26 @@ _CLEANER = nh3.Cleaner(
 )
 
 
+_KEEP_EMPTY = {"td", "th", "tr"}  # an empty cell still holds its column's place
+
+
 def _snapshot(node: _Node, base: str) -> str:
     out: list[str] = []
     size = 0
-    # Items are nodes to open, text, or closing tags to emit (as ("close", tag)).
-    pending: list[_Node | str | tuple[str, str]] = [node]
+    # Items are nodes to open, text, or (tag, index of its opening tag): an element's end.
+    pending: list[_Node | str | tuple[str, int]] = [node]
     while pending:
         item = pending.pop()
         if isinstance(item, tuple):
-            out.append(f"</{item[1]}>")
+            tag, start = item
+            if tag not in _KEEP_EMPTY and all(not part.strip() for part in out[start + 1 :]):
+                # Nothing but space inside: leave the element out, so a page of empty
+                # wrappers cannot use up the budget before its text.
+                size -= sum(len(part) for part in out[start:])
+                del out[start:]
+            else:
+                out.append(f"</{tag}>")
+                size += len(tag) + 3
             continue
         if size > SNAPSHOT_CHARS:
             continue  # past the budget: only close what is open
@@ -395,7 +406,7 @@ def _snapshot(node: _Node, base: str) -> str:
         size += len(opening)
         if tag in _VOID:
             continue
-        pending.append(("close", tag))
+        pending.append((tag, len(out) - 1))
         pending.extend(reversed(item.children))
     return _CLEANER.clean("".join(out)).strip()
 

@@ -18,9 +18,11 @@ Server-side fetching of a URL someone typed is a classic way into a school's pri
 * the body is streamed and abandoned past the size limit (after decompression), and a
   ``Content-Length`` over the limit is refused before reading.
 
-``requests-hardened`` was considered and not used: it vets only the first address DNS returns,
-allows loopback only as a whole (not one test server), and has no deadline for the whole fetch.
-Connections are built on urllib3's, which never reads proxy settings from the environment.
+``requests-hardened`` was read and not used. It does pin (the first address DNS returns, checked
+again on every redirect), but its loopback switch opens all of loopback rather than one test
+server, its timeouts are per socket operation (a server dripping a byte at a time is never cut
+off), and the size limit would still be ours to write. The pinned connection here is a small
+subclass of urllib3's, which unlike requests never reads proxy settings from the environment.
 """
 
 from __future__ import annotations
@@ -201,18 +203,19 @@ def _target(url: str, allow: frozenset[str], redirected: bool) -> _Target:
     if parts.netloc.startswith("["):
         try:
             literal = ipaddress.IPv6Address(raw_host)
-        except ValueError as exc:  # a zone ("%eth0") or anything else odd
+        except ValueError as exc:
             raise refuse("that web address is not valid") from exc
+        if literal.scope_id:  # "%eth0": a network interface of this server
+            raise refuse("that web address is not valid")
         host = str(literal)
     else:
-        try:
-            host = (
-                idna.encode(raw_host, uts46=True).decode("ascii")
-                if raw_host.isascii() is False
-                else raw_host
-            )
-        except idna.IDNAError as exc:
-            raise refuse("that web address is not valid") from exc
+        host = raw_host
+        if not host.isascii():
+            # UTS 46 maps look-alikes too: full-width "１２７。０。０。１" becomes 127.0.0.1.
+            try:
+                host = idna.encode(host, uts46=True).decode("ascii")
+            except idna.IDNAError as exc:
+                raise refuse("that web address is not valid") from exc
         host = host.lower()
         host = host[:-1] if host.endswith(".") else host
         if not host or not _HOST_CHARS.match(host) or "" in host.split("."):
@@ -516,6 +519,9 @@ def fetch(url: str, *, accept: tuple[str, ...] = PAGE_TYPES) -> FetchResult:
             except (OSError, ValueError, HTTPException, Urllib3Error) as exc:
                 raise _translate(exc, deadline) from exc
             try:
+                # The watchdog's shutdown can look like the end of the headers.
+                if deadline.expired:
+                    raise deadline.refusal()
                 status = response.status
                 if status in _REDIRECTS:
                     location = response.headers.get("Location", "").strip()

@@ -7,6 +7,7 @@ does not catch), so a bypass cannot pass as an ordinary refusal. Local pages com
 HTTP server on 127.0.0.1, reached only through the ``FETCH_ALLOW_HOSTS`` allow-list.
 """
 
+import functools
 import gzip
 import ipaddress
 import shutil
@@ -102,7 +103,7 @@ class PageServer:
         if tls is not None:
             self.httpd.socket = tls.wrap_socket(self.httpd.socket, server_side=True)
         self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
         self.thread.start()
 
     def url(self, path: str, host: str = "127.0.0.1", scheme: str = "http") -> str:
@@ -118,10 +119,10 @@ def respond(handler, body: bytes = PAGE, *, status=200, ctype="text/html; charse
     handler.send_response(status)
     if ctype:
         handler.send_header("Content-Type", ctype)
-    if "Content-Length" not in extra:
-        handler.send_header("Content-Length", str(len(body)))
-    for name, value in extra.items():
-        handler.send_header(name.replace("_", "-"), value)
+    headers = {name.replace("_", "-"): value for name, value in extra.items()}
+    headers.setdefault("Content-Length", str(len(body)))
+    for name, value in headers.items():
+        handler.send_header(name, value)
     handler.send_header("Connection", "close")
     handler.end_headers()
     handler.wfile.write(body)
@@ -431,6 +432,12 @@ def drip(handler, chunks, pause, chunked=False):
         handler.wfile.write(b"0\r\n\r\n")
 
 
+@functools.cache
+def gzip_bomb() -> bytes:
+    """16 MB of zeros in 16 KB."""
+    return gzip.compress(b"\0" * (16 * 2**20), compresslevel=1)
+
+
 @pytest.fixture
 def limits_server(server):
     def stream(chunked):
@@ -445,8 +452,7 @@ def limits_server(server):
     server.routes["/chunked"] = stream(chunked=True)
     server.routes["/claims-big"] = lambda h: respond(h, PAGE, Content_Length=str(50 * 2**20))
     server.routes["/claims-small"] = lambda h: respond(h, SIX_MB, Content_Length="100")
-    bomb = gzip.compress(b"\0" * (64 * 2**20), compresslevel=9)
-    server.routes["/bomb"] = lambda h: respond(h, bomb, Content_Encoding="gzip")
+    server.routes["/bomb"] = lambda h: respond(h, gzip_bomb(), Content_Encoding="gzip")
     server.routes["/gzip"] = lambda h: respond(h, gzip.compress(PAGE), Content_Encoding="gzip")
     return server
 
@@ -457,8 +463,13 @@ def test_pages_over_the_size_limit_are_refused(limits_server, path):
 
 
 def test_the_size_limit_is_a_setting(limits_server, settings):
-    settings.FETCH_MAX_BYTES = 100
-    assert_refused(limits_server.url("/gzip"), "the page is larger than 1 KB")
+    settings.FETCH_MAX_BYTES = 1024
+    page = PAGE + b"<p>%s</p>" % (b"a" * 1024)
+    limits_server.routes["/gzip-2kb"] = lambda h: respond(
+        h, gzip.compress(page), Content_Encoding="gzip"
+    )
+    assert len(gzip.compress(page)) < 1024
+    assert_refused(limits_server.url("/gzip-2kb"), "the page is larger than 1 KB")
 
 
 def test_a_body_longer_than_its_content_length_is_cut_at_the_declared_length(limits_server):
@@ -594,17 +605,17 @@ def certificates(tmp_path_factory):
         "keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n"
         "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n"
     )
-    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
     commands = [
-        ["req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2"]
-        + ["-subj", "/CN=Rising Tide test CA", "-addext", "basicConstraints=critical,CA:TRUE"]
-        + ["-addext", "keyUsage=critical,keyCertSign,cRLSign"],
-        ["req", *ec, "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=secure.example"],
-        ["x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key"]
-        + ["-CAcreateserial", "-out", "leaf.pem", "-days", "2", "-extfile", "leaf.ext"],
+        "req -x509 {ec} -keyout ca.key -out ca.pem -days 2 -subj /CN=Rising-Tide-test-CA"
+        " -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign",
+        "req {ec} -keyout leaf.key -out leaf.csr -subj /CN=secure.example",
+        "x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out leaf.pem -days 2"
+        " -extfile leaf.ext",
     ]
     for command in commands:
-        subprocess.run([openssl, *command], cwd=folder, check=True, capture_output=True)  # noqa: S603
+        arguments = [openssl, *command.format(ec=ec).split()]
+        subprocess.run(arguments, cwd=folder, check=True, capture_output=True)  # noqa: S603
     return folder
 
 
