@@ -100,6 +100,7 @@ class Item(models.Model):
     file_type = models.CharField(max_length=120, blank=True)
     file_size = models.PositiveBigIntegerField(null=True, blank=True)
     thumbnail = models.FileField(upload_to=upload_path, blank=True)
+    categories = models.ManyToManyField("Category", blank=True, related_name="items")
     # Where the pupil left it on the graph of connections (null: let the layout place it).
     graph_x = models.FloatField(null=True, blank=True)
     graph_y = models.FloatField(null=True, blank=True)
@@ -170,3 +171,36 @@ class Connection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.label} {self.target}"
+
+
+class Category(models.Model):
+    """A pupil's own way of sorting their items (e-TASC: "sort it into categories")."""
+
+    portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["portfolio", "name"], name="category_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Annotation(models.Model):
+    """A pupil's note on an item: what it shows, why it matters."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="annotations")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:50]

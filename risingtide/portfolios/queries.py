@@ -11,14 +11,57 @@ from risingtide.tasc.models import STAGE_ORDER, Project
 from risingtide.tasc.queries import wheel_stages
 
 
-def portfolio_page(portfolio: Portfolio) -> dict:
-    """The portfolio by stage: a fixed number of queries whatever its size."""
+@dataclass(frozen=True)
+class ItemFilter:
+    stage: str = ""
+    category: str = ""
+    min_importance: int | None = None
+    text: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> "ItemFilter":
+        raw = query.get("importance", "")
+        return cls(
+            stage=query.get("stage", "") if query.get("stage", "") in STAGE_ORDER else "",
+            category=query.get("category", "")[:40],
+            min_importance=int(raw) if raw in {"1", "2", "3", "4", "5"} else None,
+            text=query.get("q", "").strip()[:100],
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.stage or self.category or self.min_importance or self.text)
+
+    def apply(self, items):
+        if self.stage:
+            items = items.filter(stage=self.stage)
+        if self.category:
+            items = items.filter(categories__name=self.category)
+        if self.min_importance:
+            items = items.filter(importance__gte=self.min_importance)
+        if self.text:
+            items = items.filter(
+                Q(title__icontains=self.text)
+                | Q(body__icontains=self.text)
+                | Q(file_name__icontains=self.text)
+                | Q(annotations__text__icontains=self.text)
+            )
+        return items.distinct()
+
+
+def portfolio_page(portfolio: Portfolio, item_filter: ItemFilter = ItemFilter()) -> dict:
+    """The portfolio by stage, filtered: a fixed number of queries whatever its size."""
     portfolio = (
         Portfolio.objects.select_related("project__wheel")
         .prefetch_related("project__wheel__stages", "members")
         .get(pk=portfolio.pk)
     )
-    items = list(portfolio.items.select_related("created_by").order_by("position", "pk"))
+    items = list(
+        item_filter.apply(portfolio.items.all())
+        .select_related("created_by")
+        .prefetch_related("categories")
+        .order_by("position", "pk")
+    )
     done = set(
         portfolio.progress.filter(status=StageProgress.Status.DONE).values_list("stage", flat=True)
     )
@@ -27,6 +70,8 @@ def portfolio_page(portfolio: Portfolio) -> dict:
         s.items = [i for i in items if i.stage == s.stage]
         s.done = s.stage in done
     return {
+        "filter": item_filter,
+        "category_names": list(portfolio.categories.values_list("name", flat=True)),
         "portfolio": portfolio,
         "project": portfolio.project,
         "stages": stages,

@@ -14,6 +14,8 @@ from risingtide.access.core import can
 from risingtide.lib import uploads
 from risingtide.people.models import User
 from risingtide.portfolios.models import (
+    Annotation,
+    Category,
     Connection,
     Item,
     NoteRevision,
@@ -248,3 +250,71 @@ def save_layout(
         item.graph_x, item.graph_y = max(-1e6, min(1e6, x)), max(-1e6, min(1e6, y))
     Item.objects.bulk_update(items, ["graph_x", "graph_y"])
     return len(items)
+
+
+def update_item(
+    actor: User,
+    item: Item,
+    *,
+    title: str,
+    stage: str,
+    importance: int | None,
+    categories: list[str],
+) -> Item:
+    """Rename, move to another stage, rate (0–5) and sort an item into categories."""
+    if not can(actor, "item.edit", item):
+        raise PermissionDenied
+    _check_open(item.portfolio)
+    title = " ".join(title.split())
+    if not title or len(title) > 200:
+        raise ValidationError("Give the item a title of up to 200 characters.")
+    if stage not in STAGE_ORDER:
+        raise ValidationError(f"Unknown TASC stage {stage!r}")
+    if importance is not None and not 0 <= importance <= 5:
+        raise ValidationError("Importance is from 0 to 5.")
+    names = list(dict.fromkeys(" ".join(c.split())[:40] for c in categories if c.strip()))
+    if len(names) > 20:
+        raise ValidationError("Use at most 20 categories on one item.")
+    with transaction.atomic():
+        item.title, item.stage, item.importance = title, stage, importance
+        item.save(update_fields=["title", "stage", "importance", "updated_at"])
+        existing = {c.name: c for c in item.portfolio.categories.filter(name__in=names)}
+        missing = [Category(portfolio=item.portfolio, name=n) for n in names if n not in existing]
+        Category.objects.bulk_create(missing)
+        chosen = list(item.portfolio.categories.filter(name__in=names))
+        item.categories.set(chosen)
+        _touch(item.portfolio)
+    return item
+
+
+def annotate(actor: User, item: Item, text: str) -> Annotation:
+    if not can(actor, "item.edit", item):
+        raise PermissionDenied
+    _check_open(item.portfolio)
+    text = text.strip()
+    if not text:
+        raise ValidationError("Write something to add.")
+    if len(text) > 2000:
+        raise ValidationError("An annotation holds at most 2,000 characters.")
+    annotation = Annotation.objects.create(item=item, author=actor, text=text)
+    _touch(item.portfolio)
+    return annotation
+
+
+def move_item(actor: User, item: Item, offset: int) -> None:
+    """Move an item up (-1) or down (+1) within its stage; the order is kept as positions."""
+    if not can(actor, "item.edit", item):
+        raise PermissionDenied
+    _check_open(item.portfolio)
+    with transaction.atomic():
+        siblings = list(
+            item.portfolio.items.filter(stage=item.stage)
+            .select_for_update()
+            .order_by("position", "pk")
+        )
+        index = next(i for i, s in enumerate(siblings) if s.pk == item.pk)
+        new = max(0, min(len(siblings) - 1, index + offset))
+        siblings.insert(new, siblings.pop(index))
+        for position, sibling in enumerate(siblings, 1):
+            sibling.position = position
+        Item.objects.bulk_update(siblings, ["position"])

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,7 +14,7 @@ from risingtide.access.core import can, requires
 from risingtide.lib import uploads
 from risingtide.portfolios import queries, services
 from risingtide.portfolios.models import Connection
-from risingtide.tasc.models import STAGE_ORDER
+from risingtide.tasc.models import STAGE_ORDER, Stage
 
 
 @require_GET
@@ -27,7 +28,7 @@ def my_portfolio(request, project):
 @require_GET
 @requires("portfolio.view", "pk")
 def portfolio(request, portfolio):
-    context = queries.portfolio_page(portfolio)
+    context = queries.portfolio_page(portfolio, queries.ItemFilter.from_query(request.GET))
     context["can_edit"] = can(request.user, "portfolio.edit", portfolio)
     return render(request, "portfolios/portfolio.html", context)
 
@@ -67,7 +68,14 @@ def item(request, item):
     return render(
         request,
         "portfolios/item.html",
-        {"item": item, "can_edit": can(request.user, "item.edit", item)},
+        {
+            "item": item,
+            "can_edit": can(request.user, "item.edit", item),
+            "annotations": list(item.annotations.select_related("author")),
+            "category_text": ", ".join(c.name for c in item.categories.all()),
+            "stage_choices": Stage.choices,
+            "importance_choices": range(6),
+        },
     )
 
 
@@ -220,3 +228,44 @@ def layout(request, portfolio):
     if any(not math.isfinite(v) for xy in positions.values() for v in xy):
         return JsonResponse({"error": "positions must be finite numbers"}, status=400)
     return JsonResponse({"saved": services.save_layout(request.user, portfolio, positions)})
+
+
+def _back_to_item(item):
+    return redirect("item", item.pk)
+
+
+@require_POST
+@requires("item.edit", "pk")
+def update_item(request, item):
+    raw = request.POST.get("importance", "")
+    try:
+        services.update_item(
+            request.user,
+            item,
+            title=request.POST.get("title", ""),
+            stage=request.POST.get("stage", ""),
+            importance=int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 3 else None,
+            categories=request.POST.get("categories", "").split(","),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Saved.")
+    return _back_to_item(item)
+
+
+@require_POST
+@requires("item.edit", "pk")
+def annotate(request, item):
+    try:
+        services.annotate(request.user, item, request.POST.get("text", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _back_to_item(item)
+
+
+@require_POST
+@requires("item.edit", "pk")
+def move_item(request, item):
+    services.move_item(request.user, item, -1 if request.POST.get("direction") == "up" else 1)
+    return redirect(f"{reverse('portfolio', args=[item.portfolio_id])}#stage-{item.stage}")

@@ -1,0 +1,77 @@
+"""Organising a portfolio: rating, categories, annotations, order, filters and search."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from risingtide.portfolios import services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rate_categorise_and_move_to_another_stage(world):
+    pupil = world.user("pupil@own")
+    item = world.uploads["own"]
+    services.update_item(
+        pupil,
+        item,
+        title=" Leaf  cutter ",
+        stage="decide",
+        importance=4,
+        categories=["habitats", " materials ", "habitats", ""],
+    )
+    item.refresh_from_db()
+    assert (item.title, item.stage, item.importance) == ("Leaf cutter", "decide", 4)
+    assert sorted(c.name for c in item.categories.all()) == ["habitats", "materials"]
+    with pytest.raises(ValidationError):
+        services.update_item(pupil, item, title="x", stage="decide", importance=9, categories=[])
+    with pytest.raises(PermissionDenied):
+        services.update_item(
+            world.user("teacher@own"), item, title="x", stage="decide", importance=1, categories=[]
+        )
+
+
+def test_annotations_and_order(world):
+    pupil = world.user("pupil@own")
+    note, picture = world.items["own"], world.uploads["own"]
+    services.annotate(pupil, note, "This is what I knew before")
+    with pytest.raises(ValidationError):
+        services.annotate(pupil, note, "   ")
+    assert [a.text for a in note.annotations.all()] == ["This is what I knew before"]
+
+    def order():
+        return list(
+            world.portfolios["own"].items.filter(stage="gather").values_list("pk", flat=True)
+        )
+
+    assert order() == [note.pk, picture.pk]
+    services.move_item(pupil, picture, -1)
+    assert order() == [picture.pk, note.pk]
+    services.move_item(pupil, picture, -1)  # already first: stays
+    assert order() == [picture.pk, note.pk]
+
+
+def test_filter_and_search_the_portfolio(world, client_for):
+    pupil = world.user("pupil@own")
+    services.update_item(
+        pupil,
+        world.uploads["own"],
+        title="Bee photo",
+        stage="gather",
+        importance=5,
+        categories=["habitats"],
+    )
+    services.annotate(pupil, world.items["own"], "solitary bees nest in stems")
+    client = client_for(pupil)
+    url = reverse("portfolio", args=[world.portfolios["own"].pk])
+
+    def titles(**query):
+        page = client.get(url, query).content.decode()
+        return [t for t in ("Bee photo", "own note") if f">{t}</a>" in page]
+
+    assert titles() == ["Bee photo", "own note"]
+    assert titles(importance="5") == ["Bee photo"]
+    assert titles(category="habitats") == ["Bee photo"]
+    assert titles(q="stems") == ["own note"]  # found through its annotation
+    assert titles(stage="decide") == []
+    assert titles(importance="99", stage="nonsense") == ["Bee photo", "own note"]
