@@ -70,6 +70,7 @@ urlpatterns = [
         name="stage_done",
     ),
     path("portfolios/<int:pk>/uploads/", portfolio_views.add_upload, name="add_upload"),
+    path("portfolios/<int:pk>/clippings/", portfolio_views.add_clipping, name="add_clipping"),
     path("portfolios/<int:pk>/connections/", portfolio_views.connections, name="connections"),
     path(
         "portfolios/<int:pk>/connections/add/",
@@ -86,6 +87,7 @@ urlpatterns = [
     path("items/<int:pk>/", portfolio_views.item, name="item"),
     path("items/<int:pk>/file/", portfolio_views.item_file, name="item_file"),
     path("items/<int:pk>/update/", portfolio_views.update_item, name="update_item"),
+    path("items/<int:pk>/clip/", portfolio_views.clip_status, name="clip_status"),
     path("items/<int:pk>/annotations/", portfolio_views.annotate, name="annotate"),
     path("items/<int:pk>/move/", portfolio_views.move_item, name="move_item"),
     path("items/<int:pk>/thumbnail/", portfolio_views.item_thumbnail, name="item_thumbnail"),

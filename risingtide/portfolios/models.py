@@ -71,6 +71,12 @@ def upload_path(item: "Item", filename: str) -> str:
     return f"portfolios/{item.portfolio_id}/{uuid.uuid4().hex}"
 
 
+class ClipStatus(models.TextChoices):
+    PENDING = "pending", "Fetching"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Could not fetch"
+
+
 class Item(models.Model):
     class Kind(models.TextChoices):
         NOTE = "note", "Note"
@@ -101,6 +107,15 @@ class Item(models.Model):
     file_size = models.PositiveBigIntegerField(null=True, blank=True)
     thumbnail = models.FileField(upload_to=upload_path, blank=True)
     categories = models.ManyToManyField("Category", blank=True, related_name="items")
+    # A web clipping: the link always stays; the rest arrives from the background fetch.
+    url = models.URLField(max_length=2000, blank=True)
+    clip_status = models.CharField(max_length=8, choices=ClipStatus.choices, blank=True)
+    clip_error = models.CharField(max_length=300, blank=True)
+    site_name = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    excerpt = models.TextField(blank=True)
+    # A readable copy, sanitised by lib.clip (nh3) before it is stored.
+    snapshot = models.TextField(blank=True)
     # Where the pupil left it on the graph of connections (null: let the layout place it).
     graph_x = models.FloatField(null=True, blank=True)
     graph_y = models.FloatField(null=True, blank=True)

@@ -16,6 +16,7 @@ from risingtide.people.models import User
 from risingtide.portfolios.models import (
     Annotation,
     Category,
+    ClipStatus,
     Connection,
     Item,
     NoteRevision,
@@ -134,7 +135,7 @@ def set_stage_done(actor: User, portfolio: Portfolio, stage: str, done: bool) ->
         _touch(portfolio)
 
 
-def _thumbnail(upload) -> ContentFile | None:
+def make_thumbnail(upload) -> ContentFile | None:
     """A small PNG of an image, or None if Pillow cannot read it safely (a decompression bomb
     or a damaged file): the upload itself still stands."""
     from PIL import Image, UnidentifiedImageError
@@ -173,7 +174,7 @@ def add_upload(actor: User, portfolio: Portfolio, stage: str, title: str, upload
         raise ValidationError(str(exc)) from None
     upload.seek(0)
     name = (upload.name or "file")[-200:]
-    thumbnail = _thumbnail(upload) if sniffed.family == "image" else None
+    thumbnail = make_thumbnail(upload) if sniffed.family == "image" else None
     with transaction.atomic():
         position = (portfolio.items.filter(stage=stage).aggregate(p=Max("position"))["p"] or 0) + 1
         item = Item(
@@ -318,3 +319,38 @@ def move_item(actor: User, item: Item, offset: int) -> None:
         for position, sibling in enumerate(siblings, 1):
             sibling.position = position
         Item.objects.bulk_update(siblings, ["position"])
+
+
+def add_clipping(actor: User, portfolio: Portfolio, stage: str, url: str) -> Item:
+    """Keep a link at once and fetch the page in the background; the link is never lost,
+    even if the fetch fails."""
+    from urllib.parse import urlsplit
+
+    from risingtide.portfolios.tasks import fetch_clipping
+
+    if not can(actor, "portfolio.edit", portfolio):
+        raise PermissionDenied
+    _check_open(portfolio)
+    if stage not in STAGE_ORDER:
+        raise ValidationError(f"Unknown TASC stage {stage!r}")
+    url = url.strip()
+    if "://" not in url and "." in url:
+        url = "https://" + url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 2000:
+        raise ValidationError("Paste a web address that starts with http:// or https://.")
+    with transaction.atomic():
+        position = (portfolio.items.filter(stage=stage).aggregate(p=Max("position"))["p"] or 0) + 1
+        item = Item.objects.create(
+            portfolio=portfolio,
+            kind=Item.Kind.CLIPPING,
+            stage=stage,
+            title=url[:200],
+            url=url,
+            clip_status=ClipStatus.PENDING,
+            position=position,
+            created_by=actor,
+        )
+        _touch(portfolio)
+        transaction.on_commit(lambda: fetch_clipping.enqueue(item.pk))
+    return item

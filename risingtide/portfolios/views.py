@@ -269,3 +269,24 @@ def annotate(request, item):
 def move_item(request, item):
     services.move_item(request.user, item, -1 if request.POST.get("direction") == "up" else 1)
     return redirect(f"{reverse('portfolio', args=[item.portfolio_id])}#stage-{item.stage}")
+
+
+@require_POST
+@requires("portfolio.edit", "pk")
+def add_clipping(request, portfolio):
+    try:
+        item = services.add_clipping(
+            request.user, portfolio, request.POST.get("stage", ""), request.POST.get("url", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("portfolio", portfolio.pk)
+    return redirect("item", item.pk)
+
+
+@never_cache
+@require_GET
+@requires("item.view", "pk")
+def clip_status(request, item):
+    """The clipping part of the item page, polled by htmx until the fetch has finished."""
+    return render(request, "portfolios/_clip.html", {"item": item})

@@ -1,0 +1,58 @@
+"""Background work for portfolios, through the django.tasks API (run by ``risingtide worker``)."""
+
+import io
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django_tasks import task
+
+from risingtide.lib import clip, fetch, uploads
+from risingtide.portfolios.models import ClipStatus, Item
+
+
+@task()
+def fetch_clipping(item_id: int) -> str:
+    """Fetch a clipped page, keep what it says and a readable copy. Idempotent: an item that is
+    no longer waiting is left alone, so a retried or doubled task does nothing."""
+    item = Item.objects.filter(pk=item_id, clip_status=ClipStatus.PENDING).first()
+    if item is None:
+        return "nothing to do"
+    try:
+        page = fetch.fetch(item.url)
+    except fetch.FetchRefused as refused:
+        Item.objects.filter(pk=item.pk).update(
+            clip_status=ClipStatus.FAILED, clip_error=refused.reason[:300]
+        )
+        return f"refused: {refused.reason}"
+    meta = clip.extract(page.body, page.final_url, page.charset)
+    image = _main_image(meta.image_url)
+    with transaction.atomic():
+        item = Item.objects.select_for_update().get(pk=item.pk)
+        if item.clip_status != ClipStatus.PENDING:
+            return "already done"
+        if item.title == item.url and meta.title:
+            item.title = meta.title[:200]
+        item.site_name = meta.site_name[:200]
+        item.description = meta.description
+        item.excerpt = meta.excerpt
+        item.snapshot = meta.snapshot_html
+        item.clip_status = ClipStatus.READY
+        if image is not None:
+            item.thumbnail.save("clip", image, save=False)
+        item.save()
+    return "ready"
+
+
+def _main_image(url: str | None) -> ContentFile | None:
+    """The page's main picture, fetched under the same rules and stored here (never hot-linked:
+    that would tell another site which pupils looked). Any failure just means no picture."""
+    if not url:
+        return None
+    try:
+        result = fetch.fetch(url, accept=fetch.IMAGE_TYPES)
+        uploads.sniff(result.body[:8192])
+    except (fetch.FetchRefused, uploads.UploadRefused):
+        return None
+    from risingtide.portfolios.services import make_thumbnail
+
+    return make_thumbnail(io.BytesIO(result.body))
