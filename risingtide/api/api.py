@@ -8,6 +8,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from risingtide.access.core import anchors, requires, visible
 from risingtide.api.models import ApiToken
+from risingtide.api.tasc import router as tasc_router
 from risingtide.people.models import Role
 
 
@@ -132,3 +133,6 @@ def group_pupils(request, group_id: int):
         .filter(memberships__teaching_group=request.access_target, memberships__role=Role.PUPIL)
         .order_by("last_name", "first_name")
     )
+
+
+api.add_router("/", tasc_router)
