@@ -219,3 +219,25 @@ class Annotation(models.Model):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+class StageWork(models.Model):
+    """What a pupil did with a stage's thinking tool (mind dump, questions, ideas, decision
+    grid, action plan, two stars and a wish, presentation, reflection journal), as data."""
+
+    portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="stage_work")
+    stage = models.CharField(max_length=12, choices=Stage.choices)
+    data = models.JSONField(default=dict)
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["portfolio", "stage"], name="stagework_unique_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} tool of portfolio {self.portfolio_id}"

@@ -23,6 +23,7 @@ from risingtide.portfolios.models import (
     Portfolio,
     PortfolioMember,
     StageProgress,
+    StageWork,
 )
 from risingtide.tasc.models import STAGE_ORDER, Project
 
@@ -354,3 +355,43 @@ def add_clipping(actor: User, portfolio: Portfolio, stage: str, url: str) -> Ite
         _touch(portfolio)
         transaction.on_commit(lambda: fetch_clipping.enqueue(item.pk))
     return item
+
+
+def save_stage_work(actor: User, portfolio: Portfolio, stage: str, form, base_version: int):
+    """Save a stage tool from its form, refusing a save made from an out-of-date copy (another
+    group member's work is never silently replaced)."""
+    from risingtide.portfolios import tools
+
+    if not can(actor, "portfolio.edit", portfolio):
+        raise PermissionDenied
+    _check_open(portfolio)
+    if stage not in STAGE_ORDER:
+        raise ValidationError(f"Unknown TASC stage {stage!r}")
+    with transaction.atomic():
+        work, _ = StageWork.objects.select_for_update().get_or_create(
+            portfolio=portfolio, stage=stage
+        )
+        if work.version != base_version:
+            raise EditConflict(str(work.data), work.version, "")
+        context = stage_context(portfolio, stage, work)
+        work.data = tools.read(stage, form, context)
+        work.version += 1
+        work.updated_by = actor
+        work.save()
+        _touch(portfolio)
+    return work
+
+
+def stage_context(portfolio: Portfolio, stage: str, work: "StageWork | None" = None) -> dict:
+    """What a stage's tool needs from the rest of the portfolio."""
+    context: dict = {"now": timezone.now().isoformat(timespec="minutes")}
+    if stage == "decide":
+        generate = StageWork.objects.filter(portfolio=portfolio, stage="generate").first()
+        context["ideas"] = generate.data.get("ideas", []) if generate else []
+    if stage == "evaluate":
+        context["success_criteria"] = portfolio.project.success_criteria
+    if stage == "communicate":
+        context["item_ids"] = list(portfolio.items.values_list("pk", flat=True))
+    if stage == "learn" and work is not None:
+        context["entries"] = work.data.get("entries", [])
+    return context

@@ -8,12 +8,12 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from risingtide.access.core import can, requires
 from risingtide.lib import uploads
-from risingtide.portfolios import queries, services
-from risingtide.portfolios.models import Connection
+from risingtide.portfolios import queries, services, tools
+from risingtide.portfolios.models import Connection, StageWork
 from risingtide.tasc.models import STAGE_ORDER, Stage
 
 
@@ -290,3 +290,64 @@ def add_clipping(request, portfolio):
 def clip_status(request, item):
     """The clipping part of the item page, polled by htmx until the fetch has finished."""
     return render(request, "portfolios/_clip.html", {"item": item})
+
+
+@require_http_methods(["GET", "POST"])
+@requires("portfolio.view", "pk")
+def stage_tool(request, portfolio, stage: str):
+    """The thinking tool for one stage: read-only for staff, editable by the pupil."""
+    if stage not in STAGE_ORDER:
+        raise Http404
+    work = StageWork.objects.filter(portfolio=portfolio, stage=stage).first()
+    status = 200
+    if request.method == "POST":
+        try:
+            base = int(request.POST.get("version", "x"))
+            services.save_stage_work(request.user, portfolio, stage, request.POST, base)
+        except services.EditConflict:
+            messages.error(
+                request,
+                "Someone else saved this tool while you were working on it. Their version is "
+                "shown now; your changes were not saved, so add them again.",
+            )
+            status = 409
+        except (ValidationError, ValueError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", ["Check the form."])))
+            status = 400
+        else:
+            messages.success(request, "Saved.")
+            return redirect("stage_tool", portfolio.pk, stage)
+        work = StageWork.objects.filter(portfolio=portfolio, stage=stage).first()
+    context = services.stage_context(portfolio, stage, work)
+    data = work.data if work else {}
+    page = queries.project_page_header(portfolio.project)
+    page.update(
+        portfolio=portfolio,
+        stage=next(s for s in page["stages"] if s.stage == stage),
+        tool_name=tools.TOOL_NAMES[stage],
+        data=data,
+        version=work.version if work else 0,
+        can_edit=can(request.user, "portfolio.edit", portfolio),
+        context=context,
+    )
+    if stage == "decide":
+        page["grid"] = tools.grid_totals(data, context["ideas"])
+        page["criteria"] = data.get("criteria", [])
+    if stage == "implement":
+        steps = data.get("steps", [])
+        page["steps"] = (steps + [{}] * 3)[: min(20, len(steps) + 3)]  # three empty rows to add
+    if stage == "evaluate":
+        page["criteria_rows"] = [
+            {"index": i, "text": c, "value": data.get("criteria", {}).get(str(i), "")}
+            for i, c in enumerate(context["success_criteria"])
+        ]
+    if stage == "communicate":
+        chosen = set(data.get("items", []))
+        page["items"] = [
+            {"item": i, "chosen": i.pk in chosen}
+            for i in portfolio.items.order_by("stage", "position")
+        ]
+    for key in ("known", "questions", "ideas"):
+        page[f"{key}_text"] = "\n".join(data.get(key, []))
+    page["criteria_text"] = "\n".join(data.get("criteria", [])) if stage == "decide" else ""
+    return render(request, "portfolios/stage_tool.html", page, status=status)

@@ -1,0 +1,134 @@
+"""The thinking tool at each TASC stage: what the form sends, turned into checked data.
+
+Each reader takes the posted form (a QueryDict) and the portfolio's other stage work (the
+decision grid scores the ideas from Generate; the evaluation uses the project's success
+criteria) and returns the data to store, or raises ValidationError naming the field.
+"""
+
+from django.core.exceptions import ValidationError
+
+MAX_LINES = 50
+MAX_TEXT = 500
+
+TOOL_NAMES = {
+    "gather": "Mind dump: what I already know",
+    "identify": "Questions to clarify the task",
+    "generate": "Idea list",
+    "decide": "Decision grid",
+    "implement": "Action plan",
+    "evaluate": "Two stars and a wish",
+    "communicate": "What I will present",
+    "learn": "Reflection journal",
+}
+
+
+def _lines(text: str, what: str) -> list[str]:
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    if len(lines) > MAX_LINES:
+        raise ValidationError(f"{what}: at most {MAX_LINES} lines.")
+    if any(len(line) > MAX_TEXT for line in lines):
+        raise ValidationError(f"{what}: keep each line under {MAX_TEXT} characters.")
+    return lines
+
+
+def _text(value: str, what: str, limit: int = 2000) -> str:
+    value = value.strip()
+    if len(value) > limit:
+        raise ValidationError(f"{what}: at most {limit} characters.")
+    return value
+
+
+def read(stage: str, form, context: dict) -> dict:
+    if stage == "gather":
+        return {"known": _lines(form.get("known", ""), "What I know")}
+    if stage == "identify":
+        return {"questions": _lines(form.get("questions", ""), "Questions")}
+    if stage == "generate":
+        return {"ideas": _lines(form.get("ideas", ""), "Ideas")}
+    if stage == "decide":
+        return _read_grid(form, context)
+    if stage == "implement":
+        return _read_plan(form)
+    if stage == "evaluate":
+        criteria = context.get("success_criteria", [])
+        met = {}
+        for index, _ in enumerate(criteria):
+            value = form.get(f"criterion_{index}", "")
+            if value not in ("", "met", "partly", "not yet"):
+                raise ValidationError("Choose met, partly or not yet for each criterion.")
+            met[str(index)] = value
+        return {
+            "stars": [
+                _text(form.get("star_1", ""), "First star", 500),
+                _text(form.get("star_2", ""), "Second star", 500),
+            ],
+            "wish": _text(form.get("wish", ""), "Wish", 500),
+            "criteria": met,
+        }
+    if stage == "communicate":
+        items = [int(i) for i in form.getlist("item") if i.isascii() and i.isdigit()][:50]
+        allowed = set(context.get("item_ids", []))
+        return {
+            "audience": _text(form.get("audience", ""), "Audience", 300),
+            "items": [i for i in items if i in allowed],
+        }
+    if stage == "learn":
+        entries = list(context.get("entries", []))
+        new = _text(form.get("entry", ""), "Journal entry")
+        if new:
+            entries.append({"text": new, "at": context["now"]})
+        return {"entries": entries[-200:]}
+    raise ValidationError(f"Unknown TASC stage {stage!r}")
+
+
+def _read_grid(form, context: dict) -> dict:
+    ideas = context.get("ideas", [])
+    criteria = _lines(form.get("criteria", ""), "Criteria")[:10]
+    scores: dict[str, dict[str, int]] = {}
+    for i, _ in enumerate(ideas):
+        for c, _ in enumerate(criteria):
+            raw = form.get(f"score_{i}_{c}", "")
+            if raw == "":
+                continue
+            if raw not in ("0", "1", "2", "3"):
+                raise ValidationError("Score each idea from 0 to 3.")
+            scores.setdefault(str(i), {})[str(c)] = int(raw)
+    chosen = form.get("chosen", "")
+    chosen_index = int(chosen) if chosen.isdigit() and int(chosen) < len(ideas) else None
+    return {
+        "criteria": criteria,
+        "scores": scores,
+        "chosen": chosen_index,
+        "why": _text(form.get("why", ""), "Why this idea", 1000),
+    }
+
+
+def _read_plan(form) -> dict:
+    steps = []
+    for n in range(20):
+        text = " ".join(form.get(f"step_{n}", "").split())
+        if not text:
+            continue
+        if len(text) > MAX_TEXT:
+            raise ValidationError(f"Step {n + 1}: keep it under {MAX_TEXT} characters.")
+        steps.append(
+            {
+                "text": text,
+                "who": _text(form.get(f"who_{n}", ""), f"Step {n + 1} who", 80),
+                "by": _text(form.get(f"by_{n}", ""), f"Step {n + 1} by when", 40),
+                "done": form.get(f"done_{n}") == "on",
+            }
+        )
+    return {"steps": steps}
+
+
+def grid_totals(data: dict, ideas: list[str]) -> list[dict]:
+    """Each idea with its scores in criterion order and its total, for the grid page."""
+    criteria = data.get("criteria", [])
+    rows = []
+    for i, idea in enumerate(ideas):
+        scores = [data.get("scores", {}).get(str(i), {}).get(str(c)) for c in range(len(criteria))]
+        rows.append(
+            {"index": i, "idea": idea, "scores": scores, "total": sum(s or 0 for s in scores)}
+        )
+    return rows
