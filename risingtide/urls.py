@@ -83,6 +83,8 @@ urlpatterns = [
         name="remove_connection",
     ),
     path("portfolios/<int:pk>/graph.json", portfolio_views.graph, name="graph"),
+    path("portfolios/<int:pk>/presentation/", portfolio_views.presentation, name="presentation"),
+    path("portfolios/<int:pk>/share/", portfolio_views.share, name="share"),
     path("portfolios/<int:pk>/tools/<slug:stage>/", portfolio_views.stage_tool, name="stage_tool"),
     path("portfolios/<int:pk>/layout/", portfolio_views.layout, name="layout"),
     path("items/<int:pk>/", portfolio_views.item, name="item"),

@@ -164,6 +164,28 @@ def _portfolio_paths(prefix: str) -> dict[Reach, PathBuilder]:
 
 SUBJECTS["portfolio"] = Subject(Portfolio, _portfolio_paths(""))
 SUBJECTS["item"] = Subject(Item, _portfolio_paths("portfolio__"))
+
+
+def _presentations_for(ids: set[int]) -> Q:
+    """A pupil's own presentations, and those shared with a class they are in or their school."""
+    mine = Membership.objects.filter(user__in=ids, role=Role.PUPIL)
+    classmates = Membership.objects.filter(
+        role=Role.PUPIL,
+        teaching_group__in=mine.filter(teaching_group__isnull=False).values("teaching_group_id"),
+    ).values("user_id")
+    return (
+        Q(pk__in=_portfolios_of(ids))
+        | Q(shared_with=Portfolio.Sharing.CLASS, pk__in=_portfolios_of(classmates))
+        | Q(
+            shared_with=Portfolio.Sharing.SCHOOL,
+            project__school__in=mine.values("school_id"),
+        )
+    )
+
+
+SUBJECTS["presentation"] = Subject(
+    Portfolio, {**_portfolio_paths(""), Reach.SELF: _presentations_for}
+)
 SUBJECTS["wheel"] = Subject(
     Wheel,
     {
@@ -171,7 +193,11 @@ SUBJECTS["wheel"] = Subject(
         Reach.SCHOOL: lambda ids: Q(school_id__in=ids) | Q(school__isnull=True),
     },
 )
-MODEL_SUBJECT = {subject.model: name for name, subject in SUBJECTS.items() if name != "pupil"}
+MODEL_SUBJECT = {
+    subject.model: name
+    for name, subject in SUBJECTS.items()
+    if name not in ("pupil", "presentation")  # other views of the same models
+}
 
 
 @dataclass

@@ -186,6 +186,13 @@ CAPABILITIES: dict[str, Capability] = {
             {Role.PUPIL: Reach.SELF},
         ),
         Capability(
+            "presentation.view",
+            "presentation",
+            "See a pupil's Communicate presentation (pupils: their own, or one shared with "
+            "their class or school)",
+            {Role.PUPIL: Reach.SELF, **PUPIL_CARERS},
+        ),
+        Capability(
             "item.view",
             "item",
             "See a portfolio item",

@@ -15,7 +15,14 @@ from risingtide.tasc.models import Project, Stage
 
 
 class Portfolio(models.Model):
+    class Sharing(models.TextChoices):
+        PRIVATE = "", "Only me and my teachers"
+        CLASS = "class", "My class"
+        SCHOOL = "school", "My school"
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="portfolios")
+    # Who may see the Communicate presentation (never beyond the school: decision 0002).
+    shared_with = models.CharField(max_length=6, choices=Sharing.choices, blank=True, default="")
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="PortfolioMember", related_name="portfolios"
     )

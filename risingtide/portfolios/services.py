@@ -395,3 +395,13 @@ def stage_context(portfolio: Portfolio, stage: str, work: "StageWork | None" = N
     if stage == "learn" and work is not None:
         context["entries"] = work.data.get("entries", [])
     return context
+
+
+def share_presentation(actor: User, portfolio: Portfolio, audience: str) -> None:
+    """Share the Communicate presentation with the pupil's class or school, or stop sharing."""
+    if not can(actor, "portfolio.edit", portfolio):
+        raise PermissionDenied
+    if audience not in Portfolio.Sharing.values:
+        raise ValidationError("Share with your class or your school.")
+    Portfolio.objects.filter(pk=portfolio.pk).update(shared_with=audience)
+    portfolio.shared_with = audience

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from risingtide.access.core import can, requires
 from risingtide.lib import uploads
 from risingtide.portfolios import queries, services, tools
-from risingtide.portfolios.models import Connection, StageWork
+from risingtide.portfolios.models import Connection, Portfolio, StageWork
 from risingtide.tasc.models import STAGE_ORDER, Stage
 
 
@@ -351,3 +351,45 @@ def stage_tool(request, portfolio, stage: str):
         page[f"{key}_text"] = "\n".join(data.get(key, []))
     page["criteria_text"] = "\n".join(data.get("criteria", [])) if stage == "decide" else ""
     return render(request, "portfolios/stage_tool.html", page, status=status)
+
+
+@require_GET
+@requires("presentation.view", "pk")
+def presentation(request, portfolio):
+    """The read-only presentation of the items chosen at Communicate, with their connections."""
+    work = StageWork.objects.filter(portfolio=portfolio, stage="communicate").first()
+    chosen = (work.data.get("items", []) if work else [])[:50]
+    items = {i.pk: i for i in portfolio.items.filter(pk__in=chosen)}
+    ordered = [items[pk] for pk in chosen if pk in items]
+    links = list(
+        portfolio.connections.filter(source__in=items, target__in=items).select_related(
+            "source", "target"
+        )
+    )
+    return render(
+        request,
+        "portfolios/presentation.html",
+        {
+            "portfolio": portfolio,
+            "project": portfolio.project,
+            "members": list(portfolio.members.all()),
+            "audience": work.data.get("audience", "") if work else "",
+            "items": ordered,
+            "links": links,
+            "projector": request.GET.get("projector") == "1",
+            "can_edit": can(request.user, "portfolio.edit", portfolio),
+            "sharing": Portfolio.Sharing.choices,
+        },
+    )
+
+
+@require_POST
+@requires("portfolio.edit", "pk")
+def share(request, portfolio):
+    try:
+        services.share_presentation(request.user, portfolio, request.POST.get("audience", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Shared with: {portfolio.get_shared_with_display().lower()}.")
+    return redirect("presentation", portfolio.pk)

@@ -77,6 +77,11 @@ TARGETS = {
         k: {"self": f"pupil@{k}", "group": k, "school": GROUP_SCHOOL[k]}
         for k in ("own", "own2", "other")
     },
+    # Not shared in the tiny world: a presentation reaches as its portfolio does.
+    "presentation": {
+        k: {"self": f"pupil@{k}", "group": k, "school": GROUP_SCHOOL[k]}
+        for k in ("own", "own2", "other")
+    },
     # The default wording belongs to every school ("*").
     "wheel": {"default": {"school": "*"}, "own": {"school": "own"}, "other": {"school": "other"}},
 }
@@ -148,6 +153,7 @@ def _target_pk(world, subject, key, route_name=""):
         "project": lambda: world.projects[key].pk,
         "wheel": lambda: world.wheels[key].pk,
         "portfolio": lambda: world.portfolios[key].pk,
+        "presentation": lambda: world.portfolios[key].pk,
         "item": lambda: world.items[key].pk,
     }[subject]()
 
