@@ -1,0 +1,60 @@
+"""A pupil clips a page from a local test server (reached only through the test allow-list):
+the link is kept at once, the background task fetches it, and the page shows it arriving."""
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from risingtide.lib.testing import TinyWorld
+from risingtide.portfolios.models import Item
+from risingtide.portfolios.tasks import fetch_clipping
+from tests.browser.axe import assert_accessible
+from tests.browser.steps import screenshot, sign_in_and_land_home
+
+pytestmark = pytest.mark.browser
+
+PAGE = b"""<!doctype html><html lang="en"><head><title>Bee hotels</title>
+<meta property="og:site_name" content="Garden Wildlife"><meta name="description"
+content="How to help solitary bees."><script>window.stolen = document.cookie</script></head>
+<body><article><p>Solitary bees nest in hollow stems and holes in wood.</p>
+<p onmouseover="alert(1)">A bee hotel gives them somewhere to lay eggs.</p></article>
+</body></html>"""
+
+
+@pytest.fixture
+def page_server(settings):
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(PAGE)))
+            self.end_headers()
+            self.wfile.write(PAGE)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    settings.FETCH_ALLOW_HOSTS = [f"127.0.0.1:{httpd.server_address[1]}"]
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/bee-hotels"
+    httpd.shutdown()
+
+
+def test_pupil_clips_a_page_and_sees_it_arrive(page: Page, tiny_world, page_server):
+    sign_in_and_land_home(page, "pupil1.own", TinyWorld.PASSWORD)
+    page.goto(f"/portfolios/{tiny_world.portfolios['own'].pk}/")
+    page.get_by_label("Web address to clip into Gather and Organise").fill(page_server)
+    page.locator("#stage-gather").get_by_role("button", name="Clip").click()
+    expect(page.get_by_text("Fetching the page")).to_be_visible()
+
+    # The worker's part, done here: the page is polling and shows the result when it lands.
+    item = Item.objects.get(url=page_server)
+    assert fetch_clipping.call(item.pk) == "ready"
+    expect(page.get_by_text("Garden Wildlife")).to_be_visible(timeout=10_000)
+    expect(page.get_by_role("blockquote")).to_contain_text("Solitary bees nest in hollow stems")
+    assert page.evaluate("() => window.stolen === undefined")
+    screenshot(page, "clipping")
+    assert_accessible(page)
