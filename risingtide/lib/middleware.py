@@ -15,7 +15,9 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.POLICY)
-        user = getattr(request, "user", None)
+        # Only where the view looked at who is signed in (so /healthz and static files stay
+        # free of session queries).
+        user = getattr(request, "_cached_user", None)
         if user is not None and user.is_authenticated:
             # Classroom computers are shared: no signed-in page stays in the browser's cache.
             response.headers.setdefault("Cache-Control", "private, no-store")

@@ -159,3 +159,9 @@ def test_behind_a_proxy_the_forwarded_address_is_used(rf, settings):
 def test_signed_in_pages_are_not_cached(world, client_for):
     response = client_for(world.user("teacher@own")).get(reverse("home"))
     assert response["Cache-Control"] == "private, no-store"
+
+
+def test_healthz_stays_bare_for_a_signed_in_client(world, client_for, django_assert_num_queries):
+    client = client_for(world.user("teacher@own"))
+    with django_assert_num_queries(0):
+        assert client.get("/healthz").content == b"ok"
