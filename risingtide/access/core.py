@@ -175,7 +175,11 @@ def _presentations_for(ids: set[int]) -> Q:
     ).values("user_id")
     return (
         Q(pk__in=_portfolios_of(ids))
-        | Q(shared_with=Portfolio.Sharing.CLASS, pk__in=_portfolios_of(classmates))
+        | Q(
+            shared_with=Portfolio.Sharing.CLASS,
+            pk__in=_portfolios_of(classmates),
+            project__school__in=mine.values("school_id"),
+        )
         | Q(
             shared_with=Portfolio.Sharing.SCHOOL,
             project__school__in=mine.values("school_id"),

@@ -31,3 +31,35 @@ class PermissionsPolicyMiddleware:
             )
             response.headers["Content-Type"] = "text/html; charset=utf-8"
         return response
+
+
+class RequestGuardMiddleware:
+    """Refuse, before anything reads the body, what no view could store: an upload over the
+    size limit (CSRF checking would otherwise read it all to disk first), and NUL characters,
+    which PostgreSQL cannot keep in text."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.shortcuts import render
+
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        if declared.isdigit() and int(declared) > settings.UPLOAD_MAX_BYTES + 1_048_576:
+            return render(
+                request,
+                "413.html",
+                {"limit_mb": settings.UPLOAD_MAX_BYTES // 1_048_576},
+                status=413,
+            )
+        content_type = request.META.get("CONTENT_TYPE", "")
+        raw = request.META.get("QUERY_STRING", "").encode()
+        if content_type.startswith(("application/x-www-form-urlencoded", "application/json")):
+            raw += request.body
+        nul = b"%00" in raw or b"\x00" in raw or b"\\u0000" in raw
+        if not nul and content_type.startswith("multipart/form-data"):
+            nul = any("\x00" in v for values in request.POST.lists() for v in values[1])
+        if nul:
+            return render(request, "400_nul.html", status=400)
+        return self.get_response(request)

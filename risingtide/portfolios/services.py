@@ -28,6 +28,7 @@ from risingtide.portfolios.models import (
 from risingtide.tasc.models import STAGE_ORDER, Project
 
 NOTE_MAX_CHARS = 100_000
+THUMBNAIL_MAX_PIXELS = 40_000_000  # a 40-megapixel photo decodes in well under 200 MB
 
 
 @dataclass
@@ -139,15 +140,24 @@ def set_stage_done(actor: User, portfolio: Portfolio, stage: str, done: bool) ->
 def make_thumbnail(upload) -> ContentFile | None:
     """A small PNG of an image, or None if Pillow cannot read it safely (a decompression bomb
     or a damaged file): the upload itself still stands."""
-    from PIL import Image, UnidentifiedImageError
+    import warnings
+
+    from PIL import Image
 
     upload.seek(0)
     try:
-        with Image.open(upload) as image:
-            image.thumbnail((480, 480))
-            out = io.BytesIO()
-            image.convert("RGBA" if image.mode in ("P", "LA", "RGBA") else "RGB").save(out, "PNG")
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                # Opening reads only the header: refuse a huge picture before decoding it.
+                if image.width * image.height > THUMBNAIL_MAX_PIXELS:
+                    return None
+                image.draft("RGB", (960, 960))  # JPEG: decode at a reduced size
+                image.thumbnail((480, 480))
+                out = io.BytesIO()
+                mode = "RGBA" if image.mode in ("P", "LA", "RGBA") else "RGB"
+                image.convert(mode).save(out, "PNG")
+    except Exception:  # any unreadable picture just gets no thumbnail
         return None
     finally:
         upload.seek(0)

@@ -1,6 +1,7 @@
 """Background work for portfolios, through the django.tasks API (run by ``risingtide worker``)."""
 
 import io
+import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -8,6 +9,8 @@ from django_tasks import task
 
 from risingtide.lib import clip, fetch, uploads
 from risingtide.portfolios.models import ClipStatus, Item
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -19,18 +22,18 @@ def fetch_clipping(item_id: int) -> str:
         return "nothing to do"
     try:
         page = fetch.fetch(item.url)
+        meta = clip.extract(page.body, page.final_url, page.charset)
     except fetch.FetchRefused as refused:
-        Item.objects.filter(pk=item.pk).update(
-            clip_status=ClipStatus.FAILED, clip_error=refused.reason[:300]
-        )
-        return f"refused: {refused.reason}"
-    meta = clip.extract(page.body, page.final_url, page.charset)
+        return _fail(item, refused.reason)
+    except Exception:  # a clipping must never stay "fetching" for ever
+        logger.exception("clipping %s failed", item.pk)
+        return _fail(item, "the page could not be read")
     image = _main_image(meta.image_url)
     with transaction.atomic():
         item = Item.objects.select_for_update().get(pk=item.pk)
         if item.clip_status != ClipStatus.PENDING:
             return "already done"
-        if item.title == item.url and meta.title:
+        if item.title == item.url[:200] and meta.title:
             item.title = meta.title[:200]
         item.site_name = meta.site_name[:200]
         item.description = meta.description
@@ -41,6 +44,13 @@ def fetch_clipping(item_id: int) -> str:
             item.thumbnail.save("clip", image, save=False)
         item.save()
     return "ready"
+
+
+def _fail(item: Item, reason: str) -> str:
+    Item.objects.filter(pk=item.pk, clip_status=ClipStatus.PENDING).update(
+        clip_status=ClipStatus.FAILED, clip_error=reason[:300]
+    )
+    return f"refused: {reason}"
 
 
 def _main_image(url: str | None) -> ContentFile | None:

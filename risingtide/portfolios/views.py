@@ -120,15 +120,6 @@ def project_progress(request, project):
 @require_POST
 @requires("portfolio.edit", "pk")
 def add_upload(request, portfolio):
-    # Refuse an oversized body from its declared length, before reading it.
-    declared = request.META.get("CONTENT_LENGTH") or "0"
-    if declared.isdigit() and int(declared) > settings.UPLOAD_MAX_BYTES + 1_048_576:
-        messages.error(
-            request,
-            f"That file is too big: files can be at most "
-            f"{settings.UPLOAD_MAX_BYTES // 1_048_576} MB.",
-        )
-        return redirect("portfolio", portfolio.pk)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, "Choose a file to upload.")
@@ -216,6 +207,8 @@ def graph(request, portfolio):
 @requires("portfolio.edit", "pk")
 def layout(request, portfolio):
     """Positions from the graph after a drag: {"positions": {"<item id>": [x, y]}}."""
+    if request.content_type != "application/json":
+        return JsonResponse({"error": "send JSON"}, status=400)
     try:
         data = json.loads(request.body or b"{}")
         positions = {

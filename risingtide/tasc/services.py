@@ -189,6 +189,8 @@ def set_status(actor: User, project: Project, status: str) -> Project:
         raise PermissionDenied
     if status not in Project.Status.values:
         raise ValidationError(f"Unknown status {status!r}")
+    if status == Project.Status.DRAFT and project.portfolios.exists():
+        raise ValidationError("Pupils have started this project: close it instead.")
     if status == Project.Status.OPEN and not project.assignments.exists():
         raise ValidationError("Assign the project to a class or to pupils before opening it.")
     Project.objects.filter(pk=project.pk).update(status=status)

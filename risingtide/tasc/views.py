@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -54,7 +55,9 @@ def project(request, project):
 @require_http_methods(["GET", "POST"])
 @requires("project.edit", "pk")
 def project_edit(request, project):
-    wheels = queries.usable_wheels(request.user).filter(school__in=[None, project.school_id])
+    wheels = queries.usable_wheels(request.user).filter(
+        Q(school__isnull=True) | Q(school=project.school_id)
+    )
     form = ProjectForm(
         request.POST or None, wheels=wheels, initial=ProjectForm.initial_for(project)
     )

@@ -165,3 +165,19 @@ def test_healthz_stays_bare_for_a_signed_in_client(world, client_for, django_ass
     client = client_for(world.user("teacher@own"))
     with django_assert_num_queries(0):
         assert client.get("/healthz").content == b"ok"
+
+
+def test_nul_characters_are_refused_before_the_database(world, client_for):
+    client = client_for(world.user("pupil@own"))
+    item = world.items["own"]
+    url = reverse("annotate", args=[item.pk])
+    response = client.post(url, {"text": "a\x00b"})  # multipart, as the test client sends
+    assert response.status_code == 400
+    form = client.post(url, "text=a%00b", content_type="application/x-www-form-urlencoded")
+    assert form.status_code == 400
+    assert "cannot be saved" in response.content.decode()
+    assert (
+        client.get(reverse("portfolio", args=[item.portfolio_id]), {"q": "x\x00"}).status_code
+        == 400
+    )
+    assert not item.annotations.exists()

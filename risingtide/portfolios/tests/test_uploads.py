@@ -86,10 +86,32 @@ def test_upload_page_flow_and_clear_errors(world, client_for, settings):
     settings.UPLOAD_MAX_BYTES = 10
     page = client.post(url, {"stage": "gather", "file": png_file()}, follow=True).content.decode()
     assert "picture.png is 0.0 MB; files can be at most 0 MB." in page
-    # A body declared far over the limit is refused before it is read.
-    response = client.post(
-        url, {"stage": "gather", "file": png_file()}, CONTENT_LENGTH=str(60 * 1_048_576)
+    # A body declared far over the limit is refused before anything (CSRF included) reads it.
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(world.user("pupil@own"))
+    response = strict.post(
+        url,
+        {"stage": "gather", "file": png_file()},
+        CONTENT_LENGTH=str(60 * 1_048_576),
+        secure=True,
     )
-    assert response.status_code == 302
-    page = client.get(response["Location"]).content.decode()
-    assert "That file is too big: files can be at most 0 MB." in page
+    assert response.status_code == 413
+    assert "Files can be at most 0 MB" in response.content.decode()
+
+
+def test_a_huge_picture_gets_no_thumbnail_without_decoding_it(world):
+    import io
+
+    from PIL import Image
+
+    from risingtide.portfolios import services
+
+    out = io.BytesIO()
+    Image.new("1", (8000, 6000)).save(out, "PNG")  # 48 Mpx, a few KB on disk
+    upload = SimpleUploadedFile("huge.png", out.getvalue())
+    item = services.add_upload(
+        world.user("pupil@own"), world.portfolios["own"], "gather", "", upload
+    )
+    assert item.file and not item.thumbnail

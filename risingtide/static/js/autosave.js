@@ -73,7 +73,11 @@
   conflict.addEventListener("click", (event) => {
     const keep = event.target.closest("[data-keep]");
     if (!keep) return;
-    body.value = conflict.dataset[keep.dataset.keep];
+    // "Mine" is whatever is in the box now, including anything typed since the conflict.
+    if (keep.dataset.keep === "theirs") {
+      localStorage.setItem(`${key}-discarded`, body.value);  // one last chance to recover it
+      body.value = conflict.dataset.theirs;
+    }
     version.value = conflict.dataset.version;
     conflict.hidden = true;
     schedule(0);

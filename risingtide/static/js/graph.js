@@ -10,6 +10,7 @@
     .then((response) => response.json())
     .then((data) => {
       const placed = data.nodes.every((n) => n.x !== null && n.y !== null);
+      const somePlaced = data.nodes.some((n) => n.x !== null && n.y !== null);
       const cy = cytoscape({
         container: box,
         elements: [
@@ -21,7 +22,7 @@
             data: { id: e.id, source: e.source, target: e.target, label: e.label },
           })),
         ],
-        layout: placed
+        layout: placed || somePlaced
           ? { name: "preset", fit: true, padding: 40 }
           : data.nodes.length < 8
             ? { name: "circle", padding: 40 }
@@ -50,6 +51,12 @@
           },
         ],
       });
+      if (!placed && somePlaced) {
+        // Keep the pupil's arrangement: put only the new items in a row below it.
+        cy.nodes().filter((n) => data.nodes.find((d) => d.id === n.id()).x === null)
+          .layout({ name: "grid", rows: 1, boundingBox: { x1: 0, y1: cy.extent().y2 + 60, w: 600, h: 80 } })
+          .run();
+      }
       box.classList.add("ready");
 
       if (!layoutUrl) { cy.autolock(true); return; }
