@@ -1,0 +1,236 @@
+"""Throwaway databases holding a generated world, shared by the benchmarks in this folder.
+
+A benchmark gets a fresh data directory (and, for PostgreSQL, a fresh database that is dropped
+afterwards), fills it with the same commands an operator runs (``risingtide manage migrate``,
+``risingtide manage generate_world``) and reads back one person for each role.
+
+``python bench/worlds.py users`` prints those people as JSON; it runs with the benchmark's
+``RISINGTIDE_*`` environment so that it reads the benchmark's database.
+"""
+
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_DIR = BENCH_DIR.parent
+RESULTS_DIR = BENCH_DIR / "results"
+DEFAULT_PG_SERVER = os.environ.get(
+    "RISINGTIDE_BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432"
+)
+# The roles whose home page is measured, in the order of the home page's panels.
+ROLES = ["pupil", "teacher", "leading_teacher", "head", "la_lead", "national_officer"]
+
+
+@dataclass
+class World:
+    las: int
+    schools: int
+    pupils_per_school: int
+    seed: int = 1
+
+    @property
+    def pupils(self) -> int:
+        return self.schools * self.pupils_per_school
+
+    def describe(self) -> str:
+        return (
+            f"{self.las} LAs, {self.schools} schools, {self.pupils_per_school:,} pupils per "
+            f"school ({self.pupils:,} pupils)"
+        )
+
+
+def risingtide_command() -> list[str]:
+    """The ``risingtide`` console script of the running interpreter's environment."""
+    script = Path(sys.executable).parent / "risingtide"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "risingtide.cli"]
+
+
+def _pg_admin(server: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+@contextmanager
+def fresh_database(db: str, pg_server: str, pg_database: str) -> Iterator[dict[str, str]]:
+    """The ``RISINGTIDE_*`` environment of an empty data directory and database, removed after.
+
+    The PostgreSQL database must not exist yet: a benchmark never drops what it did not create.
+    """
+    data_dir = Path(tempfile.mkdtemp(prefix="risingtide-bench-"))
+    env = {"RISINGTIDE_DATA_DIR": str(data_dir)}
+    created = False
+    try:
+        if db == "postgres":
+            _pg_admin(pg_server, f'CREATE DATABASE "{pg_database}"')
+            created = True
+            env["RISINGTIDE_DATABASE_URL"] = f"{pg_server}/{pg_database}"
+        yield env
+    finally:
+        if created:
+            _pg_admin(pg_server, f'DROP DATABASE IF EXISTS "{pg_database}" WITH (FORCE)')
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    """Run ``risingtide manage ARGS`` against the benchmark's database; its output."""
+    cmd = [*risingtide_command(), "manage", *args]
+    result = subprocess.run(
+        cmd, env={**os.environ, **env}, capture_output=True, text=True, check=False
+    )
+    if result.returncode:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def analyze(env: dict[str, str]) -> None:
+    """Give PostgreSQL's planner the statistics autovacuum would gather in the next minute or
+    so, so that every page is measured with the plans a running site has, not half without."""
+    url = env.get("RISINGTIDE_DATABASE_URL", "")
+    if url.startswith("postgres"):
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("ANALYZE")
+
+
+def build_world(env: dict[str, str], world: World) -> str:
+    manage(env, "migrate", "--verbosity", "0")
+    output = manage(
+        env,
+        "generate_world",
+        "--las",
+        str(world.las),
+        "--schools",
+        str(world.schools),
+        "--pupils-per-school",
+        str(world.pupils_per_school),
+        "--seed",
+        str(world.seed),
+    ).strip()
+    analyze(env)
+    return output
+
+
+def pick_users() -> dict[str, str]:
+    """One username per role, the first of its kind (needs Django set up).
+
+    The teacher is a class teacher who holds nothing else (the leading teacher also holds a
+    school-wide teacher membership), and the pupil is one placed in a teaching group.
+    """
+    from risingtide.people.models import Membership, Role
+
+    def first(**lookup) -> str:
+        membership = (
+            Membership.objects.filter(**lookup).select_related("user").order_by("pk").first()
+        )
+        if membership is None:
+            raise LookupError(f"no membership matches {lookup}")
+        return membership.user.username
+
+    return {
+        "pupil": first(role=Role.PUPIL, teaching_group__isnull=False),
+        "teacher": first(role=Role.TEACHER, teaching_group__isnull=False),
+        "leading_teacher": first(role=Role.LEADING_TEACHER),
+        "head": first(role=Role.HEAD),
+        "la_lead": first(role=Role.LA_LEAD),
+        "national_officer": first(role=Role.NATIONAL_OFFICER),
+    }
+
+
+def users_of(env: dict[str, str]) -> tuple[dict[str, str], str]:
+    """``pick_users`` run in a child process with the benchmark's environment, and the
+    password every generated person shares."""
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "users"],
+        env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "risingtide.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        raise RuntimeError(f"picking users failed:\n{result.stderr}")
+    found = json.loads(result.stdout)
+    return found["users"], found["password"]
+
+
+def machine() -> dict[str, object]:
+    """What the figures were measured on."""
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    from importlib.metadata import version
+
+    import django
+
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": cpu,
+        "memory_gb": round(mem_gb, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "gunicorn": version("gunicorn"),
+        "psycopg": version("psycopg"),
+        "sqlite": sqlite3.sqlite_version,
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def source() -> dict[str, str]:
+    """Which Rising Tide was measured: where the package is imported from, and its commit."""
+    import importlib.util
+
+    package = Path(importlib.util.find_spec("risingtide").origin).parent
+    found = {"path": str(package.parent), "commit": "unknown"}
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(package.parent), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD")
+    if commit:
+        dirty = git("status", "--porcelain", "--", "risingtide")
+        found["commit"] = commit + (" with uncommitted changes" if dirty else "")
+    return found
+
+
+def postgres_version(server: str) -> str:
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres") as conn:
+        return conn.execute("SHOW server_version").fetchone()[0]
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["users"]:
+        sys.exit("usage: worlds.py users  (with the benchmark's RISINGTIDE_* environment)")
+    import django
+
+    django.setup()
+    from risingtide.demo.world import DEMO_PASSWORD
+
+    print(json.dumps({"users": pick_users(), "password": DEMO_PASSWORD}))
