@@ -26,16 +26,20 @@ def test_note_autosaves_survives_reload_and_conflicts_show_both_texts(page: Page
     page.locator("#stage-generate").get_by_role("button", name="Add a note").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ideas")
     note = page.get_by_label("Your note")
+    ready = page.locator("form.autosave[data-ready]")  # the autosave script is listening
+    expect(ready).to_have_count(1)
     note.fill("A bee hotel made of bamboo")
     status = page.get_by_role("status")
     expect(status).to_have_text("All changes saved.")
     assert_accessible(page)
     page.reload()
     expect(note).to_have_value("A bee hotel made of bamboo")
+    expect(ready).to_have_count(1)
 
     # A second tab, opened now, saves first; this tab's next save is from an older copy.
     other = page.context.new_page()
     other.goto(page.url)
+    expect(other.locator("form.autosave[data-ready]")).to_have_count(1)
     other.get_by_label("Your note").fill("Bamboo and pine cones")
     expect(other.get_by_role("status")).to_have_text("All changes saved.")
     other.close()

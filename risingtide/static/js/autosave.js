@@ -90,4 +90,5 @@
     schedule(1000);
   });
   form.addEventListener("submit", (event) => { event.preventDefault(); schedule(0); });
+  form.dataset.ready = "1";
 })();
