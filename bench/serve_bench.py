@@ -255,8 +255,9 @@ def _percentile(ordered: list[float], q: float) -> float:
 
 
 def measure(port: int, target: Target, server_pid: int, args) -> Result:
+    # One list and one counter per client: nothing shared between the threads.
     latencies_by_client = [[] for _ in range(args.clients)]
-    errors = Counter()
+    errors_by_client = [Counter() for _ in range(args.clients)]
     ready = threading.Barrier(args.clients + 1)
     start = time.perf_counter() + 0.2
     measure_from = start + args.warmup
@@ -264,7 +265,15 @@ def measure(port: int, target: Target, server_pid: int, args) -> Result:
     threads = [
         threading.Thread(
             target=_client,
-            args=(port, target, measure_from, stop_at, latencies_by_client[i], errors, ready),
+            args=(
+                port,
+                target,
+                measure_from,
+                stop_at,
+                latencies_by_client[i],
+                errors_by_client[i],
+                ready,
+            ),
             daemon=True,
         )
         for i in range(args.clients)
@@ -279,6 +288,7 @@ def measure(port: int, target: Target, server_pid: int, args) -> Result:
     for thread in threads:
         thread.join()
     ordered = sorted(x for per_client in latencies_by_client for x in per_client)
+    errors = sum(errors_by_client, Counter())
     count = len(ordered)
     per_request = 1000 / max(count, 1)
     server = after.server - before.server
