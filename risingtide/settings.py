@@ -136,7 +136,14 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("RISINGTIDE_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'risingtide.sqlite3'}"
-_db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("RISINGTIDE_DB_CONN_MAX_AGE", 0))
+_is_sqlite = DATABASE_URL.startswith("sqlite")
+# PostgreSQL: keep connections a minute (a new one per request cost as much CPU as the page
+# itself, docs/performance.md), checked before reuse. SQLite opens in well under a millisecond.
+_db = dj_database_url.parse(
+    DATABASE_URL,
+    conn_max_age=env_int("RISINGTIDE_DB_CONN_MAX_AGE", 0 if _is_sqlite else 60),
+    conn_health_checks=not _is_sqlite,
+)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # A classroom of pupils autosaving at once: WAL lets readers run beside the one writer,
     # IMMEDIATE takes the write lock at BEGIN (no deadlock-prone lock upgrades), and the

@@ -78,7 +78,8 @@ def _groups(school: School, phase: str, pupils: int) -> list[TeachingGroup]:
     groups = []
     for year in years:
         for index in range(per_year):
-            letter = "ABCDEFGHJK"[index % 10]
+            # A–K, then A2–K2…: big schools have more than ten groups a year.
+            letter = "ABCDEFGHJK"[index % 10] + (str(index // 10 + 1) if index >= 10 else "")
             name = ("Reception" if year == 0 else f"Year {year}") + (
                 f" {letter}" if per_year > 1 else ""
             )

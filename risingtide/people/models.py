@@ -115,6 +115,12 @@ class Membership(models.Model):
             # "pupils in this school / group": home pages, group pages, access scopes.
             models.Index(fields=["school", "role"], name="membership_school_role"),
             models.Index(fields=["teaching_group", "role"], name="membership_group_role"),
+            # Counting a school's pupils (home pages, LA and nation summaries).
+            models.Index(
+                fields=["school"],
+                condition=Q(role="pupil", teaching_group__isnull=True),
+                name="membership_school_pupils",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -73,3 +73,11 @@ def test_generated_world_is_deterministic_and_sized():
 def test_generate_world_command_checks_its_arguments():
     with pytest.raises(CommandError, match="at least 1"):
         call_command("generate_world", "--schools", "0")
+
+
+def test_generator_makes_schools_with_more_than_ten_groups_a_year():
+    from risingtide.schools.models import TeachingGroup
+
+    world.generate(las=1, schools=1, pupils_per_school=2600, seed=3)
+    names = list(TeachingGroup.objects.values_list("name", flat=True))
+    assert len(names) == len(set(names)) and "7A2" in names
