@@ -80,4 +80,4 @@ def test_generator_makes_schools_with_more_than_ten_groups_a_year():
 
     world.generate(las=1, schools=1, pupils_per_school=2600, seed=3)
     names = list(TeachingGroup.objects.values_list("name", flat=True))
-    assert len(names) == len(set(names)) and "7A2" in names
+    assert len(names) == len(set(names)) and "Reception A2" in names
