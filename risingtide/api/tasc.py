@@ -86,22 +86,23 @@ class ErrorOut(Schema):
     detail: str
 
 
+def _connection(c) -> dict:
+    return {
+        "id": c.pk,
+        "source": c.source_id,
+        "target": c.target_id,
+        "label": c.label,
+        "reason": c.reason,
+    }
+
+
 def _portfolio(portfolio) -> dict:
     return {
         "id": portfolio.pk,
         "project": portfolio.project_id,
         "current_stage": portfolio.current_stage,
         "items": list(portfolio.items.order_by("stage", "position", "pk")),
-        "connections": [
-            {
-                "id": c.pk,
-                "source": c.source_id,
-                "target": c.target_id,
-                "label": c.label,
-                "reason": c.reason,
-            }
-            for c in portfolio.connections.all()
-        ],
+        "connections": [_connection(c) for c in portfolio.connections.all()],
     }
 
 
@@ -178,13 +179,4 @@ def connect(request, portfolio_id: int, link: ConnectionIn):
         )
     except ValidationError as exc:
         return Status(400, {"detail": " ".join(exc.messages)})
-    return Status(
-        201,
-        {
-            "id": c.pk,
-            "source": c.source_id,
-            "target": c.target_id,
-            "label": c.label,
-            "reason": c.reason,
-        },
-    )
+    return Status(201, _connection(c))

@@ -65,17 +65,27 @@ def _check_open(portfolio: Portfolio) -> None:
         raise ValidationError("This project is closed: your work is kept, but it cannot change.")
 
 
-def add_note(actor: User, portfolio: Portfolio, stage: str, title: str, body: str = "") -> Item:
-    if not can(actor, "portfolio.edit", portfolio):
+def _may_change(actor: User, action: str, obj, portfolio: Portfolio, stage: str | None = None):
+    """The checks every change to a portfolio makes: the capability, an open project, and a
+    real TASC stage when one is named."""
+    if not can(actor, action, obj):
         raise PermissionDenied
     _check_open(portfolio)
-    if stage not in STAGE_ORDER:
+    if stage is not None and stage not in STAGE_ORDER:
         raise ValidationError(f"Unknown TASC stage {stage!r}")
+
+
+def _next_position(portfolio: Portfolio, stage: str) -> int:
+    return (portfolio.items.filter(stage=stage).aggregate(p=Max("position"))["p"] or 0) + 1
+
+
+def add_note(actor: User, portfolio: Portfolio, stage: str, title: str, body: str = "") -> Item:
+    _may_change(actor, "portfolio.edit", portfolio, portfolio, stage)
     title = title.strip() or "Note"
     if len(title) > 200 or len(body) > NOTE_MAX_CHARS:
         raise ValidationError("That note is too long.")
     with transaction.atomic():
-        position = (portfolio.items.filter(stage=stage).aggregate(p=Max("position"))["p"] or 0) + 1
+        position = _next_position(portfolio, stage)
         item = Item.objects.create(
             portfolio=portfolio,
             kind=Item.Kind.NOTE,
@@ -93,9 +103,7 @@ def add_note(actor: User, portfolio: Portfolio, stage: str, title: str, body: st
 def save_note(actor: User, item: Item, body: str, base_version: int) -> Item:
     """Save ``body`` over version ``base_version``; if the note has moved on since, refuse
     with ``EditConflict`` carrying both texts. The compare-and-set is one UPDATE."""
-    if not can(actor, "item.edit", item):
-        raise PermissionDenied
-    _check_open(item.portfolio)
+    _may_change(actor, "item.edit", item, item.portfolio)
     if item.kind != Item.Kind.NOTE:
         raise ValidationError("Only notes have text to save.")
     if len(body) > NOTE_MAX_CHARS:
@@ -115,11 +123,7 @@ def save_note(actor: User, item: Item, body: str, base_version: int) -> Item:
 
 def set_stage_done(actor: User, portfolio: Portfolio, stage: str, done: bool) -> None:
     """Mark a stage done (the wheel moves on) or take it back (pupils may go back)."""
-    if not can(actor, "portfolio.edit", portfolio):
-        raise PermissionDenied
-    _check_open(portfolio)
-    if stage not in STAGE_ORDER:
-        raise ValidationError(f"Unknown TASC stage {stage!r}")
+    _may_change(actor, "portfolio.edit", portfolio, portfolio, stage)
     with transaction.atomic():
         progress, _ = StageProgress.objects.get_or_create(portfolio=portfolio, stage=stage)
         progress.status = StageProgress.Status.DONE if done else StageProgress.Status.STARTED
@@ -167,11 +171,7 @@ def make_thumbnail(upload) -> ContentFile | None:
 def add_upload(actor: User, portfolio: Portfolio, stage: str, title: str, upload) -> Item:
     """Keep an uploaded file as an item, if its bytes say it is an allowed kind and it is not
     over the size limit."""
-    if not can(actor, "portfolio.edit", portfolio):
-        raise PermissionDenied
-    _check_open(portfolio)
-    if stage not in STAGE_ORDER:
-        raise ValidationError(f"Unknown TASC stage {stage!r}")
+    _may_change(actor, "portfolio.edit", portfolio, portfolio, stage)
     limit = settings.UPLOAD_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
@@ -187,7 +187,7 @@ def add_upload(actor: User, portfolio: Portfolio, stage: str, title: str, upload
     name = (upload.name or "file")[-200:]
     thumbnail = make_thumbnail(upload) if sniffed.family == "image" else None
     with transaction.atomic():
-        position = (portfolio.items.filter(stage=stage).aggregate(p=Max("position"))["p"] or 0) + 1
+        position = _next_position(portfolio, stage)
         item = Item(
             portfolio=portfolio,
             kind=Item.Kind.UPLOAD,
@@ -211,9 +211,7 @@ def connect(
     actor: User, portfolio: Portfolio, source_id: int, target_id: int, label: str, reason: str
 ) -> Connection:
     """Link two items of the same portfolio: "source <label> target", with a reason."""
-    if not can(actor, "portfolio.edit", portfolio):
-        raise PermissionDenied
-    _check_open(portfolio)
+    _may_change(actor, "portfolio.edit", portfolio, portfolio)
     label = " ".join(label.split())
     reason = " ".join(reason.split())
     if not label:
@@ -242,9 +240,7 @@ def connect(
 
 
 def disconnect(actor: User, portfolio: Portfolio, connection_id: int) -> None:
-    if not can(actor, "portfolio.edit", portfolio):
-        raise PermissionDenied
-    _check_open(portfolio)
+    _may_change(actor, "portfolio.edit", portfolio, portfolio)
     portfolio.connections.filter(pk=connection_id).delete()
     _touch(portfolio)
 
@@ -274,14 +270,10 @@ def update_item(
     categories: list[str],
 ) -> Item:
     """Rename, move to another stage, rate (0–5) and sort an item into categories."""
-    if not can(actor, "item.edit", item):
-        raise PermissionDenied
-    _check_open(item.portfolio)
+    _may_change(actor, "item.edit", item, item.portfolio, stage)
     title = " ".join(title.split())
     if not title or len(title) > 200:
         raise ValidationError("Give the item a title of up to 200 characters.")
-    if stage not in STAGE_ORDER:
-        raise ValidationError(f"Unknown TASC stage {stage!r}")
     if importance is not None and not 0 <= importance <= 5:
         raise ValidationError("Importance is from 0 to 5.")
     names = list(dict.fromkeys(" ".join(c.split())[:40] for c in categories if c.strip()))
@@ -300,9 +292,7 @@ def update_item(
 
 
 def annotate(actor: User, item: Item, text: str) -> Annotation:
-    if not can(actor, "item.edit", item):
-        raise PermissionDenied
-    _check_open(item.portfolio)
+    _may_change(actor, "item.edit", item, item.portfolio)
     text = text.strip()
     if not text:
         raise ValidationError("Write something to add.")
@@ -315,9 +305,7 @@ def annotate(actor: User, item: Item, text: str) -> Annotation:
 
 def move_item(actor: User, item: Item, offset: int) -> None:
     """Move an item up (-1) or down (+1) within its stage; the order is kept as positions."""
-    if not can(actor, "item.edit", item):
-        raise PermissionDenied
-    _check_open(item.portfolio)
+    _may_change(actor, "item.edit", item, item.portfolio)
     with transaction.atomic():
         siblings = list(
             item.portfolio.items.filter(stage=item.stage)
@@ -339,11 +327,7 @@ def add_clipping(actor: User, portfolio: Portfolio, stage: str, url: str) -> Ite
 
     from risingtide.portfolios.tasks import fetch_clipping
 
-    if not can(actor, "portfolio.edit", portfolio):
-        raise PermissionDenied
-    _check_open(portfolio)
-    if stage not in STAGE_ORDER:
-        raise ValidationError(f"Unknown TASC stage {stage!r}")
+    _may_change(actor, "portfolio.edit", portfolio, portfolio, stage)
     url = url.strip()
     if "://" not in url and "." in url:
         url = "https://" + url
@@ -351,7 +335,7 @@ def add_clipping(actor: User, portfolio: Portfolio, stage: str, url: str) -> Ite
     if parts.scheme not in ("http", "https") or not parts.hostname or len(url) > 2000:
         raise ValidationError("Paste a web address that starts with http:// or https://.")
     with transaction.atomic():
-        position = (portfolio.items.filter(stage=stage).aggregate(p=Max("position"))["p"] or 0) + 1
+        position = _next_position(portfolio, stage)
         item = Item.objects.create(
             portfolio=portfolio,
             kind=Item.Kind.CLIPPING,
@@ -372,11 +356,7 @@ def save_stage_work(actor: User, portfolio: Portfolio, stage: str, form, base_ve
     group member's work is never silently replaced)."""
     from risingtide.portfolios import tools
 
-    if not can(actor, "portfolio.edit", portfolio):
-        raise PermissionDenied
-    _check_open(portfolio)
-    if stage not in STAGE_ORDER:
-        raise ValidationError(f"Unknown TASC stage {stage!r}")
+    _may_change(actor, "portfolio.edit", portfolio, portfolio, stage)
     with transaction.atomic():
         work, _ = StageWork.objects.select_for_update().get_or_create(
             portfolio=portfolio, stage=stage
