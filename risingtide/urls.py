@@ -61,6 +61,7 @@ urlpatterns = [
     ),
     path("projects/<int:pk>/status/", tasc_views.project_status, name="project_status"),
     path("projects/<int:pk>/my-portfolio/", portfolio_views.my_portfolio, name="my_portfolio"),
+    path("projects/<int:pk>/groups/", portfolio_views.project_groups, name="project_groups"),
     path("projects/<int:pk>/progress/", portfolio_views.project_progress, name="project_progress"),
     path("portfolios/<int:pk>/", portfolio_views.portfolio, name="portfolio"),
     path("portfolios/<int:pk>/notes/", portfolio_views.add_note, name="add_note"),

@@ -21,6 +21,8 @@ class Portfolio(models.Model):
         SCHOOL = "school", "My school"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="portfolios")
+    # A group's name in a group project ("Group 2", "The Bee Team"); blank for one pupil's.
+    name = models.CharField(max_length=60, blank=True)
     # Who may see the Communicate presentation (never beyond the school: decision 0002).
     shared_with = models.CharField(max_length=6, choices=Sharing.choices, blank=True, default="")
     members = models.ManyToManyField(
@@ -154,11 +156,18 @@ class NoteRevision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     saved_at = models.DateTimeField(auto_now_add=True)
+    # A text refused by the version check (made from ``version``, which had moved on): kept,
+    # so neither of two concurrent edits is ever lost.
+    conflicted = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["item", "version"]
         constraints = [
-            models.UniqueConstraint(fields=["item", "version"], name="revision_unique_version")
+            models.UniqueConstraint(
+                fields=["item", "version"],
+                condition=Q(conflicted=False),
+                name="revision_unique_version",
+            )
         ]
 
     def __str__(self) -> str:

@@ -1,11 +1,11 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from risingtide.access.core import visible
-from risingtide.people.models import Membership, Role, User
+from risingtide.people.models import User
+from risingtide.portfolios.groups import assigned_pupils
 from risingtide.portfolios.models import Item, Portfolio, PortfolioMember, StageProgress
 from risingtide.tasc.models import STAGE_ORDER, Project
 from risingtide.tasc.queries import wheel_stages
@@ -96,20 +96,7 @@ def project_progress(
 
     Five queries whatever the class size: pupils, portfolios, progress, item counts, groups.
     """
-    groups = project.assignments.filter(teaching_group__isnull=False).values("teaching_group_id")
-    direct = project.assignments.filter(pupil__isnull=False).values("pupil_id")
-    pupils = list(
-        visible(user, "pupil")
-        .filter(
-            Q(pk__in=direct)
-            | Q(
-                pk__in=Membership.objects.filter(role=Role.PUPIL, teaching_group__in=groups).values(
-                    "user_id"
-                )
-            )
-        )
-        .order_by("last_name", "first_name")
-    )
+    pupils = list(assigned_pupils(user, project).order_by("last_name", "first_name"))
     members = {
         m.pupil_id: m.portfolio
         for m in PortfolioMember.objects.filter(project=project, pupil__in=pupils).select_related(
@@ -154,6 +141,21 @@ def project_progress(
             )
         )
     return rows
+
+
+def groups_page(user: User, project: Project) -> dict:
+    """A group project's groups and the pupils not yet in one: four queries."""
+    grouped = list(
+        project.portfolios.prefetch_related(
+            Prefetch("members", queryset=User.objects.order_by("last_name", "first_name"))
+        ).order_by("name", "pk")
+    )
+    waiting = list(
+        assigned_pupils(user, project)
+        .exclude(pk__in=PortfolioMember.objects.filter(project=project).values("pupil_id"))
+        .order_by("last_name", "first_name")
+    )
+    return {"project": project, "groups": grouped, "waiting": waiting}
 
 
 def project_page_header(project: Project) -> dict:

@@ -41,12 +41,17 @@ class EditConflict(Exception):
 
 
 def portfolio_for(pupil: User, project: Project) -> Portfolio:
-    """The pupil's portfolio for a project set to them, made on first visit."""
+    """The pupil's portfolio for a project set to them, made on first visit. In a group
+    project it is their group's, and there is none until the teacher forms the groups."""
+    from risingtide.portfolios.groups import NotInGroup
+
     if not can(pupil, "project.work", project):
         raise PermissionDenied
     member = PortfolioMember.objects.filter(project=project, pupil=pupil).first()
     if member:
         return member.portfolio
+    if project.mode == Project.Mode.GROUP:
+        raise NotInGroup
     try:
         with transaction.atomic():
             portfolio = Portfolio.objects.create(project=project)
@@ -112,13 +117,21 @@ def save_note(actor: User, item: Item, body: str, base_version: int) -> Item:
         updated = Item.objects.filter(pk=item.pk, version=base_version).update(
             body=body, version=F("version") + 1, updated_at=timezone.now()
         )
-        if not updated:
-            current = Item.objects.get(pk=item.pk)
-            raise EditConflict(current.body, current.version, body)
-        item.refresh_from_db(fields=["body", "version", "updated_at"])
-        NoteRevision.objects.create(item=item, version=item.version, body=body, saved_by=actor)
-        _touch(item.portfolio)
-    return item
+        if updated:
+            item.refresh_from_db(fields=["body", "version", "updated_at"])
+            NoteRevision.objects.create(item=item, version=item.version, body=body, saved_by=actor)
+            _touch(item.portfolio)
+            return item
+        # Refused, but kept: one refused copy per person per version, the latest they typed.
+        current = Item.objects.get(pk=item.pk)
+        NoteRevision.objects.update_or_create(
+            item=item,
+            version=base_version,
+            saved_by=actor,
+            conflicted=True,
+            defaults={"body": body},
+        )
+    raise EditConflict(current.body, current.version, body)
 
 
 def set_stage_done(actor: User, portfolio: Portfolio, stage: str, done: bool) -> None:

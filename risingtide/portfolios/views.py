@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from risingtide.access.core import can, requires
 from risingtide.lib import uploads
-from risingtide.portfolios import queries, services, tools
+from risingtide.lib.markup import markdown
+from risingtide.portfolios import groups, queries, services, tools
 from risingtide.portfolios.models import Connection, Portfolio, StageWork
 from risingtide.tasc.models import STAGE_ORDER, Stage
 
@@ -21,8 +22,59 @@ from risingtide.tasc.models import STAGE_ORDER, Stage
 @requires("project.work", "pk")
 def my_portfolio(request, project):
     """A pupil's way in: their portfolio for this project, made on first visit."""
-    portfolio = services.portfolio_for(request.user, project)
+    try:
+        portfolio = services.portfolio_for(request.user, project)
+    except groups.NotInGroup:
+        return render(request, "portfolios/no_group.html", {"project": project})
     return redirect("portfolio", portfolio.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@requires("project.edit", "pk")
+def project_groups(request, project):
+    """A group project's groups: make them from chosen pupils or split the class, move
+    pupils in and out. Every change names the group and pupils through the project."""
+    if request.method == "POST":
+        try:
+            _change_groups(request, project)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("project_groups", project.pk)
+    return render(request, "portfolios/groups.html", queries.groups_page(request.user, project))
+
+
+def _change_groups(request, project) -> None:
+    def ids(name):
+        return [int(v) for v in request.POST.getlist(name) if v.isascii() and v.isdigit()][:100]
+
+    action = request.POST.get("action", "")
+    pupils = groups.assigned_pupils(request.user, project)
+    group = None
+    if action in ("leave", "join"):
+        group = project.portfolios.filter(pk__in=ids("group")[:1]).first()
+        if group is None:
+            raise ValidationError("Choose a group.")
+    if action == "form":
+        made = groups.form_group(
+            request.user,
+            project,
+            list(pupils.filter(pk__in=ids("pupil"))),
+            request.POST.get("name", ""),
+        )
+        messages.success(request, f"{made.name} made.")
+    elif action == "split":
+        size = ids("size")
+        made = groups.split_into_groups(request.user, project, size[0] if size else 0)
+        messages.success(request, f"{len(made)} groups made.")
+    elif action == "leave":
+        groups.leave_group(request.user, group, (ids("pupil") or [0])[0])
+    elif action == "join":
+        pupil = pupils.filter(pk__in=ids("pupil")[:1]).first()
+        if pupil is None:
+            raise ValidationError("Choose a pupil to add.")
+        groups.join_group(request.user, group, pupil)
+    else:
+        raise ValidationError("Unknown change.")
 
 
 @require_GET
@@ -72,6 +124,9 @@ def item(request, item):
             "item": item,
             "can_edit": can(request.user, "item.edit", item),
             "annotations": list(item.annotations.select_related("author")),
+            "revisions": list(item.revisions.select_related("saved_by").order_by("-pk")[:20])
+            if item.kind == item.Kind.NOTE
+            else [],
             "category_text": ", ".join(c.name for c in item.categories.all()),
             "stage_choices": Stage.choices,
             "importance_choices": range(6),
@@ -103,7 +158,13 @@ def save_note(request, item):
         )
     except ValidationError as exc:
         return JsonResponse({"error": " ".join(exc.messages)}, status=400)
-    return JsonResponse({"version": saved.version, "saved_at": saved.updated_at.isoformat()})
+    return JsonResponse(
+        {
+            "version": saved.version,
+            "saved_at": saved.updated_at.isoformat(),
+            "html": markdown(saved.body),
+        }
+    )
 
 
 @require_GET

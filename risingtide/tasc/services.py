@@ -112,6 +112,13 @@ def update_project(actor: User, project: Project, details: ProjectDetails) -> Pr
     if details.wheel.school_id not in (None, project.school_id):
         raise PermissionDenied
     _check_details(details)
+    if details.mode != project.mode and project.portfolios.exists():
+        raise ValidationError(
+            {
+                "mode": "Pupils have started this project: it cannot switch between individual "
+                "and group work now. Copy it to set it the other way."
+            }
+        )
     with transaction.atomic():
         for field, value in vars(details).items():
             setattr(project, field, value)

@@ -48,9 +48,20 @@ def test_a_save_from_an_old_copy_is_a_conflict_with_both_texts(world):
     assert caught.value.yours == "Tab two"
     note.refresh_from_db()
     assert note.body == "Tab one"
+    # The refused text is kept on the server too, marked as such.
+    refused = NoteRevision.objects.get(item=note, conflicted=True)
+    assert (refused.body, refused.version, refused.saved_by) == ("Tab two", 1, pupil)
+    # Typing on after the conflict updates that one refused copy rather than piling up.
+    with pytest.raises(services.EditConflict):
+        services.save_note(pupil, note, "Tab two, more", base_version=1)
+    assert NoteRevision.objects.get(item=note, conflicted=True).body == "Tab two, more"
     # Keeping "mine" is a save from the version the conflict reported.
     services.save_note(pupil, note, "Tab two", base_version=2)
-    assert NoteRevision.objects.filter(item=note).count() == 3
+    assert list(note.revisions.filter(conflicted=False).values_list("version", "body")) == [
+        (1, "What I know"),
+        (2, "Tab one"),
+        (3, "Tab two"),
+    ]
 
 
 def test_only_the_pupil_changes_their_portfolio(world):

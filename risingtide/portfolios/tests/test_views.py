@@ -86,3 +86,18 @@ def test_progress_grid_query_count_is_fixed(world, client_for, django_assert_max
         add_note(pupil, portfolio, "gather", "n")
     with django_assert_max_num_queries(len(before)):
         client.get(url)
+
+
+def test_notes_are_markdown_rendered_clean_for_readers(world, client_for):
+    pupil = client_for(world.user("pupil@own"))
+    item = world.items["own"]
+    save = reverse("save_note", args=[item.pk])
+    body = "## Facts\n**Bees** <script>alert(1)</script>"
+    saved = pupil.post(save, {"body": body, "version": "1"}).json()
+    assert "<h4>Facts</h4>" in saved["html"] and "<strong>Bees</strong>" in saved["html"]
+    assert "<script>" not in saved["html"]
+    teacher_view = client_for(world.user("teacher@own")).get(reverse("item", args=[item.pk]))
+    page = teacher_view.content.decode()
+    assert "<strong>Bees</strong>" in page and "<script>alert" not in page
+    # The history names who saved each version.
+    assert "Version 2 · Ada Own" in page

@@ -9,6 +9,7 @@
   const version = form.querySelector("input[name=version]");
   const status = form.querySelector(".save-status");
   const conflict = form.querySelector(".conflict");
+  const preview = document.getElementById("note-preview");
   const token = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
   let timer = null;
   let saving = false;
@@ -43,6 +44,7 @@
       const result = await response.json();
       if (response.ok) {
         version.value = result.version;
+        if (preview && typeof result.html === "string") preview.innerHTML = result.html;  // nh3-cleaned by the server
         if (!again) localStorage.removeItem(key);
         status.textContent = "All changes saved.";
       } else if (response.status === 409) {
@@ -77,11 +79,31 @@
     if (keep.dataset.keep === "theirs") {
       localStorage.setItem(`${key}-discarded`, body.value);  // one last chance to recover it
       body.value = conflict.dataset.theirs;
+    } else if (keep.dataset.keep === "both") {
+      body.value = `${conflict.dataset.theirs}\n\n${body.value}`;
     }
     version.value = conflict.dataset.version;
     conflict.hidden = true;
     schedule(0);
     body.focus();
+  });
+
+  // Formatting buttons write Markdown round the selection (or at the start of its lines).
+  form.querySelector(".toolbar")?.addEventListener("click", (event) => {
+    const button = event.target.closest("button");
+    if (!button) return;
+    const [start, end] = [body.selectionStart, body.selectionEnd];
+    const text = body.value;
+    if (button.dataset.wrap) {
+      const mark = button.dataset.wrap;
+      body.setRangeText(`${mark}${text.slice(start, end) || "text"}${mark}`, start, end, "select");
+    } else {
+      const from = text.lastIndexOf("\n", start - 1) + 1;
+      const lines = text.slice(from, end).split("\n").map((line) => button.dataset.line + line);
+      body.setRangeText(lines.join("\n"), from, end, "end");
+    }
+    body.focus();
+    body.dispatchEvent(new Event("input"));
   });
 
   body.addEventListener("input", () => {

@@ -1,0 +1,157 @@
+"""Group work: in a group project one portfolio belongs to several pupils.
+
+A group *is* its portfolio (with a name and several members): the same access rules, the same
+items, each item and revision remembering which member made it. A pupil is in at most one
+portfolio per project (the database says so), so a pupil is in at most one group.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from risingtide.access.core import can, visible
+from risingtide.audit.models import record
+from risingtide.people.models import Membership, Role, User
+from risingtide.portfolios.models import Portfolio, PortfolioMember
+from risingtide.tasc.models import Project
+
+MAX_GROUP_SIZE = 8
+
+
+class NotInGroup(Exception):
+    """A pupil opened a group project before their teacher put them in a group."""
+
+
+def assigned_pupils(user: User, project: Project):
+    """The pupils a project is set to (directly or through a class) whom ``user`` may see."""
+    groups = project.assignments.filter(teaching_group__isnull=False).values("teaching_group_id")
+    direct = project.assignments.filter(pupil__isnull=False).values("pupil_id")
+    in_groups = Membership.objects.filter(role=Role.PUPIL, teaching_group__in=groups)
+    return visible(user, "pupil").filter(Q(pk__in=direct) | Q(pk__in=in_groups.values("user_id")))
+
+
+def _check_group_project(actor: User, project: Project) -> None:
+    if not can(actor, "project.edit", project):
+        raise PermissionDenied
+    if project.mode != Project.Mode.GROUP:
+        raise ValidationError("This is an individual project: each pupil has a portfolio.")
+    if project.status == Project.Status.CLOSED:
+        raise ValidationError("This project is closed: its groups cannot change.")
+
+
+def _next_group_number(project: Project) -> int:
+    names = project.portfolios.values_list("name", flat=True)
+    numbers = [int(n.split()[-1]) for n in names if n.startswith("Group ") and n[6:].isdigit()]
+    return max(numbers, default=0) + 1
+
+
+def form_group(actor: User, project: Project, pupils: list[User], name: str = "") -> Portfolio:
+    """Put chosen pupils together in a new group. All of them must be set the project, seen by
+    the teacher and not yet in a group; otherwise nothing changes and the error names them."""
+    _check_group_project(actor, project)
+    ids = {p.pk for p in pupils}
+    if len(ids) < 1:
+        raise ValidationError("Choose the pupils to put in the group.")
+    if len(ids) > MAX_GROUP_SIZE:
+        raise ValidationError(f"A group has at most {MAX_GROUP_SIZE} pupils.")
+    allowed = set(assigned_pupils(actor, project).filter(pk__in=ids).values_list("pk", flat=True))
+    if allowed != ids:
+        raise PermissionDenied
+    name = " ".join(name.split())[:60]
+    with transaction.atomic():
+        taken = list(
+            PortfolioMember.objects.filter(project=project, pupil__in=ids).select_related(
+                "pupil", "portfolio"
+            )
+        )
+        if taken:
+            raise ValidationError(
+                "Already in a group: "
+                + "; ".join(
+                    f"{m.pupil.get_full_name()} ({m.portfolio.name or 'own portfolio'})"
+                    for m in taken
+                )
+            )
+        name = name or f"Group {_next_group_number(project)}"
+        if project.portfolios.filter(name=name).exists():
+            raise ValidationError(f"There is already a group called {name}.")
+        try:
+            portfolio = Portfolio.objects.create(project=project, name=name)
+            PortfolioMember.objects.bulk_create(
+                PortfolioMember(portfolio=portfolio, pupil_id=pk, project=project)
+                for pk in sorted(ids)
+            )
+        except IntegrityError:  # a pupil was put in another group at the same moment
+            raise ValidationError("Someone changed these groups just now: try again.") from None
+        record(
+            actor,
+            "project.group_formed",
+            project,
+            school=project.school,
+            group=portfolio.pk,
+            pupils=sorted(ids),
+        )
+    return portfolio
+
+
+def split_into_groups(actor: User, project: Project, size: int) -> list[Portfolio]:
+    """Put every pupil not yet in a group into new groups of ``size`` (in name order; a last
+    group of one joins the one before)."""
+    _check_group_project(actor, project)
+    if not 2 <= size <= MAX_GROUP_SIZE:
+        raise ValidationError(f"Groups are of 2 to {MAX_GROUP_SIZE} pupils.")
+    grouped = PortfolioMember.objects.filter(project=project).values("pupil_id")
+    waiting = list(
+        assigned_pupils(actor, project).exclude(pk__in=grouped).order_by("last_name", "first_name")
+    )
+    if not waiting:
+        raise ValidationError("Every pupil is already in a group.")
+    chunks = [waiting[i : i + size] for i in range(0, len(waiting), size)]
+    if len(chunks) > 1 and len(chunks[-1]) == 1:
+        last = chunks.pop()
+        chunks[-1] += last
+    with transaction.atomic():
+        return [form_group(actor, project, chunk) for chunk in chunks]
+
+
+def leave_group(actor: User, portfolio: Portfolio, pupil_id: int) -> None:
+    """Take a pupil out of a group. What they added stays in the group's portfolio, still
+    showing who made it; an empty group with nothing in it goes."""
+    _check_group_project(actor, portfolio.project)
+    with transaction.atomic():
+        deleted, _ = portfolio.memberships.filter(pupil_id=pupil_id).delete()
+        if not deleted:
+            raise ValidationError("That pupil is not in this group.")
+        if not portfolio.memberships.exists() and not portfolio.items.exists():
+            portfolio.delete()
+        record(
+            actor,
+            "project.group_left",
+            portfolio.project,
+            school=portfolio.project.school,
+            group=portfolio.pk,
+            pupil=pupil_id,
+        )
+
+
+def join_group(actor: User, portfolio: Portfolio, pupil: User) -> None:
+    """Add one more pupil (set the project, not yet in a group) to an existing group."""
+    _check_group_project(actor, portfolio.project)
+    project = portfolio.project
+    if not assigned_pupils(actor, project).filter(pk=pupil.pk).exists():
+        raise PermissionDenied
+    if portfolio.memberships.count() >= MAX_GROUP_SIZE:
+        raise ValidationError(f"A group has at most {MAX_GROUP_SIZE} pupils.")
+    try:
+        with transaction.atomic():
+            PortfolioMember.objects.create(portfolio=portfolio, pupil=pupil, project=project)
+            record(
+                actor,
+                "project.group_joined",
+                project,
+                school=project.school,
+                group=portfolio.pk,
+                pupil=pupil.pk,
+            )
+    except IntegrityError:
+        raise ValidationError(f"{pupil.get_full_name()} is already in a group.") from None

@@ -1,0 +1,186 @@
+"""Group projects: one portfolio for several pupils, made by the teacher, with every change
+attributed and no member's text ever overwritten by another's."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from risingtide.audit.models import AuditEvent
+from risingtide.people.models import User
+from risingtide.portfolios import groups, queries, services
+from risingtide.portfolios.models import NoteRevision, Portfolio
+from risingtide.tasc.models import Assignment, Project
+from risingtide.tasc.services import ProjectDetails, update_project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def group_project(world):
+    project = Project.objects.create(
+        school=world.schools["own"],
+        title="Build a bee hotel",
+        key_stage=Project.KeyStage.KS3,
+        wheel=world.wheels["default"],
+        mode=Project.Mode.GROUP,
+        status=Project.Status.OPEN,
+    )
+    Assignment.objects.create(project=project, teaching_group=world.groups["own"])
+    return project
+
+
+def test_a_group_shares_one_portfolio_and_each_item_says_who_added_it(world, group_project):
+    ada, ben = world.user("pupil@own"), world.user("pupil2@own")
+    group = groups.form_group(world.user("teacher@own"), group_project, [ada, ben], "Bee Team")
+    assert group.name == "Bee Team"
+    assert services.portfolio_for(ada, group_project) == services.portfolio_for(ben, group_project)
+    note = services.add_note(ada, group, "gather", "What we know")
+    services.save_note(ben, note, "Bees like holes", base_version=1)
+    services.add_note(ben, group, "identify", "Questions")
+    page = queries.portfolio_page(group)
+    added_by = {i.title: i.created_by.first_name for s in page["stages"] for i in s.items}
+    assert added_by == {"What we know": "Ada", "Questions": "Ben"}
+    assert [r.saved_by.first_name for r in note.revisions.all()] == ["Ada", "Ben"]
+    assert AuditEvent.objects.filter(action="project.group_formed").count() == 1
+
+
+def test_two_members_editing_one_note_keep_both_texts(world, group_project):
+    ada, ben = world.user("pupil@own"), world.user("pupil2@own")
+    group = groups.form_group(world.user("teacher@own"), group_project, [ada, ben])
+    note = services.add_note(ada, group, "gather", "Plan")
+    services.save_note(ada, note, "Ada's plan", base_version=1)
+    with pytest.raises(services.EditConflict) as caught:
+        services.save_note(ben, note, "Ben's plan", base_version=1)
+    assert (caught.value.current_body, caught.value.yours) == ("Ada's plan", "Ben's plan")
+    kept = set(NoteRevision.objects.filter(item=note).values_list("body", "saved_by__first_name"))
+    assert {("Ada's plan", "Ada"), ("Ben's plan", "Ben")} <= kept
+    # Ben keeps both: a save from the version the conflict named.
+    services.save_note(ben, note, "Ada's plan\n\nBen's plan", caught.value.current_version)
+    note.refresh_from_db()
+    assert note.body == "Ada's plan\n\nBen's plan"
+
+
+def test_a_pupil_waits_for_a_group(world, group_project, client_for):
+    pupil = world.user("pupil@own")
+    with pytest.raises(groups.NotInGroup):
+        services.portfolio_for(pupil, group_project)
+    page = client_for(pupil).get(reverse("my_portfolio", args=[group_project.pk]))
+    assert page.status_code == 200
+    assert "not put you in a group yet" in page.content.decode()
+    assert not Portfolio.objects.filter(project=group_project).exists()
+
+
+def test_forming_groups_is_refused_whole(world, group_project):
+    teacher = world.user("teacher@own")
+    ada, ben = world.user("pupil@own"), world.user("pupil2@own")
+    groups.form_group(teacher, group_project, [ada])
+    with pytest.raises(ValidationError, match="Already in a group: Ada Own"):
+        groups.form_group(teacher, group_project, [ben, ada])
+    assert not group_project.portfolios.filter(memberships__pupil=ben).exists()
+    with pytest.raises(PermissionDenied):  # not set this project (another school)
+        groups.form_group(teacher, group_project, [world.user("pupil@other")])
+    with pytest.raises(PermissionDenied):  # a pupil cannot make groups
+        groups.form_group(ada, group_project, [ben])
+    with pytest.raises(ValidationError, match="individual project"):
+        groups.form_group(teacher, world.projects["own"], [ben])
+
+
+def test_split_the_rest_into_groups(world, group_project):
+    Assignment.objects.create(project=group_project, pupil=world.users["pupil@own2"])
+    lead = world.user("leading_teacher@own")  # sees the whole school, so all three pupils
+    made = groups.split_into_groups(lead, group_project, 2)
+    # Three pupils in groups of two: a last group of one joins the one before.
+    assert [sorted(p.first_name for p in g.members.all()) for g in made] == [
+        ["Ada", "Ben", "Pupil"]
+    ]
+    assert made[0].name == "Group 1"
+    with pytest.raises(ValidationError, match="already in a group"):
+        groups.split_into_groups(lead, group_project, 2)
+    with pytest.raises(ValidationError, match="2 to 8"):
+        groups.split_into_groups(lead, group_project, 1)
+
+
+def test_leaving_a_group_keeps_the_work(world, group_project):
+    teacher = world.user("teacher@own")
+    ada, ben = world.user("pupil@own"), world.user("pupil2@own")
+    group = groups.form_group(teacher, group_project, [ada, ben])
+    note = services.add_note(ada, group, "gather", "Ada's note")
+    groups.leave_group(teacher, group, ada.pk)
+    assert list(group.members.all()) == [ben]
+    note.refresh_from_db()
+    assert note.created_by == ada and note.portfolio == group
+    groups.leave_group(teacher, group, ben.pk)
+    assert Portfolio.objects.filter(pk=group.pk).exists()  # its work stays
+    empty = groups.form_group(teacher, group_project, [ada])
+    groups.leave_group(teacher, empty, ada.pk)
+    assert not Portfolio.objects.filter(pk=empty.pk).exists()  # nothing in it: gone
+    groups.join_group(teacher, group, ada)
+    assert list(group.members.all()) == [ada]
+
+
+def test_mode_is_fixed_once_pupils_have_started(world, group_project):
+    teacher = world.user("teacher@own")
+    groups.form_group(teacher, group_project, [world.user("pupil@own")])
+    details = ProjectDetails(
+        title=group_project.title,
+        brief="",
+        subject="",
+        key_stage=group_project.key_stage,
+        success_criteria=[],
+        wheel=group_project.wheel,
+        stage_prompts={},
+        start_date=None,
+        due_date=None,
+        mode=Project.Mode.INDIVIDUAL,
+    )
+    with pytest.raises(ValidationError, match="cannot switch"):
+        update_project(teacher, group_project, details)
+
+
+def test_groups_page_forms_and_moves_pupils(world, group_project, client_for):
+    client = client_for(world.user("teacher@own"))
+    url = reverse("project_groups", args=[group_project.pk])
+    page = client.get(url).content.decode()
+    assert "Not in a group yet (2)" in page
+    ada, ben = world.users["pupil@own"], world.users["pupil2@own"]
+    response = client.post(url, {"action": "form", "pupil": [ada.pk], "name": "<b>Owls</b>"})
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "&lt;b&gt;Owls&lt;/b&gt;" in page and "<b>Owls" not in page
+    group = group_project.portfolios.get()
+    client.post(url, {"action": "join", "group": group.pk, "pupil": ben.pk})
+    assert set(group.members.values_list("pk", flat=True)) == {ada.pk, ben.pk}
+    # A group of another project is not this page's to change.
+    other = Portfolio.objects.get(pk=world.portfolios["own"].pk)
+    response = client.post(
+        url, {"action": "leave", "group": other.pk, "pupil": ada.pk}, follow=True
+    )
+    assert "Choose a group." in response.content.decode()
+    assert other.memberships.count() == 1
+    # The progress grid names each pupil's group.
+    grid = client.get(reverse("project_progress", args=[group_project.pk])).content.decode()
+    assert grid.count("&lt;b&gt;Owls&lt;/b&gt;") == 2
+
+
+def test_groups_page_query_count_does_not_grow_with_groups(world, group_project, client_for):
+    lead = world.user("leading_teacher@own")
+    client = client_for(lead)
+    url = reverse("project_groups", args=[group_project.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    groups.form_group(lead, group_project, [world.user("pupil@own")])
+    few = count()
+    for n in range(6):
+        pupil = User.objects.create(username=f"extra{n}", first_name="X", last_name=f"P{n}")
+        from risingtide.lib.testing import member
+        from risingtide.people.models import Role
+
+        member(pupil, Role.PUPIL, school=world.schools["own"], teaching_group=world.groups["own"])
+        groups.form_group(lead, group_project, [pupil])
+    assert count() == few
