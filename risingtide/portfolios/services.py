@@ -316,8 +316,9 @@ def annotate(actor: User, item: Item, text: str) -> Annotation:
     return annotation
 
 
-def move_item(actor: User, item: Item, offset: int) -> None:
-    """Move an item up (-1) or down (+1) within its stage; the order is kept as positions."""
+def move_item(actor: User, item: Item, offset: int = 0, *, to: int | None = None) -> int:
+    """Move an item up (-1) or down (+1) within its stage, or drop it at index ``to`` (0 is
+    first, as when dragged). The order is kept as positions 1..n. Returns the new index."""
     _may_change(actor, "item.edit", item, item.portfolio)
     with transaction.atomic():
         siblings = list(
@@ -326,11 +327,16 @@ def move_item(actor: User, item: Item, offset: int) -> None:
             .order_by("position", "pk")
         )
         index = next(i for i, s in enumerate(siblings) if s.pk == item.pk)
-        new = max(0, min(len(siblings) - 1, index + offset))
+        new = max(0, min(len(siblings) - 1, index + offset if to is None else to))
         siblings.insert(new, siblings.pop(index))
+        changed = []
         for position, sibling in enumerate(siblings, 1):
-            sibling.position = position
-        Item.objects.bulk_update(siblings, ["position"])
+            if sibling.position != position:
+                sibling.position = position
+                changed.append(sibling)
+        Item.objects.bulk_update(changed, ["position"])
+        _touch(item.portfolio)
+    return new
 
 
 def add_clipping(actor: User, portfolio: Portfolio, stage: str, url: str) -> Item:

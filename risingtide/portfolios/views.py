@@ -321,7 +321,18 @@ def annotate(request, item):
 @require_POST
 @requires("item.edit", "pk")
 def move_item(request, item):
-    services.move_item(request.user, item, -1 if request.POST.get("direction") == "up" else 1)
+    """Up/down buttons (a page), or a drop at an index from drag and drop (JSON)."""
+    to = request.POST.get("to", "")
+    if to.isascii() and to.isdigit() and len(to) < 6:
+        try:
+            index = services.move_item(request.user, item, to=int(to))
+        except ValidationError as exc:
+            return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+        return JsonResponse({"index": index})
+    try:
+        services.move_item(request.user, item, -1 if request.POST.get("direction") == "up" else 1)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect(f"{reverse('portfolio', args=[item.portfolio_id])}#stage-{item.stage}")
 
 

@@ -51,6 +51,32 @@ def test_annotations_and_order(world):
     assert order() == [picture.pk, note.pk]
 
 
+def test_drag_an_item_to_a_place_in_its_stage(world, client_for):
+    pupil = world.user("pupil@own")
+    portfolio = world.portfolios["own"]
+    notes = [services.add_note(pupil, portfolio, "gather", f"n{i}") for i in range(3)]
+    first = world.items["own"]
+
+    def order():
+        return list(portfolio.items.filter(stage="gather").values_list("title", flat=True))
+
+    assert order() == ["own note", "own picture", "n0", "n1", "n2"]
+    assert services.move_item(pupil, notes[2], to=0) == 0
+    assert order() == ["n2", "own note", "own picture", "n0", "n1"]
+    assert services.move_item(pupil, first, to=99) == 4  # past the end: last
+    assert order() == ["n2", "own picture", "n0", "n1", "own note"]
+    client = client_for(pupil)
+    response = client.post(reverse("move_item", args=[notes[0].pk]), {"to": "1"})
+    assert response.json() == {"index": 1}
+    assert order() == ["n2", "n0", "own picture", "n1", "own note"]
+    # Another pupil cannot move it; the teacher may look but not move.
+    other = client_for(world.user("pupil2@own"))
+    assert other.post(reverse("move_item", args=[notes[0].pk]), {"to": "0"}).status_code == 404
+    teacher = client_for(world.user("teacher@own"))
+    assert teacher.post(reverse("move_item", args=[notes[0].pk]), {"to": "0"}).status_code == 403
+    assert order() == ["n2", "n0", "own picture", "n1", "own note"]
+
+
 def test_filter_and_search_the_portfolio(world, client_for):
     pupil = world.user("pupil@own")
     services.update_item(
