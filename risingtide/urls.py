@@ -85,6 +85,11 @@ urlpatterns = [
     ),
     path("portfolios/<int:pk>/graph.json", portfolio_views.graph, name="graph"),
     path("portfolios/<int:pk>/presentation/", portfolio_views.presentation, name="presentation"),
+    path(
+        "portfolios/<int:pk>/presentation/items/<int:item_id>/picture/",
+        portfolio_views.presentation_picture,
+        name="presentation_picture",
+    ),
     path("portfolios/<int:pk>/share/", portfolio_views.share, name="share"),
     path("portfolios/<int:pk>/tools/<slug:stage>/", portfolio_views.stage_tool, name="stage_tool"),
     path("portfolios/<int:pk>/layout/", portfolio_views.layout, name="layout"),

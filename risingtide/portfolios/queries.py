@@ -6,7 +6,13 @@ from django.utils import timezone
 
 from risingtide.people.models import User
 from risingtide.portfolios.groups import assigned_pupils
-from risingtide.portfolios.models import Item, Portfolio, PortfolioMember, StageProgress
+from risingtide.portfolios.models import (
+    Item,
+    Portfolio,
+    PortfolioMember,
+    StageProgress,
+    StageWork,
+)
 from risingtide.tasc.models import STAGE_ORDER, Project
 from risingtide.tasc.queries import wheel_stages
 
@@ -199,3 +205,34 @@ def graph_data(portfolio: Portfolio) -> dict:
         for c in portfolio.connections.all()
     ]
     return {"nodes": nodes, "edges": edges}
+
+
+def presented_ids(portfolio: Portfolio) -> tuple[list[int], StageWork | None]:
+    """The items chosen at Communicate, in the pupil's order (at most 50)."""
+    work = StageWork.objects.filter(portfolio=portfolio, stage="communicate").first()
+    chosen = work.data.get("items", []) if work else []
+    return [pk for pk in chosen if isinstance(pk, int)][:50], work
+
+
+def presentation_page(portfolio: Portfolio) -> dict:
+    """Chosen items and the connections between them: five queries whatever the size."""
+    chosen, work = presented_ids(portfolio)
+    items = {i.pk: i for i in portfolio.items.filter(pk__in=chosen)}
+    links = list(
+        portfolio.connections.filter(source__in=items, target__in=items).select_related(
+            "source", "target"
+        )
+    )
+    return {
+        "portfolio": portfolio,
+        "project": portfolio.project,
+        "members": list(portfolio.members.all()),
+        "audience": work.data.get("audience", "") if work else "",
+        "items": [items[pk] for pk in chosen if pk in items],
+        "links": links,
+    }
+
+
+def presented_item(portfolio: Portfolio, item_id: int) -> Item | None:
+    chosen, _ = presented_ids(portfolio)
+    return portfolio.items.filter(pk=item_id).first() if item_id in chosen else None

@@ -422,30 +422,25 @@ def stage_tool(request, portfolio, stage: str):
 @requires("presentation.view", "pk")
 def presentation(request, portfolio):
     """The read-only presentation of the items chosen at Communicate, with their connections."""
-    work = StageWork.objects.filter(portfolio=portfolio, stage="communicate").first()
-    chosen = (work.data.get("items", []) if work else [])[:50]
-    items = {i.pk: i for i in portfolio.items.filter(pk__in=chosen)}
-    ordered = [items[pk] for pk in chosen if pk in items]
-    links = list(
-        portfolio.connections.filter(source__in=items, target__in=items).select_related(
-            "source", "target"
-        )
+    context = queries.presentation_page(portfolio)
+    context.update(
+        projector=request.GET.get("projector") == "1",
+        can_edit=can(request.user, "portfolio.edit", portfolio),
+        can_view_portfolio=can(request.user, "portfolio.view", portfolio),
+        sharing=Portfolio.Sharing.choices,
     )
-    return render(
-        request,
-        "portfolios/presentation.html",
-        {
-            "portfolio": portfolio,
-            "project": portfolio.project,
-            "members": list(portfolio.members.all()),
-            "audience": work.data.get("audience", "") if work else "",
-            "items": ordered,
-            "links": links,
-            "projector": request.GET.get("projector") == "1",
-            "can_edit": can(request.user, "portfolio.edit", portfolio),
-            "sharing": Portfolio.Sharing.choices,
-        },
-    )
+    return render(request, "portfolios/presentation.html", context)
+
+
+@require_GET
+@requires("presentation.view", "pk")
+def presentation_picture(request, portfolio, item_id: int):
+    """A chosen item's picture for whoever may see the presentation (a classmate may see the
+    presentation without seeing the portfolio, so item_thumbnail would refuse them)."""
+    item = queries.presented_item(portfolio, item_id)
+    if item is None or not item.thumbnail:
+        raise Http404
+    return uploads.serve(item.thumbnail.open("rb"), "image/png", "picture.png")
 
 
 @require_POST

@@ -1,5 +1,7 @@
 """Communicate: a read-only presentation, shared with the class or the school, never beyond."""
 
+import itertools
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
@@ -17,7 +19,10 @@ def choose(world, *items):
     q = QueryDict(mutable=True)
     q.setlist("item", [str(i.pk) for i in items])
     q["audience"] = "Year 7"
-    services.save_stage_work(world.user("pupil@own"), world.portfolios["own"], "communicate", q, 0)
+    portfolio = world.portfolios["own"]
+    work = portfolio.stage_work.filter(stage="communicate").first()
+    version = work.version if work else 0
+    services.save_stage_work(world.user("pupil@own"), portfolio, "communicate", q, version)
 
 
 def test_presentation_shows_chosen_items_and_their_connections(world, client_for):
@@ -70,3 +75,45 @@ def test_projector_view_and_share_form(world, client_for):
     assert response.status_code == 302
     world.portfolios["own"].refresh_from_db()
     assert world.portfolios["own"].shared_with == "class"
+
+
+def test_classmates_see_the_pictures_of_a_shared_presentation_only(world, client_for):
+    portfolio = world.portfolios["own"]
+    picture = world.uploads["own"]
+    choose(world, picture)
+    services.share_presentation(world.user("pupil@own"), portfolio, "class")
+    classmate = client_for(world.user("pupil2@own"))
+    page = classmate.get(reverse("presentation", args=[portfolio.pk])).content.decode()
+    url = reverse("presentation_picture", args=[portfolio.pk, picture.pk])
+    assert url in page and "Back to my home page" in page
+    response = classmate.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    # The classmate still cannot open the item itself, nor a picture that was not chosen.
+    assert classmate.get(reverse("item_thumbnail", args=[picture.pk])).status_code == 404
+    choose(world, world.items["own"])  # the picture is no longer presented
+    assert classmate.get(url).status_code == 404
+    outsider = client_for(world.user("pupil@other"))
+    assert outsider.get(url).status_code == 404
+
+
+def test_presentation_query_count_does_not_grow_with_items(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    pupil = world.user("pupil@own")
+    portfolio = world.portfolios["own"]
+    client = client_for(pupil)
+    url = reverse("presentation", args=[portfolio.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    choose(world, world.items["own"])
+    few = count()
+    notes = [services.add_note(pupil, portfolio, "communicate", f"n{i}") for i in range(8)]
+    for a, b in itertools.pairwise(notes):
+        services.connect(pupil, portfolio, a.pk, b.pk, "causes", "")
+    choose(world, world.items["own"], *notes)
+    assert count() == few
