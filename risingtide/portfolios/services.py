@@ -11,6 +11,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from risingtide.access.core import can
+from risingtide.audit.models import record
 from risingtide.lib import uploads
 from risingtide.people.models import User
 from risingtide.portfolios.models import (
@@ -152,6 +153,13 @@ def set_stage_done(actor: User, portfolio: Portfolio, stage: str, done: bool) ->
         )
         portfolio.save(update_fields=["current_stage"])
         _touch(portfolio)
+        record(
+            actor,
+            "portfolio.stage_done" if done else "portfolio.stage_reopened",
+            portfolio,
+            school=portfolio.project.school,
+            stage=stage,
+        )
 
 
 def make_thumbnail(upload) -> ContentFile | None:
@@ -217,6 +225,15 @@ def add_upload(actor: User, portfolio: Portfolio, stage: str, title: str, upload
             item.thumbnail.save("thumb", thumbnail, save=False)
         item.save()
         _touch(portfolio)
+        # Who put which file where: what a safeguarding lead needs to ask about.
+        record(
+            actor,
+            "portfolio.uploaded",
+            item,
+            school=portfolio.project.school,
+            file_type=sniffed.mime,
+            size=upload.size,
+        )
     return item
 
 
@@ -366,6 +383,7 @@ def add_clipping(actor: User, portfolio: Portfolio, stage: str, url: str) -> Ite
             created_by=actor,
         )
         _touch(portfolio)
+        record(actor, "portfolio.clipped", item, school=portfolio.project.school, url=url)
         transaction.on_commit(lambda: fetch_clipping.enqueue(item.pk))
     return item
 
@@ -412,5 +430,13 @@ def share_presentation(actor: User, portfolio: Portfolio, audience: str) -> None
         raise PermissionDenied
     if audience not in Portfolio.Sharing.values:
         raise ValidationError("Share with your class or your school.")
-    Portfolio.objects.filter(pk=portfolio.pk).update(shared_with=audience)
+    with transaction.atomic():
+        Portfolio.objects.filter(pk=portfolio.pk).update(shared_with=audience)
+        record(
+            actor,
+            "portfolio.shared",
+            portfolio,
+            school=portfolio.project.school,
+            audience=audience or "private",
+        )
     portfolio.shared_with = audience

@@ -101,3 +101,23 @@ def test_a_moved_pupils_old_portfolio_stays_with_the_old_school(world):
     other_teacher = world.user("teacher@other")
     assert world.portfolios["own"] not in visible(other_teacher, "portfolio")
     assert world.portfolios["other"] in visible(other_teacher, "portfolio")
+
+
+def test_what_matters_for_safeguarding_is_audited(world):
+    from risingtide.audit.models import AuditEvent
+    from risingtide.lib.testing import png_file
+
+    pupil = world.user("pupil@own")
+    portfolio = world.portfolios["own"]
+    services.set_stage_done(pupil, portfolio, "gather", True)
+    services.share_presentation(pupil, portfolio, "class")
+    services.add_upload(pupil, portfolio, "gather", "Hive", png_file())
+    events = list(
+        AuditEvent.objects.filter(actor=pupil, action__startswith="portfolio.").values_list(
+            "action", "school_id"
+        )
+    )
+    school = world.schools["own"].pk
+    assert ("portfolio.stage_done", school) in events
+    assert ("portfolio.shared", school) in events
+    assert events.count(("portfolio.uploaded", school)) == 2  # this one and the world's
