@@ -236,3 +236,45 @@ def presentation_page(portfolio: Portfolio) -> dict:
 def presented_item(portfolio: Portfolio, item_id: int) -> Item | None:
     chosen, _ = presented_ids(portfolio)
     return portfolio.items.filter(pk=item_id).first() if item_id in chosen else None
+
+
+def stage_tool_page(portfolio: Portfolio, stage: str, work: StageWork | None) -> dict:
+    """What a stage's thinking tool shows: its stored data, laid out for the form."""
+    from risingtide.portfolios import tools
+    from risingtide.portfolios.services import stage_context
+
+    context = stage_context(portfolio, stage, work)
+    data = work.data if work else {}
+    page = project_page_header(portfolio.project)
+    page.update(
+        portfolio=portfolio,
+        stage=next(s for s in page["stages"] if s.stage == stage),
+        tool_name=tools.TOOL_NAMES[stage],
+        data=data,
+        version=work.version if work else 0,
+        context=context,
+        stage_done=portfolio.progress.filter(
+            stage=stage, status=StageProgress.Status.DONE
+        ).exists(),
+    )
+    if stage == "decide":
+        page["grid"] = tools.grid_totals(data, context["ideas"])
+        page["criteria"] = data.get("criteria", [])
+    if stage == "implement":
+        steps = data.get("steps", [])
+        page["steps"] = (steps + [{}] * 3)[: min(20, len(steps) + 3)]  # three empty rows to add
+    if stage == "evaluate":
+        page["criteria_rows"] = [
+            {"index": i, "text": c, "value": data.get("criteria", {}).get(str(i), "")}
+            for i, c in enumerate(context["success_criteria"])
+        ]
+    if stage == "communicate":
+        chosen = set(data.get("items", []))
+        page["items"] = [
+            {"item": i, "chosen": i.pk in chosen}
+            for i in portfolio.items.order_by("stage", "position")
+        ]
+    for key in ("known", "questions", "ideas"):
+        page[f"{key}_text"] = "\n".join(data.get(key, []))
+    page["criteria_text"] = "\n".join(data.get("criteria", [])) if stage == "decide" else ""
+    return page

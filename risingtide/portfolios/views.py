@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from risingtide.access.core import can, requires
 from risingtide.lib import uploads
 from risingtide.lib.markup import markdown
-from risingtide.portfolios import groups, queries, services, tools
+from risingtide.portfolios import groups, queries, services
 from risingtide.portfolios.models import Connection, Portfolio, StageWork
 from risingtide.tasc.models import STAGE_ORDER, Stage
 
@@ -357,6 +357,10 @@ def clip_status(request, item):
     return render(request, "portfolios/_clip.html", {"item": item})
 
 
+# Posted fields that are choices, not words a pupil typed.
+NOT_WORDS = ("csrfmiddlewaretoken", "version", "score_", "item", "chosen", "done_", "criterion_")
+
+
 @require_http_methods(["GET", "POST"])
 @requires("portfolio.view", "pk")
 def stage_tool(request, portfolio, stage: str):
@@ -383,38 +387,16 @@ def stage_tool(request, portfolio, stage: str):
             messages.success(request, "Saved.")
             return redirect("stage_tool", portfolio.pk, stage)
         work = StageWork.objects.filter(portfolio=portfolio, stage=stage).first()
-    context = services.stage_context(portfolio, stage, work)
-    data = work.data if work else {}
-    page = queries.project_page_header(portfolio.project)
-    page.update(
-        portfolio=portfolio,
-        stage=next(s for s in page["stages"] if s.stage == stage),
-        tool_name=tools.TOOL_NAMES[stage],
-        data=data,
-        version=work.version if work else 0,
-        can_edit=can(request.user, "portfolio.edit", portfolio),
-        context=context,
-    )
-    if stage == "decide":
-        page["grid"] = tools.grid_totals(data, context["ideas"])
-        page["criteria"] = data.get("criteria", [])
-    if stage == "implement":
-        steps = data.get("steps", [])
-        page["steps"] = (steps + [{}] * 3)[: min(20, len(steps) + 3)]  # three empty rows to add
-    if stage == "evaluate":
-        page["criteria_rows"] = [
-            {"index": i, "text": c, "value": data.get("criteria", {}).get(str(i), "")}
-            for i, c in enumerate(context["success_criteria"])
+    page = queries.stage_tool_page(portfolio, stage, work)
+    page["can_edit"] = can(request.user, "portfolio.edit", portfolio)
+    if status != 200:  # not saved: show what the pupil wrote, so none of it is lost
+        page["unsaved"] = [
+            value
+            for key, values in request.POST.lists()
+            if not key.startswith(NOT_WORDS)
+            for value in values
+            if value.strip()
         ]
-    if stage == "communicate":
-        chosen = set(data.get("items", []))
-        page["items"] = [
-            {"item": i, "chosen": i.pk in chosen}
-            for i in portfolio.items.order_by("stage", "position")
-        ]
-    for key in ("known", "questions", "ideas"):
-        page[f"{key}_text"] = "\n".join(data.get(key, []))
-    page["criteria_text"] = "\n".join(data.get("criteria", [])) if stage == "decide" else ""
     return render(request, "portfolios/stage_tool.html", page, status=status)
 
 

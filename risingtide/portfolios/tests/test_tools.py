@@ -101,9 +101,17 @@ def test_tool_pages_for_pupil_and_teacher(world, client_for):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "Log pile" in page
     stale = client.post(
         reverse("stage_tool", args=[world.portfolios["own"].pk, "generate"]),
-        {"version": "0", "ideas": "Other"},
+        {"version": "0", "ideas": "Other idea from another tab"},
     )
     assert stale.status_code == 409
+    # Not saved, but not lost: the words are on the page to copy back.
+    assert "What you wrote (not saved)" in stale.content.decode()
+    assert "Other idea from another tab" in stale.content.decode()
+    too_long = client.post(
+        reverse("stage_tool", args=[world.portfolios["own"].pk, "gather"]),
+        {"version": "0", "known": "x" * 600},
+    )
+    assert too_long.status_code == 400 and "x" * 600 in too_long.content.decode()
     teacher = client_for(world.user("teacher@own"))
     page = teacher.get(url).content.decode()
     assert "<fieldset disabled>" in page and 'type="submit">Save' not in page
