@@ -7,8 +7,10 @@ they share and ``axe.py`` the accessibility check.
 
 import http.client
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
@@ -207,3 +209,32 @@ def tiny_world(transactional_db):
     from risingtide.lib.testing import build_tiny_world
 
     return build_tiny_world()
+
+
+# A web page to clip, served on loopback and reached only through the test allow-list.
+PAGE = b"""<!doctype html><html lang="en"><head><title>Bee hotels</title>
+<meta property="og:site_name" content="Garden Wildlife"><meta name="description"
+content="How to help solitary bees."><script>window.stolen = document.cookie</script></head>
+<body><article><p>Solitary bees nest in hollow stems and holes in wood.</p>
+<p onmouseover="alert(1)">A bee hotel gives them somewhere to lay eggs.</p></article>
+</body></html>"""
+
+
+@pytest.fixture
+def page_server(settings):
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(PAGE)))
+            self.end_headers()
+            self.wfile.write(PAGE)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    settings.FETCH_ALLOW_HOSTS = [f"127.0.0.1:{httpd.server_address[1]}"]
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/bee-hotels"
+    httpd.shutdown()

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -27,9 +27,13 @@ def sign_out(page: Page) -> None:
     expect(page.get_by_role("heading", name="Sign in to Rising Tide")).to_be_visible()
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """A full-page screenshot in test-artifacts/screenshots/ (git-ignored), for people to see."""
+def screenshot(page: Page, name: str, element: Locator | None = None) -> Path:
+    """A full-page screenshot (or one element's) in test-artifacts/screenshots/ (git-ignored),
+    for people to see."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=path, full_page=True)
+    if element is None:
+        page.screenshot(path=path, full_page=True)
+    else:
+        element.screenshot(path=path)
     return path

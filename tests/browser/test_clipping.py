@@ -1,9 +1,6 @@
 """A pupil clips a page from a local test server (reached only through the test allow-list):
 the link is kept at once, the background task fetches it, and the page shows it arriving."""
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -14,33 +11,6 @@ from tests.browser.axe import assert_accessible
 from tests.browser.steps import screenshot, sign_in_and_land_home
 
 pytestmark = pytest.mark.browser
-
-PAGE = b"""<!doctype html><html lang="en"><head><title>Bee hotels</title>
-<meta property="og:site_name" content="Garden Wildlife"><meta name="description"
-content="How to help solitary bees."><script>window.stolen = document.cookie</script></head>
-<body><article><p>Solitary bees nest in hollow stems and holes in wood.</p>
-<p onmouseover="alert(1)">A bee hotel gives them somewhere to lay eggs.</p></article>
-</body></html>"""
-
-
-@pytest.fixture
-def page_server(settings):
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(PAGE)))
-            self.end_headers()
-            self.wfile.write(PAGE)
-
-        def log_message(self, *args):
-            pass
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    settings.FETCH_ALLOW_HOSTS = [f"127.0.0.1:{httpd.server_address[1]}"]
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/bee-hotels"
-    httpd.shutdown()
 
 
 def test_pupil_clips_a_page_and_sees_it_arrive(page: Page, tiny_world, page_server):

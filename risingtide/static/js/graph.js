@@ -57,6 +57,7 @@
           .layout({ name: "grid", rows: 1, boundingBox: { x1: 0, y1: cy.extent().y2 + 60, w: 600, h: 80 } })
           .run();
       }
+      box.graph = cy;  // for the browser tests, which click real nodes
       box.classList.add("ready");
 
       if (!layoutUrl) { cy.autolock(true); return; }
