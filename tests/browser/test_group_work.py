@@ -1,0 +1,73 @@
+"""A group project: the teacher makes a group; two pupils write in the group's note at once;
+neither text is lost, and the one who saved second keeps both."""
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from risingtide.lib.testing import TinyWorld
+from risingtide.portfolios.models import Item
+from risingtide.tasc.models import Assignment, Project
+from tests.browser.axe import assert_accessible
+from tests.browser.steps import screenshot, sign_in_and_land_home
+
+pytestmark = pytest.mark.browser
+
+
+def test_two_group_members_write_in_one_note(page: Page, browser: Browser, server, tiny_world):
+    project = Project.objects.create(
+        school=tiny_world.schools["own"],
+        title="Bee hotel team",
+        key_stage=Project.KeyStage.KS3,
+        wheel=tiny_world.wheels["default"],
+        mode=Project.Mode.GROUP,
+        status=Project.Status.OPEN,
+    )
+    Assignment.objects.create(project=project, teaching_group=tiny_world.groups["own"])
+
+    sign_in_and_land_home(page, "teacher.own", TinyWorld.PASSWORD)
+    page.goto(f"/projects/{project.pk}/")
+    page.get_by_role("link", name="Groups").click()
+    expect(page.get_by_role("heading", name="Not in a group yet (2)")).to_be_visible()
+    page.get_by_label("Own, Ada").check()
+    page.get_by_label("Own, Ben").check()
+    page.get_by_label("Group name (optional)").fill("Bee Team")
+    page.get_by_role("button", name="Make a group").click()
+    expect(page.get_by_role("heading", name="Bee Team")).to_be_visible()
+    screenshot(page, "groups")
+    assert_accessible(page)
+
+    # Ada starts a note in the group's portfolio.
+    ada = browser.new_context(base_url=server.url, locale="en-GB").new_page()
+    sign_in_and_land_home(ada, "pupil1.own", TinyWorld.PASSWORD)
+    ada.goto(f"/projects/{project.pk}/")
+    ada.get_by_role("link", name="Open my group's portfolio").click()
+    expect(ada.get_by_role("heading", level=1)).to_contain_text("Bee Team")
+    ada.get_by_label("Title of a new note for Generate").fill("Our ideas")
+    ada.locator("#stage-generate").get_by_role("button", name="Add a note").click()
+    expect(ada.locator("form.autosave[data-ready]")).to_have_count(1)
+    note_url = ada.url
+
+    # Ben opens the same note, then both type.
+    ben = browser.new_context(base_url=server.url, locale="en-GB").new_page()
+    sign_in_and_land_home(ben, "pupil2.own", TinyWorld.PASSWORD)
+    ben.goto(note_url)
+    expect(ben.locator("form.autosave[data-ready]")).to_have_count(1)
+    ada.get_by_label("Your note").fill("Bamboo tubes")
+    expect(ada.get_by_role("status")).to_have_text("All changes saved.")
+    ben.get_by_label("Your note").fill("A drilled log")
+    expect(ben.get_by_text("Two versions of this note")).to_be_visible()
+    expect(ben.locator(".conflict-theirs")).to_have_text("Bamboo tubes")
+    expect(ben.locator(".conflict-yours")).to_have_text("A drilled log")
+    screenshot(ben, "group-note-conflict")
+    ben.get_by_role("button", name="Keep both, one after the other").click()
+    expect(ben.get_by_role("status")).to_have_text("All changes saved.")
+    assert Item.objects.get(title="Our ideas").body == "Bamboo tubes\n\nA drilled log"
+
+    # The portfolio says who added the note; its history says who saved what.
+    ben.goto(note_url)
+    ben.get_by_text("Earlier versions").click()
+    expect(ben.locator(".history li").first).to_contain_text("Ben Own")
+    expect(ben.locator(".history")).to_contain_text("Ada Own")
+    assert_accessible(ben)
+    ada.context.close()
+    ben.context.close()
