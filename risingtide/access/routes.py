@@ -52,7 +52,11 @@ def catalogue(urlconf=None) -> list[Route]:
         callback = pattern.callback
         operations = _ninja_operations(callback) if namespace == "api-1" else []
         if operations:
+            # Ninja makes one URL pattern per operation name on a path, each holding every
+            # operation of that path: list each operation once, under its own name.
             for op in operations:
+                if (getattr(op, "url_name", None) or op.view_func.__name__) != pattern.name:
+                    continue
                 rule = getattr(op.view_func, "access_rule", None)
                 routes.append(
                     Route("/" + path, name, tuple(sorted(op.methods)), rule, name in PUBLIC_ROUTES)

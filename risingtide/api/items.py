@@ -5,12 +5,14 @@ pages; every text comes back as data, exactly as it was written."""
 from datetime import datetime
 from typing import Annotated, Literal
 
+from django.http import Http404
 from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field, FiniteFloat
 
 from risingtide.access.core import requires
 from risingtide.api.errors import ErrorOut, refusals_as_400
+from risingtide.lib import uploads
 from risingtide.portfolios import services as portfolio_services
 from risingtide.portfolios.models import Item
 
@@ -30,17 +32,17 @@ class ItemOut(Schema):
     clip_status: str
     file_type: str
     updated_at: datetime
-    # The pages that serve an upload and its thumbnail (they check item.view themselves).
+    # Where the API serves an upload and its thumbnail (the same guard as the item).
     file_url: str | None = None
     thumbnail_url: str | None = None
 
     @staticmethod
     def resolve_file_url(item: Item) -> str | None:
-        return reverse("item_file", args=[item.pk]) if item.file else None
+        return reverse("api-1:item_file", args=[item.pk]) if item.file else None
 
     @staticmethod
     def resolve_thumbnail_url(item: Item) -> str | None:
-        return reverse("item_thumbnail", args=[item.pk]) if item.thumbnail else None
+        return reverse("api-1:item_thumbnail", args=[item.pk]) if item.thumbnail else None
 
 
 class AnnotationOut(Schema):
@@ -312,10 +314,37 @@ def disconnect(request, portfolio_id: int, connection_id: int):
 
 @router.put(
     "/portfolios/{portfolio_id}/layout",
-    response=LayoutOut,
+    response={200: LayoutOut, 400: ErrorOut},
     summary="Remember where items sit on the graph (items of other portfolios are ignored)",
 )
 @requires("portfolio.edit", "portfolio_id", api=True)
+@refusals_as_400
 def save_layout(request, portfolio_id: int, layout: LayoutIn):
     saved = portfolio_services.save_layout(request.user, request.access_target, layout.positions)
     return {"saved": saved}
+
+
+@router.get(
+    "/items/{item_id}/file",
+    summary="An upload's file, typed by its content, sandboxed (never run as a page)",
+    response={200: None},
+)
+@requires("item.view", "item_id", api=True)
+def item_file(request, item_id: int):
+    item = request.access_target
+    if not item.file:
+        raise Http404
+    return uploads.serve(item.file.open("rb"), item.file_type, item.file_name)
+
+
+@router.get(
+    "/items/{item_id}/thumbnail",
+    summary="A picture upload's thumbnail (PNG)",
+    response={200: None},
+)
+@requires("item.view", "item_id", api=True)
+def item_thumbnail(request, item_id: int):
+    item = request.access_target
+    if not item.thumbnail:
+        raise Http404
+    return uploads.serve(item.thumbnail.open("rb"), "image/png", "thumbnail.png")

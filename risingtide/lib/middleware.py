@@ -43,10 +43,19 @@ class RequestGuardMiddleware:
 
     def __call__(self, request):
         from django.conf import settings
+        from django.http import JsonResponse
         from django.shortcuts import render
+        from django.template.defaultfilters import filesizeformat
 
+        api = request.path.startswith("/api/")
         declared = request.META.get("CONTENT_LENGTH") or "0"
         if declared.isdigit() and int(declared) > settings.UPLOAD_MAX_BYTES + 1_048_576:
+            if api:
+                limit = filesizeformat(settings.UPLOAD_MAX_BYTES)
+                return JsonResponse(
+                    {"detail": f"The request is too large: files can be at most {limit}."},
+                    status=413,
+                )
             return render(
                 request,
                 "413.html",
@@ -61,5 +70,7 @@ class RequestGuardMiddleware:
         if not nul and content_type.startswith("multipart/form-data"):
             nul = any("\x00" in v for values in request.POST.lists() for v in values[1])
         if nul:
+            if api:
+                return JsonResponse({"detail": "The request contains a NUL character."}, status=400)
             return render(request, "400_nul.html", status=400)
         return self.get_response(request)

@@ -269,10 +269,12 @@ def connect(
     return connection
 
 
-def disconnect(actor: User, portfolio: Portfolio, connection_id: int) -> None:
+def disconnect(actor: User, portfolio: Portfolio, connection_id: int) -> bool:
+    """Remove one of the portfolio's connections; False if there was no such connection."""
     _may_change(actor, "portfolio.edit", portfolio, portfolio)
-    portfolio.connections.filter(pk=connection_id).delete()
+    deleted, _ = portfolio.connections.filter(pk=connection_id).delete()
     _touch(portfolio)
+    return bool(deleted)
 
 
 def save_layout(
@@ -280,8 +282,7 @@ def save_layout(
 ) -> int:
     """Remember where the pupil put each item on the graph; items of other portfolios are
     ignored. Returns how many were saved."""
-    if not can(actor, "portfolio.edit", portfolio):
-        raise PermissionDenied
+    _may_change(actor, "portfolio.edit", portfolio, portfolio)
     items = list(portfolio.items.filter(pk__in=list(positions)))
     for item in items:
         x, y = positions[item.pk]
@@ -425,9 +426,12 @@ def stage_context(portfolio: Portfolio, stage: str, work: "StageWork | None" = N
 
 
 def share_presentation(actor: User, portfolio: Portfolio, audience: str) -> None:
-    """Share the Communicate presentation with the pupil's class or school, or stop sharing."""
+    """Share the Communicate presentation with the pupil's class or school, or stop sharing
+    (stopping is allowed after the project closes; starting is not)."""
     if not can(actor, "portfolio.edit", portfolio):
         raise PermissionDenied
+    if audience:
+        _check_open(portfolio)
     if audience not in Portfolio.Sharing.values:
         raise ValidationError("Share with your class or your school.")
     with transaction.atomic():

@@ -94,7 +94,9 @@ def _read_grid(form, context: dict) -> dict:
                 raise ValidationError("Score each idea from 0 to 3.")
             scores.setdefault(str(i), {})[str(c)] = int(raw)
     chosen = form.get("chosen", "")
-    chosen_index = int(chosen) if chosen.isdigit() and int(chosen) < len(ideas) else None
+    # isascii: "²".isdigit() is true, but int("²") fails.
+    ok = chosen.isascii() and chosen.isdigit() and len(chosen) < 4 and int(chosen) < len(ideas)
+    chosen_index = int(chosen) if ok else None
     return {
         "criteria": criteria,
         "scores": scores,

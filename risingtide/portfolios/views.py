@@ -281,7 +281,11 @@ def layout(request, portfolio):
         return JsonResponse({"error": "positions must be {item id: [x, y]}"}, status=400)
     if any(not math.isfinite(v) for xy in positions.values() for v in xy):
         return JsonResponse({"error": "positions must be finite numbers"}, status=400)
-    return JsonResponse({"saved": services.save_layout(request.user, portfolio, positions)})
+    try:
+        saved = services.save_layout(request.user, portfolio, positions)
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    return JsonResponse({"saved": saved})
 
 
 def _back_to_item(item):

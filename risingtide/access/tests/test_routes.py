@@ -138,7 +138,7 @@ def expected_allowed(user_key: str, action: str, where: dict | None) -> bool:
     )
 
 
-FILE_ROUTES = {"item_file", "item_thumbnail"}
+FILE_ROUTES = {"item_file", "item_thumbnail", "api-1:item_file", "api-1:item_thumbnail"}
 
 
 def _target_pk(world, subject, key, route_name=""):
