@@ -210,7 +210,7 @@ def stage_tool(request, portfolio_id: int, stage: str):
 def save_stage_tool(request, portfolio_id: int, stage: str, tool: ToolIn):
     portfolio = request.access_target
     try:
-        portfolio_services.save_stage_work(
+        tools.save_stage_work(
             request.user, portfolio, _known_stage(stage), _as_form(tool.fields), tool.version
         )
     except portfolio_services.EditConflict:

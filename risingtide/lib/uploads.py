@@ -5,9 +5,11 @@ The one upload-serving helper: every file goes out with its sniffed type, ``nosn
 so nothing a pupil uploads can run as a page of this site.
 """
 
+import io
 from dataclasses import dataclass
 
 import filetype
+from django.core.files.base import ContentFile
 from django.http import FileResponse
 
 # What pupils may upload, by sniffed MIME type, and how the page shows it.
@@ -70,3 +72,33 @@ def serve(file, mime: str, download_name: str) -> FileResponse:
     response["Cache-Control"] = "private, no-store"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
+
+
+THUMBNAIL_MAX_PIXELS = 40_000_000  # a 40-megapixel photo decodes in well under 200 MB
+
+
+def make_thumbnail(upload) -> ContentFile | None:
+    """A small PNG of an image, or None if Pillow cannot read it safely (a decompression bomb
+    or a damaged file): the upload itself still stands."""
+    import warnings
+
+    from PIL import Image
+
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                # Opening reads only the header: refuse a huge picture before decoding it.
+                if image.width * image.height > THUMBNAIL_MAX_PIXELS:
+                    return None
+                image.draft("RGB", (960, 960))  # JPEG: decode at a reduced size
+                image.thumbnail((480, 480))
+                out = io.BytesIO()
+                mode = "RGBA" if image.mode in ("P", "LA", "RGBA") else "RGB"
+                image.convert(mode).save(out, "PNG")
+    except Exception:  # any unreadable picture just gets no thumbnail
+        return None
+    finally:
+        upload.seek(0)
+    return ContentFile(out.getvalue(), name="thumb.png")

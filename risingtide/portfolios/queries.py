@@ -5,6 +5,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from risingtide.people.models import User
+from risingtide.portfolios import tools
 from risingtide.portfolios.groups import assigned_pupils
 from risingtide.portfolios.models import (
     Item,
@@ -240,10 +241,8 @@ def presented_item(portfolio: Portfolio, item_id: int) -> Item | None:
 
 def stage_tool_page(portfolio: Portfolio, stage: str, work: StageWork | None) -> dict:
     """What a stage's thinking tool shows: its stored data, laid out for the form."""
-    from risingtide.portfolios import tools
-    from risingtide.portfolios.services import stage_context
 
-    context = stage_context(portfolio, stage, work)
+    context = tools.stage_context(portfolio, stage, work)
     data = work.data if work else {}
     page = project_page_header(portfolio.project)
     page.update(

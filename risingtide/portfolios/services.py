@@ -1,11 +1,9 @@
 """Changes to portfolios: the acting pupil first, the check, the change."""
 
-import io
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -24,12 +22,10 @@ from risingtide.portfolios.models import (
     Portfolio,
     PortfolioMember,
     StageProgress,
-    StageWork,
 )
 from risingtide.tasc.models import STAGE_ORDER, Project
 
 NOTE_MAX_CHARS = 100_000
-THUMBNAIL_MAX_PIXELS = 40_000_000  # a 40-megapixel photo decodes in well under 200 MB
 
 
 @dataclass
@@ -162,33 +158,6 @@ def set_stage_done(actor: User, portfolio: Portfolio, stage: str, done: bool) ->
         )
 
 
-def make_thumbnail(upload) -> ContentFile | None:
-    """A small PNG of an image, or None if Pillow cannot read it safely (a decompression bomb
-    or a damaged file): the upload itself still stands."""
-    import warnings
-
-    from PIL import Image
-
-    upload.seek(0)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                # Opening reads only the header: refuse a huge picture before decoding it.
-                if image.width * image.height > THUMBNAIL_MAX_PIXELS:
-                    return None
-                image.draft("RGB", (960, 960))  # JPEG: decode at a reduced size
-                image.thumbnail((480, 480))
-                out = io.BytesIO()
-                mode = "RGBA" if image.mode in ("P", "LA", "RGBA") else "RGB"
-                image.convert(mode).save(out, "PNG")
-    except Exception:  # any unreadable picture just gets no thumbnail
-        return None
-    finally:
-        upload.seek(0)
-    return ContentFile(out.getvalue(), name="thumb.png")
-
-
 def add_upload(actor: User, portfolio: Portfolio, stage: str, title: str, upload) -> Item:
     """Keep an uploaded file as an item, if its bytes say it is an allowed kind and it is not
     over the size limit."""
@@ -206,7 +175,7 @@ def add_upload(actor: User, portfolio: Portfolio, stage: str, title: str, upload
         raise ValidationError(str(exc)) from None
     upload.seek(0)
     name = (upload.name or "file")[-200:]
-    thumbnail = make_thumbnail(upload) if sniffed.family == "image" else None
+    thumbnail = uploads.make_thumbnail(upload) if sniffed.family == "image" else None
     with transaction.atomic():
         position = _next_position(portfolio, stage)
         item = Item(
@@ -387,42 +356,6 @@ def add_clipping(actor: User, portfolio: Portfolio, stage: str, url: str) -> Ite
         record(actor, "portfolio.clipped", item, school=portfolio.project.school, url=url)
         transaction.on_commit(lambda: fetch_clipping.enqueue(item.pk))
     return item
-
-
-def save_stage_work(actor: User, portfolio: Portfolio, stage: str, form, base_version: int):
-    """Save a stage tool from its form, refusing a save made from an out-of-date copy (another
-    group member's work is never silently replaced)."""
-    from risingtide.portfolios import tools
-
-    _may_change(actor, "portfolio.edit", portfolio, portfolio, stage)
-    with transaction.atomic():
-        work, _ = StageWork.objects.select_for_update().get_or_create(
-            portfolio=portfolio, stage=stage
-        )
-        if work.version != base_version:
-            raise EditConflict(str(work.data), work.version, "")
-        context = stage_context(portfolio, stage, work)
-        work.data = tools.read(stage, form, context)
-        work.version += 1
-        work.updated_by = actor
-        work.save()
-        _touch(portfolio)
-    return work
-
-
-def stage_context(portfolio: Portfolio, stage: str, work: "StageWork | None" = None) -> dict:
-    """What a stage's tool needs from the rest of the portfolio."""
-    context: dict = {"now": timezone.now().isoformat(timespec="minutes")}
-    if stage == "decide":
-        generate = StageWork.objects.filter(portfolio=portfolio, stage="generate").first()
-        context["ideas"] = generate.data.get("ideas", []) if generate else []
-    if stage == "evaluate":
-        context["success_criteria"] = portfolio.project.success_criteria
-    if stage == "communicate":
-        context["item_ids"] = list(portfolio.items.values_list("pk", flat=True))
-    if stage == "learn" and work is not None:
-        context["entries"] = work.data.get("entries", [])
-    return context
 
 
 def share_presentation(actor: User, portfolio: Portfolio, audience: str) -> None:

@@ -63,6 +63,6 @@ def _main_image(url: str | None) -> ContentFile | None:
         uploads.sniff(result.body[:8192])
     except (fetch.FetchRefused, uploads.UploadRefused):
         return None
-    from risingtide.portfolios.services import make_thumbnail
+    from risingtide.lib.uploads import make_thumbnail
 
     return make_thumbnail(io.BytesIO(result.body))

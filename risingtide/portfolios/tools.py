@@ -6,6 +6,12 @@ criteria) and returns the data to store, or raises ValidationError naming the fi
 """
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from risingtide.people.models import User
+from risingtide.portfolios.models import Portfolio, StageWork
+from risingtide.portfolios.services import EditConflict, _may_change, _touch
 
 MAX_LINES = 50
 MAX_TEXT = 500
@@ -134,3 +140,37 @@ def grid_totals(data: dict, ideas: list[str]) -> list[dict]:
             {"index": i, "idea": idea, "scores": scores, "total": sum(s or 0 for s in scores)}
         )
     return rows
+
+
+def save_stage_work(actor: User, portfolio: Portfolio, stage: str, form, base_version: int):
+    """Save a stage tool from its form, refusing a save made from an out-of-date copy (another
+    group member's work is never silently replaced)."""
+    _may_change(actor, "portfolio.edit", portfolio, portfolio, stage)
+    with transaction.atomic():
+        work, _ = StageWork.objects.select_for_update().get_or_create(
+            portfolio=portfolio, stage=stage
+        )
+        if work.version != base_version:
+            raise EditConflict(str(work.data), work.version, "")
+        context = stage_context(portfolio, stage, work)
+        work.data = read(stage, form, context)
+        work.version += 1
+        work.updated_by = actor
+        work.save()
+        _touch(portfolio)
+    return work
+
+
+def stage_context(portfolio: Portfolio, stage: str, work: "StageWork | None" = None) -> dict:
+    """What a stage's tool needs from the rest of the portfolio."""
+    context: dict = {"now": timezone.now().isoformat(timespec="minutes")}
+    if stage == "decide":
+        generate = StageWork.objects.filter(portfolio=portfolio, stage="generate").first()
+        context["ideas"] = generate.data.get("ideas", []) if generate else []
+    if stage == "evaluate":
+        context["success_criteria"] = portfolio.project.success_criteria
+    if stage == "communicate":
+        context["item_ids"] = list(portfolio.items.values_list("pk", flat=True))
+    if stage == "learn" and work is not None:
+        context["entries"] = work.data.get("entries", [])
+    return context

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from risingtide.access.core import can, requires
 from risingtide.lib import uploads
 from risingtide.lib.markup import markdown
-from risingtide.portfolios import groups, queries, services
+from risingtide.portfolios import groups, queries, services, tools
 from risingtide.portfolios.models import Connection, Portfolio, StageWork
 from risingtide.tasc.models import STAGE_ORDER, Stage
 
@@ -376,7 +376,7 @@ def stage_tool(request, portfolio, stage: str):
     if request.method == "POST":
         try:
             base = int(request.POST.get("version", "x"))
-            services.save_stage_work(request.user, portfolio, stage, request.POST, base)
+            tools.save_stage_work(request.user, portfolio, stage, request.POST, base)
         except services.EditConflict:
             messages.error(
                 request,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from risingtide.access.core import can
 from risingtide.lib.testing import make_user, member
 from risingtide.people.models import Role
-from risingtide.portfolios import services
+from risingtide.portfolios import services, tools
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def choose(world, *items):
     portfolio = world.portfolios["own"]
     work = portfolio.stage_work.filter(stage="communicate").first()
     version = work.version if work else 0
-    services.save_stage_work(world.user("pupil@own"), portfolio, "communicate", q, version)
+    tools.save_stage_work(world.user("pupil@own"), portfolio, "communicate", q, version)
 
 
 def test_presentation_shows_chosen_items_and_their_connections(world, client_for):

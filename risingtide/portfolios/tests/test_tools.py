@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import QueryDict
 from django.urls import reverse
 
-from risingtide.portfolios import services
+from risingtide.portfolios import services, tools
 from risingtide.portfolios.models import StageWork
 from risingtide.tasc.models import Project
 
@@ -20,7 +20,7 @@ def form(**fields) -> QueryDict:
 
 
 def save(world, stage, version=0, **fields):
-    return services.save_stage_work(
+    return tools.save_stage_work(
         world.user("pupil@own"), world.portfolios["own"], stage, form(**fields), version
     )
 
@@ -82,7 +82,7 @@ def test_bad_tool_input_is_a_clear_error(world):
     with pytest.raises(ValidationError, match="at most 50 lines"):
         save(world, "gather", known="\n".join(f"fact {n}" for n in range(60)))
     with pytest.raises(PermissionDenied):
-        services.save_stage_work(
+        tools.save_stage_work(
             world.user("teacher@own"), world.portfolios["own"], "gather", form(known="x"), 0
         )
 
