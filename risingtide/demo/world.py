@@ -267,7 +267,8 @@ def load_demo(seed: int = 2026) -> Nation:
 
 
 def _demo_project(school: School, group: TeachingGroup) -> None:
-    """One open project set to the demo pupil's class, so every role has something to see."""
+    """Two open projects set to the demo pupil's class (one individual, one group work), so
+    every role has something to see."""
     from risingtide.tasc.models import Assignment, Project
     from risingtide.tasc.wheels import ensure_default_wheel
 
@@ -291,6 +292,26 @@ def _demo_project(school: School, group: TeachingGroup) -> None:
         status=Project.Status.OPEN,
     )
     Assignment.objects.create(project=project, teaching_group=group)
+
+    # A group project too, with the class already split into groups of three.
+    from risingtide.portfolios.groups import split_into_groups
+
+    teacher = User.objects.get(username="teacher")
+    survey = Project.objects.create(
+        school=school,
+        created_by=teacher,
+        title="Survey the school grounds for wildlife",
+        brief="In your group, plan and carry out a survey of one part of the school grounds, "
+        "then tell the school what lives there and how to help it.",
+        subject="Science and geography",
+        key_stage=Project.KeyStage.KS3,
+        success_criteria=["Our survey method is fair", "We back our advice with our own data"],
+        wheel=project.wheel,
+        mode=Project.Mode.GROUP,
+        status=Project.Status.OPEN,
+    )
+    Assignment.objects.create(project=survey, teaching_group=group)
+    split_into_groups(teacher, survey, 3)
 
 
 def sign_in_text(url: str) -> str:

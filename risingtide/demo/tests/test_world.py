@@ -34,6 +34,17 @@ def test_demo_world_has_every_role_and_the_promised_size():
         .exclude(memberships__role=Role.PUPIL)
         .exists()
     )
+    # Two open projects for the demo pupil's class; in the group one, everyone is in a group.
+    from risingtide.portfolios.groups import assigned_pupils
+    from risingtide.portfolios.services import portfolio_for
+    from risingtide.tasc.models import Project
+
+    survey = Project.objects.get(mode=Project.Mode.GROUP)
+    teacher = User.objects.get(username="teacher")
+    pupils = assigned_pupils(teacher, survey)
+    assert not pupils.exclude(portfolio_memberships__project=survey).exists()
+    assert {g.memberships.count() for g in survey.portfolios.all()} <= {3, 4}
+    assert portfolio_for(User.objects.get(username="pupil"), survey).name.startswith("Group ")
 
 
 @pytest.mark.parametrize("username", [a[0] for a in world.DEMO_ACCOUNTS])
