@@ -58,3 +58,21 @@ def test_note_autosaves_survives_reload_and_conflicts_show_both_texts(page: Page
     page.locator("#stage-gather").get_by_role("button", name="I have finished this stage").click()
     expect(page.locator("#stage-gather").get_by_text("done")).to_be_visible()
     expect(page.get_by_role("img", name=re.compile("TASC wheel"))).to_be_visible()
+
+
+def test_signing_out_saves_waiting_words_then_forgets_them(page: Page, tiny_world):
+    from risingtide.portfolios.models import Item
+
+    note = tiny_world.items["own"]
+    sign_in_and_land_home(page, "pupil1.own", TinyWorld.PASSWORD)
+    page.goto(f"/items/{note.pk}/")
+    # Words typed while the connection was down, still waiting in this browser.
+    page.evaluate(
+        """([key, version]) => localStorage.setItem(key, JSON.stringify(
+            { body: "Typed while offline", version: String(version) }))""",
+        [f"rt-note-{note.pk}", note.version],
+    )
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in to Rising Tide")).to_be_visible()
+    assert Item.objects.get(pk=note.pk).body == "Typed while offline"
+    assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('rt-'))") == []

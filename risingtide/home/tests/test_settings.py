@@ -43,6 +43,18 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     assert "no issues" in result.stdout
 
 
+def test_check_deploy_refuses_the_test_only_fetch_allow_list(tmp_path):
+    result = run(
+        ["manage", "check", "--deploy", "--fail-level", "WARNING"],
+        RISINGTIDE_DATA_DIR=str(tmp_path),
+        RISINGTIDE_SECRET_KEY="x" * 64 + "production-secret-key-for-the-check",
+        RISINGTIDE_DEBUG="0",
+        RISINGTIDE_HTTPS="1",
+        RISINGTIDE_FETCH_ALLOW_HOSTS="127.0.0.1:8123",
+    )
+    assert result.returncode != 0 and "risingtide.W001" in result.stderr + result.stdout
+
+
 def test_serve_refuses_without_secret_or_with_debug(tmp_path):
     env = {"RISINGTIDE_DATA_DIR": str(tmp_path), "RISINGTIDE_SECRET_KEY": ""}
     result = run(["serve"], **env)

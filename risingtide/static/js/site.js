@@ -18,3 +18,31 @@ document.addEventListener("DOMContentLoaded", () => {
   const summary = document.querySelector(".error-summary[tabindex='-1']");
   if (summary) summary.focus();
 });
+
+// Signing out on a shared school computer: first save any note words still waiting in this
+// browser (autosave keeps them in localStorage until the server has them), then forget them,
+// so the next person at this computer finds nothing. Words that cannot be saved are kept.
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  if (!form.hasAttribute("data-sign-out") || form.dataset.flushed) return;
+  event.preventDefault();
+  const token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const keys = Object.keys(localStorage).filter((k) => /^rt-note-\d+$/.test(k));
+  for (const key of keys) {
+    try {
+      const { body, version } = JSON.parse(localStorage.getItem(key));
+      const response = await fetch(`/items/${key.slice(8)}/save/`, {
+        method: "POST",
+        headers: { "X-CSRFToken": token },
+        body: new URLSearchParams({ body, version }),
+        credentials: "same-origin",
+      });
+      if (response.ok) localStorage.removeItem(key);
+    } catch (error) { /* offline: keep the words */ }
+  }
+  Object.keys(localStorage)
+    .filter((k) => /^rt-note-\d+-discarded$/.test(k))
+    .forEach((k) => localStorage.removeItem(k));
+  form.dataset.flushed = "1";
+  form.submit();
+});
