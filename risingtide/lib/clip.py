@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import nh3
+from django.utils.safestring import SafeString, mark_safe
 
 MAX_PARSE_CHARS = 2_000_000
 MAX_NODES = 50_000
@@ -348,6 +349,23 @@ _CLEANER = nh3.Cleaner(
     link_rel="noopener noreferrer nofollow",
     strip_comments=True,
 )
+
+
+# Showing a stored snapshot cleans it again (whatever cleaner stored it) and leaves out its
+# pictures: they live on other sites, which CSP blocks and which would learn who is reading.
+_SHOW_CLEANER = nh3.Cleaner(
+    tags=_SNAPSHOT_TAGS - {"img"},
+    clean_content_tags={"script", "style", "iframe", "object", "form", "template", "svg", "math"},
+    attributes={tag: names for tag, names in _SNAPSHOT_ATTRIBUTES.items() if tag != "img"},
+    url_schemes={"http", "https"},
+    url_relative="deny",
+    link_rel="noopener noreferrer nofollow",
+    strip_comments=True,
+)
+
+
+def show_snapshot(stored: str) -> SafeString:
+    return mark_safe(_SHOW_CLEANER.clean(stored))  # noqa: S308  (just cleaned by nh3)
 
 
 _KEEP_EMPTY = {"td", "th", "tr"}  # an empty cell still holds its column's place

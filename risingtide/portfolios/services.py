@@ -284,7 +284,8 @@ def update_item(
         item.save(update_fields=["title", "stage", "importance", "updated_at"])
         existing = {c.name: c for c in item.portfolio.categories.filter(name__in=names)}
         missing = [Category(portfolio=item.portfolio, name=n) for n in names if n not in existing]
-        Category.objects.bulk_create(missing)
+        # Two tabs adding the same new category at once: the second finds it made.
+        Category.objects.bulk_create(missing, ignore_conflicts=True)
         chosen = list(item.portfolio.categories.filter(name__in=names))
         item.categories.set(chosen)
         _touch(item.portfolio)

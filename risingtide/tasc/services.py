@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from risingtide.access.core import can, visible
@@ -41,6 +41,16 @@ def reword_wheel(
         if not words.title.strip() or not words.question.strip():
             raise ValidationError(f"Every stage needs a title and a question ({stage}).")
     name = name.strip() or wheel.name
+    for attempt in range(3):  # two teachers rewording at once: the later takes the next number
+        try:
+            return _new_wheel_version(actor, wheel, school, wording, name)
+        except IntegrityError:
+            if attempt == 2:
+                raise ValidationError("Someone saved this wheel just now: try again.") from None
+    raise AssertionError("unreachable")
+
+
+def _new_wheel_version(actor, wheel: Wheel, school: School, wording, name: str) -> Wheel:
     with transaction.atomic():
         latest = Wheel.objects.filter(school=school, name=name).aggregate(v=Max("version"))["v"]
         new = Wheel.objects.create(

@@ -114,3 +114,21 @@ def test_enqueued_on_commit(world, django_capture_on_commit_callbacks):
             world.user("pupil@own"), world.portfolios["own"], "gather", "https://a.example/"
         )
     assert DBTaskResult.objects.filter(task_path__endswith="fetch_clipping").count() == 1
+
+
+def test_a_stored_snapshot_is_cleaned_again_when_shown(world, client_for):
+    """Even a snapshot stored by an older or broken cleaner cannot run script, and pictures
+    from other sites are left out (CSP blocks them; they would tell a stranger who reads)."""
+    pupil = world.user("pupil@own")
+    item = world.items["own"]
+    Item.objects.filter(pk=item.pk).update(
+        kind=Item.Kind.CLIPPING,
+        url="https://example.org/",
+        clip_status=ClipStatus.READY,
+        snapshot='<p>Bees</p><img src="https://tracker.example/p.png"><script>alert(1)</script>'
+        '<a href="javascript:alert(1)">x</a><p onclick="alert(1)">y</p>',
+    )
+    page = client_for(pupil).get(reverse("item", args=[item.pk])).content.decode()
+    assert "<p>Bees</p>" in page
+    assert "tracker.example" not in page and "<script>alert" not in page
+    assert "javascript:" not in page and "onclick" not in page

@@ -136,3 +136,24 @@ def test_wheel_segments_mark_done_and_current():
     assert [s.state for s in segments[:4]] == ["done", "done", "current", "todo"]
     assert all(s.path.startswith("M ") and s.path.endswith("Z") for s in segments)
     assert str(wheel) == "w (v1)"
+
+
+def test_two_rewordings_at_once_both_land_with_their_own_numbers(world, monkeypatch):
+    """The second of two simultaneous rewordings hits the unique version and tries again."""
+    from django.db import IntegrityError
+
+    lead = world.user("leading_teacher@own")
+    default = world.wheels["default"]
+    real = services._new_wheel_version
+    calls = []
+
+    def first_one_collides(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            real(*args)  # the other teacher's save lands first…
+            raise IntegrityError("wheel_unique_version")  # …so ours collides
+        return real(*args)
+
+    monkeypatch.setattr(services, "_new_wheel_version", first_one_collides)
+    mine = services.reword_wheel(lead, default, world.schools["own"], {}, name="Race")
+    assert mine.version == 2 and len(calls) == 2
