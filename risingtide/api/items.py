@@ -334,7 +334,9 @@ def item_file(request, item_id: int):
     item = request.access_target
     if not item.file:
         raise Http404
-    return uploads.serve(item.file.open("rb"), item.file_type, item.file_name)
+    return uploads.serve(
+        item.file.open("rb"), item.file_type, item.file_name, request.headers.get("Range", "")
+    )
 
 
 @router.get(

@@ -6,11 +6,13 @@ so nothing a pupil uploads can run as a page of this site.
 """
 
 import io
+import re
 from dataclasses import dataclass
 
 import filetype
 from django.core.files.base import ContentFile
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils.http import content_disposition_header
 
 # What pupils may upload, by sniffed MIME type, and how the page shows it.
 ALLOWED = {
@@ -61,12 +63,54 @@ def sniff(head: bytes) -> Sniffed:
     return Sniffed(kind.mime, ALLOWED[kind.mime])
 
 
-def serve(file, mime: str, download_name: str) -> FileResponse:
-    """A stored upload as a response that a browser will never treat as part of this site."""
+_RANGE = re.compile(r"^bytes=(\d{0,15})-(\d{0,15})$")
+
+
+def serve(file, mime: str, download_name: str, range_header: str = "") -> HttpResponse:
+    """A stored upload as a response that a browser will never treat as part of this site.
+
+    One byte range (``Range: bytes=a-b``) is answered 206, so a video can be sought and plays
+    in Safari at all; anything else asks for the whole file.
+    """
     inline = ALLOWED.get(mime) in PLAYABLE
-    response = FileResponse(
-        file, content_type=mime, as_attachment=not inline, filename=download_name
-    )
+    size = file.size
+    match = _RANGE.match(range_header.strip())
+    if match and match.group(1) + match.group(2):
+        first, last = match.groups()
+        if first:
+            start, end = int(first), min(int(last) if last else size - 1, size - 1)
+        else:  # the last N bytes
+            start, end = max(0, size - int(last)), size - 1
+        if start > end or start >= size:
+            file.close()
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return _inert(response)
+        response = StreamingHttpResponse(_chunks(file, start, end - start + 1), status=206)
+        response["Content-Type"] = mime
+        response["Content-Length"] = str(end - start + 1)
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Disposition"] = content_disposition_header(not inline, download_name)
+    else:
+        response = FileResponse(
+            file, content_type=mime, as_attachment=not inline, filename=download_name
+        )
+    response["Accept-Ranges"] = "bytes"
+    return _inert(response)
+
+
+def _chunks(file, start: int, length: int, size: int = 64 * 1024):
+    with file:
+        file.seek(start)
+        while length > 0:
+            chunk = file.read(min(size, length))
+            if not chunk:
+                return
+            length -= len(chunk)
+            yield chunk
+
+
+def _inert(response: HttpResponse) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"

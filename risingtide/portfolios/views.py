@@ -204,7 +204,9 @@ def add_upload(request, portfolio):
 def item_file(request, item):
     if not item.file:
         raise Http404
-    return uploads.serve(item.file.open("rb"), item.file_type, item.file_name)
+    return uploads.serve(
+        item.file.open("rb"), item.file_type, item.file_name, request.headers.get("Range", "")
+    )
 
 
 @require_GET

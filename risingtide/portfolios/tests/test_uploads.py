@@ -115,3 +115,30 @@ def test_a_huge_picture_gets_no_thumbnail_without_decoding_it(world):
         world.user("pupil@own"), world.portfolios["own"], "gather", "", upload
     )
     assert item.file and not item.thumbnail
+
+
+def test_byte_ranges_let_videos_seek(world, client_for):
+    item = world.uploads["own"]
+    whole = b"".join(client_for(world.user("pupil@own")).get(reverse("item_file", args=[item.pk])))
+    client = client_for(world.user("pupil@own"))
+    url = reverse("item_file", args=[item.pk])
+
+    def get(range_header):
+        return client.get(url, HTTP_RANGE=range_header)
+
+    part = get("bytes=0-9")
+    assert part.status_code == 206 and b"".join(part.streaming_content) == whole[:10]
+    assert part["Content-Range"] == f"bytes 0-9/{len(whole)}" and part["Content-Length"] == "10"
+    assert part["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    tail = get("bytes=-5")
+    assert b"".join(tail.streaming_content) == whole[-5:]
+    rest = get(f"bytes={len(whole) - 3}-")
+    assert b"".join(rest.streaming_content) == whole[-3:]
+    assert get(f"bytes={len(whole)}-").status_code == 416
+    # Several ranges, or nonsense, get the whole file.
+    for header in ("bytes=0-1,4-5", "bytes=abc", "lines=1-2"):
+        response = get(header)
+        assert response.status_code == 200 and b"".join(response.streaming_content) == whole
+    # Another pupil gets nothing, range or not.
+    other = client_for(world.user("pupil2@own"))
+    assert other.get(url, HTTP_RANGE="bytes=0-9").status_code == 404
