@@ -64,7 +64,11 @@ class RequestGuardMiddleware:
             )
         content_type = request.META.get("CONTENT_TYPE", "")
         raw = request.META.get("QUERY_STRING", "").encode()
-        if content_type.startswith(("application/x-www-form-urlencoded", "application/json")):
+        form_or_json = content_type.lower().startswith(
+            ("application/x-www-form-urlencoded", "application/json")
+        )
+        # The API parses JSON whatever the declared type: read every non-file body there.
+        if form_or_json or (api and not content_type.lower().startswith("multipart/")):
             raw += request.body
         nul = b"%00" in raw or b"\x00" in raw or b"\\u0000" in raw
         if not nul and content_type.startswith("multipart/form-data"):

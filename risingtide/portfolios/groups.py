@@ -5,6 +5,8 @@ items, each item and revision remembering which member made it. A pupil is in at
 portfolio per project (the database says so), so a pupil is in at most one group.
 """
 
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -22,12 +24,23 @@ class NotInGroup(Exception):
     """A pupil opened a group project before their teacher put them in a group."""
 
 
-def assigned_pupils(user: User, project: Project):
-    """The pupils a project is set to (directly or through a class) whom ``user`` may see."""
+def pupils_set(project: Project):
+    """Every pupil a project is set to, directly or through a class (whoever is asking)."""
     groups = project.assignments.filter(teaching_group__isnull=False).values("teaching_group_id")
     direct = project.assignments.filter(pupil__isnull=False).values("pupil_id")
     in_groups = Membership.objects.filter(role=Role.PUPIL, teaching_group__in=groups)
-    return visible(user, "pupil").filter(Q(pk__in=direct) | Q(pk__in=in_groups.values("user_id")))
+    return Q(pk__in=direct) | Q(pk__in=in_groups.values("user_id"))
+
+
+def assigned_pupils(user: User, project: Project):
+    """The pupils a project is set to whom ``user`` may see."""
+    return visible(user, "pupil").filter(pupils_set(project))
+
+
+def _sees_every_member(actor: User, portfolio: Portfolio) -> bool:
+    """A teacher changes a group only if they may see every pupil in it: otherwise adding one
+    of their own pupils would open another class's children's work to them."""
+    return not portfolio.memberships.exclude(pupil__in=visible(actor, "pupil")).exists()
 
 
 def _check_group_project(actor: User, project: Project) -> None:
@@ -41,7 +54,7 @@ def _check_group_project(actor: User, project: Project) -> None:
 
 def _next_group_number(project: Project) -> int:
     names = project.portfolios.values_list("name", flat=True)
-    numbers = [int(n.split()[-1]) for n in names if n.startswith("Group ") and n[6:].isdigit()]
+    numbers = [int(m[1]) for n in names if (m := re.fullmatch(r"Group ([0-9]{1,6})", n))]
     return max(numbers, default=0) + 1
 
 
@@ -116,20 +129,29 @@ def split_into_groups(actor: User, project: Project, size: int) -> list[Portfoli
 
 def leave_group(actor: User, portfolio: Portfolio, pupil_id: int) -> None:
     """Take a pupil out of a group. What they added stays in the group's portfolio, still
-    showing who made it; an empty group with nothing in it goes."""
+    showing who made it; a group left with no members and no work at all goes."""
     _check_group_project(actor, portfolio.project)
+    if not visible(actor, "pupil").filter(pk=pupil_id).exists():
+        raise PermissionDenied
+    group_id = portfolio.pk
     with transaction.atomic():
         deleted, _ = portfolio.memberships.filter(pupil_id=pupil_id).delete()
         if not deleted:
             raise ValidationError("That pupil is not in this group.")
-        if not portfolio.memberships.exists() and not portfolio.items.exists():
+        untouched = not (
+            portfolio.memberships.exists()
+            or portfolio.items.exists()
+            or portfolio.stage_work.exists()
+            or portfolio.progress.exists()
+        )
+        if untouched:
             portfolio.delete()
         record(
             actor,
             "project.group_left",
             portfolio.project,
             school=portfolio.project.school,
-            group=portfolio.pk,
+            group=group_id,
             pupil=pupil_id,
         )
 
@@ -140,10 +162,14 @@ def join_group(actor: User, portfolio: Portfolio, pupil: User) -> None:
     project = portfolio.project
     if not assigned_pupils(actor, project).filter(pk=pupil.pk).exists():
         raise PermissionDenied
-    if portfolio.memberships.count() >= MAX_GROUP_SIZE:
-        raise ValidationError(f"A group has at most {MAX_GROUP_SIZE} pupils.")
+    if not _sees_every_member(actor, portfolio):
+        raise PermissionDenied
     try:
         with transaction.atomic():
+            # Lock the group so two additions at once cannot pass the size check together.
+            Portfolio.objects.select_for_update().get(pk=portfolio.pk)
+            if portfolio.memberships.count() >= MAX_GROUP_SIZE:
+                raise ValidationError(f"A group has at most {MAX_GROUP_SIZE} pupils.")
             PortfolioMember.objects.create(portfolio=portfolio, pupil=pupil, project=project)
             record(
                 actor,
@@ -155,3 +181,13 @@ def join_group(actor: User, portfolio: Portfolio, pupil: User) -> None:
             )
     except IntegrityError:
         raise ValidationError(f"{pupil.get_full_name()} is already in a group.") from None
+
+
+def end_memberships_not_set(project: Project) -> int:
+    """After a class or pupil is taken off a group project, its pupils leave their groups (and
+    so lose sight of their group-mates' work); what they added stays. Returns how many left."""
+    if project.mode != Project.Mode.GROUP:
+        return 0  # one's own portfolio stays one's own
+    still = User.objects.filter(pupils_set(project)).values("pk")
+    deleted, _ = PortfolioMember.objects.filter(project=project).exclude(pupil__in=still).delete()
+    return deleted

@@ -32,6 +32,14 @@ class Portfolio(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_activity_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    class Meta:
+        constraints = [
+            # Two groups made at the same moment cannot both be "Group 3".
+            models.UniqueConstraint(
+                fields=["project", "name"], condition=~Q(name=""), name="portfolio_unique_group"
+            )
+        ]
+
     def __str__(self) -> str:
         return f"Portfolio {self.pk} for {self.project}"
 
@@ -167,7 +175,13 @@ class NoteRevision(models.Model):
                 fields=["item", "version"],
                 condition=Q(conflicted=False),
                 name="revision_unique_version",
-            )
+            ),
+            # One refused copy per person per version they wrote from (the latest they typed).
+            models.UniqueConstraint(
+                fields=["item", "version", "saved_by"],
+                condition=Q(conflicted=True),
+                name="revision_one_refused_copy",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ from datetime import datetime
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
+from risingtide.access.core import visible
 from risingtide.people.models import User
 from risingtide.portfolios import tools
 from risingtide.portfolios.groups import assigned_pupils
@@ -152,11 +153,20 @@ def project_progress(
 
 def groups_page(user: User, project: Project) -> dict:
     """A group project's groups and the pupils not yet in one: four queries."""
+    # Only the members the viewer may see are named; the rest are counted.
     grouped = list(
-        project.portfolios.prefetch_related(
-            Prefetch("members", queryset=User.objects.order_by("last_name", "first_name"))
-        ).order_by("name", "pk")
+        project.portfolios.annotate(size=Count("memberships"))
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=visible(user, "pupil").order_by("last_name", "first_name"),
+                to_attr="seen_members",
+            )
+        )
+        .order_by("name", "pk")
     )
+    for group in grouped:
+        group.unseen = group.size - len(group.seen_members)
     waiting = list(
         assigned_pupils(user, project)
         .exclude(pk__in=PortfolioMember.objects.filter(project=project).values("pupil_id"))

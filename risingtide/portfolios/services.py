@@ -26,6 +26,7 @@ from risingtide.portfolios.models import (
 from risingtide.tasc.models import STAGE_ORDER, Project
 
 NOTE_MAX_CHARS = 100_000
+MAX_VERSION = 2**31 - 1  # what PostgreSQL's integer column holds
 
 
 @dataclass
@@ -110,6 +111,8 @@ def save_note(actor: User, item: Item, body: str, base_version: int) -> Item:
         raise ValidationError("Only notes have text to save.")
     if len(body) > NOTE_MAX_CHARS:
         raise ValidationError(f"A note holds at most {NOTE_MAX_CHARS:,} characters.")
+    if not 1 <= base_version <= MAX_VERSION:
+        raise ValidationError("That is not a version of this note.")
     with transaction.atomic():
         updated = Item.objects.filter(pk=item.pk, version=base_version).update(
             body=body, version=F("version") + 1, updated_at=timezone.now()
@@ -119,8 +122,10 @@ def save_note(actor: User, item: Item, body: str, base_version: int) -> Item:
             NoteRevision.objects.create(item=item, version=item.version, body=body, saved_by=actor)
             _touch(item.portfolio)
             return item
-        # Refused, but kept: one refused copy per person per version, the latest they typed.
         current = Item.objects.get(pk=item.pk)
+        if base_version > current.version:
+            raise ValidationError("That is not a version of this note.")
+        # Refused, but kept: one refused copy per person per version, the latest they typed.
         NoteRevision.objects.update_or_create(
             item=item,
             version=base_version,

@@ -194,10 +194,19 @@ def assign(actor: User, project: Project, groups=(), pupils=()) -> list[Assignme
 def unassign(actor: User, project: Project, assignment_id: int) -> None:
     if not can(actor, "project.edit", project):
         raise PermissionDenied
-    deleted, _ = project.assignments.filter(pk=assignment_id).delete()
+    from risingtide.portfolios.groups import end_memberships_not_set
+
+    with transaction.atomic():
+        deleted, _ = project.assignments.filter(pk=assignment_id).delete()
+        left = end_memberships_not_set(project) if deleted else 0
     if deleted:
         record(
-            actor, "project.unassigned", project, school=project.school, assignment=assignment_id
+            actor,
+            "project.unassigned",
+            project,
+            school=project.school,
+            assignment=assignment_id,
+            left_groups=left,
         )
 
 

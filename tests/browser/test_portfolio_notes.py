@@ -70,7 +70,7 @@ def test_signing_out_saves_waiting_words_then_forgets_them(page: Page, tiny_worl
     page.evaluate(
         """([key, version]) => localStorage.setItem(key, JSON.stringify(
             { body: "Typed while offline", version: String(version) }))""",
-        [f"rt-note-{note.pk}", note.version],
+        [f"rt-note-{tiny_world.users['pupil@own'].pk}-{note.pk}", note.version],
     )
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="Sign in to Rising Tide")).to_be_visible()

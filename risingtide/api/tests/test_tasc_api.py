@@ -516,3 +516,16 @@ def test_an_oversized_api_request_is_refused_in_json(world, settings):
     )
     assert response.status_code == 413
     assert response.json()["detail"] == "The request is too large: files can be at most 1.0\xa0KB."
+
+
+def test_nul_characters_are_refused_whatever_the_declared_type(world):
+    client = as_user(world.user("teacher@own"))
+    for kind in ("text/plain", "Application/JSON", ""):
+        response = client.put(
+            f"/api/v1/items/{world.items['own'].pk}/note",
+            '{"body": "a\\u0000b", "version": 1}',
+            content_type=kind,
+            secure=True,
+        )
+        assert response.status_code == 400, kind
+        assert "NUL" in response.json()["detail"]

@@ -184,3 +184,64 @@ def test_groups_page_query_count_does_not_grow_with_groups(world, group_project,
         member(pupil, Role.PUPIL, school=world.schools["own"], teaching_group=world.groups["own"])
         groups.form_group(lead, group_project, [pupil])
     assert count() == few
+
+
+@pytest.fixture
+def teacher_of_8b(world):
+    """A plain teacher of Own 8B only: they cannot see 7A's pupils."""
+    from risingtide.lib.testing import make_user, member
+    from risingtide.people.models import Role
+
+    teacher = make_user("teacher.8b", "Eight", "Teacher")
+    member(teacher, Role.TEACHER, school=world.schools["own"], teaching_group=world.groups["own2"])
+    return User.objects.get(pk=teacher.pk)
+
+
+def test_a_teacher_changes_only_groups_of_pupils_they_may_see(
+    world, group_project, teacher_of_8b, client_for
+):
+    ada, ben = world.user("pupil@own"), world.user("pupil2@own")
+    group = groups.form_group(world.user("teacher@own"), group_project, [ada, ben], "Bees")
+    Assignment.objects.create(project=group_project, teaching_group=world.groups["own2"])
+    page = client_for(teacher_of_8b).get(reverse("project_groups", args=[group_project.pk]))
+    text = page.content.decode()
+    assert "Ada" not in text and "and 2 pupils from another class" in text
+    with pytest.raises(PermissionDenied):  # taking out a pupil they cannot see
+        groups.leave_group(teacher_of_8b, group, ada.pk)
+    with pytest.raises(PermissionDenied):  # adding their own pupil to see the others' work
+        groups.join_group(teacher_of_8b, group, world.user("pupil@own2"))
+    assert set(group.members.values_list("pk", flat=True)) == {ada.pk, ben.pk}
+
+
+def test_taking_out_the_last_member_keeps_a_group_that_has_any_work(world, group_project):
+    from risingtide.portfolios import tools
+    from risingtide.portfolios.tests.test_tools import form
+
+    teacher, ada = world.user("teacher@own"), world.user("pupil@own")
+    group = groups.form_group(teacher, group_project, [ada])
+    tools.save_stage_work(ada, group, "gather", form(known="bees sting"), 0)
+    groups.leave_group(teacher, group, ada.pk)
+    assert Portfolio.objects.filter(pk=group.pk).exists()
+    event = AuditEvent.objects.get(action="project.group_left")
+    assert event.detail["group"] == group.pk
+
+
+def test_odd_group_names_do_not_break_numbering(world, group_project):
+    teacher = world.user("teacher@own")
+    groups.form_group(teacher, group_project, [world.user("pupil@own")], "Group ²")
+    assert groups.form_group(teacher, group_project, [world.user("pupil2@own")]).name == "Group 1"
+
+
+def test_taking_a_class_off_a_group_project_takes_its_pupils_out_of_groups(world, group_project):
+    from risingtide.tasc.services import unassign
+
+    teacher = world.user("teacher@own")
+    ada = world.user("pupil@own")
+    group = groups.form_group(teacher, group_project, [ada, world.user("pupil2@own")])
+    note = services.add_note(ada, group, "gather", "Ada's")
+    unassign(teacher, group_project, group_project.assignments.get().pk)
+    assert not group.memberships.exists()
+    from risingtide.access.core import can
+
+    assert not can(ada, "portfolio.view", group)
+    assert Portfolio.objects.get(pk=group.pk).items.get() == note  # the work stays

@@ -121,3 +121,12 @@ def test_what_matters_for_safeguarding_is_audited(world):
     assert ("portfolio.stage_done", school) in events
     assert ("portfolio.shared", school) in events
     assert events.count(("portfolio.uploaded", school)) == 2  # this one and the world's
+
+
+@pytest.mark.parametrize("version", [0, -1, 99, 2**40])
+def test_a_save_from_a_version_that_never_was_is_refused_and_not_kept(world, version):
+    pupil = world.user("pupil@own")
+    note = world.items["own"]
+    with pytest.raises(ValidationError, match="not a version"):
+        services.save_note(pupil, note, "x", base_version=version)
+    assert not NoteRevision.objects.filter(item=note, conflicted=True).exists()

@@ -4,7 +4,8 @@
   const form = document.querySelector("form.autosave");
   if (!form) return;
   const url = form.dataset.autosaveUrl;
-  const key = `rt-note-${form.dataset.item}`;
+  // Keyed by person too: on a shared computer one pupil's waiting words are never another's.
+  const key = `rt-note-${document.body.dataset.user}-${form.dataset.item}`;
   const body = form.querySelector("textarea[name=body]");
   const version = form.querySelector("input[name=version]");
   const status = form.querySelector(".save-status");

@@ -19,30 +19,32 @@ document.addEventListener("DOMContentLoaded", () => {
   if (summary) summary.focus();
 });
 
-// Signing out on a shared school computer: first save any note words still waiting in this
-// browser (autosave keeps them in localStorage until the server has them), then forget them,
-// so the next person at this computer finds nothing. Words that cannot be saved are kept.
+// Signing out on a shared school computer: first save this person's note words still waiting
+// in this browser (autosave keeps them in localStorage until the server has them), then forget
+// them, so the next person at this computer finds nothing. A conflict is kept by the server, so
+// those words can go too; words that cannot be saved (offline, signed out) stay.
 document.addEventListener("submit", async (event) => {
   const form = event.target;
   if (!form.hasAttribute("data-sign-out") || form.dataset.flushed) return;
   event.preventDefault();
   const token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
-  const keys = Object.keys(localStorage).filter((k) => /^rt-note-\d+$/.test(k));
-  for (const key of keys) {
+  const prefix = `rt-note-${document.body.dataset.user}-`;
+  const mine = Object.keys(localStorage).filter((k) => k.startsWith(prefix));
+  for (const key of mine) {
+    if (key.endsWith("-discarded")) { localStorage.removeItem(key); continue; }
     try {
       const { body, version } = JSON.parse(localStorage.getItem(key));
-      const response = await fetch(`/items/${key.slice(8)}/save/`, {
+      const response = await fetch(`/items/${key.slice(prefix.length)}/save/`, {
         method: "POST",
-        headers: { "X-CSRFToken": token },
+        headers: { "X-CSRFToken": token, Accept: "application/json" },
         body: new URLSearchParams({ body, version }),
         credentials: "same-origin",
+        redirect: "manual",  // a session that has ended answers with a redirect: keep the words
       });
-      if (response.ok) localStorage.removeItem(key);
+      const saved = response.status === 200 && "version" in (await response.json());
+      if (saved || response.status === 409) localStorage.removeItem(key);
     } catch (error) { /* offline: keep the words */ }
   }
-  Object.keys(localStorage)
-    .filter((k) => /^rt-note-\d+-discarded$/.test(k))
-    .forEach((k) => localStorage.removeItem(k));
   form.dataset.flushed = "1";
   form.submit();
 });
