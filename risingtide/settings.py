@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "risingtide.audit",
     "risingtide.tasc",
     "risingtide.portfolios",
+    "risingtide.feedback",
     "risingtide.home",
     "risingtide.api",
     "risingtide.demo",
@@ -283,6 +284,9 @@ API_TOKEN_DAYS = env_int("RISINGTIDE_API_TOKEN_DAYS", 90)
 UPLOAD_MAX_BYTES = env_int("RISINGTIDE_UPLOAD_MAX_MB", 50) * 1024 * 1024
 # A pupil's portfolio with no activity for this many days shows as stuck on the teacher's grid.
 STUCK_AFTER_DAYS = env_int("RISINGTIDE_STUCK_AFTER_DAYS", 7)
+# Tell people by email (through EMAIL_* above) that there is new feedback; off by default:
+# many pupils have no address, and the in-app notices are enough.
+FEEDBACK_EMAIL = env_bool("RISINGTIDE_FEEDBACK_EMAIL", False)
 
 # --- Outbound fetching ------------------------------------------------------------------------
 # Web clippings (risingtide/lib/fetch.py): one deadline for the whole fetch, redirects included;

@@ -4,6 +4,7 @@ from django.urls import path
 
 from risingtide.api import views as api_views
 from risingtide.api.api import api
+from risingtide.feedback import views as feedback_views
 from risingtide.home import views as home_views
 from risingtide.people import views as people_views
 from risingtide.people.auth_views import LoginView, password_change
@@ -93,6 +94,11 @@ urlpatterns = [
     path("portfolios/<int:pk>/share/", portfolio_views.share, name="share"),
     path("portfolios/<int:pk>/tools/<slug:stage>/", portfolio_views.stage_tool, name="stage_tool"),
     path("portfolios/<int:pk>/layout/", portfolio_views.layout, name="layout"),
+    path("portfolios/<int:pk>/feedback/", feedback_views.give, name="give_feedback"),
+    path("feedback/", feedback_views.inbox, name="feedback_inbox"),
+    path("comments/<int:pk>/reply/", feedback_views.reply, name="comment_reply"),
+    path("comments/<int:pk>/done/", feedback_views.mark_done, name="comment_done"),
+    path("comments/<int:pk>/accept/", feedback_views.accept, name="comment_accept"),
     path("items/<int:pk>/", portfolio_views.item, name="item"),
     path("items/<int:pk>/file/", portfolio_views.item_file, name="item_file"),
     path("items/<int:pk>/update/", portfolio_views.update_item, name="update_item"),

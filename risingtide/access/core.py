@@ -15,6 +15,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from risingtide.access.policy import SIGNED_IN, VIEW_CAPABILITY, Reach, capability
+from risingtide.feedback.models import Comment
 from risingtide.people.models import Membership, Role, User
 from risingtide.portfolios.models import Item, Portfolio, PortfolioMember
 from risingtide.schools.models import (
@@ -164,6 +165,7 @@ def _portfolio_paths(prefix: str) -> dict[Reach, PathBuilder]:
 
 SUBJECTS["portfolio"] = Subject(Portfolio, _portfolio_paths(""))
 SUBJECTS["item"] = Subject(Item, _portfolio_paths("portfolio__"))
+SUBJECTS["comment"] = Subject(Comment, _portfolio_paths("portfolio__"))
 
 
 def _presentations_for(ids: set[int]) -> Q:

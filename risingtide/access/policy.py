@@ -204,6 +204,44 @@ CAPABILITIES: dict[str, Capability] = {
             "Change an item in one's own portfolio",
             {Role.PUPIL: Reach.SELF},
         ),
+        # --- assessment for learning ---
+        Capability(
+            "portfolio.comment",
+            "portfolio",
+            "Give diagnostic feedback (praise, next step, question, misconception) on a "
+            "pupil's work",
+            {**PUPIL_CARERS},
+        ),
+        Capability(
+            "comment.view",
+            "comment",
+            "Read a feedback thread on a portfolio one may see",
+            {Role.PUPIL: Reach.SELF, **PUPIL_CARERS},
+        ),
+        Capability(
+            "comment.reply",
+            "comment",
+            "Reply in a feedback thread",
+            {Role.PUPIL: Reach.SELF, **PUPIL_CARERS},
+        ),
+        Capability(
+            "comment.mark_done",
+            "comment",
+            "Mark a next step done (the pupils whose work it is)",
+            {Role.PUPIL: Reach.SELF},
+        ),
+        Capability(
+            "comment.accept",
+            "comment",
+            "Accept a next step the pupil has done, or give it back",
+            {**PUPIL_CARERS},
+        ),
+        Capability(
+            "feedback.inbox",
+            None,
+            "See one's own feedback to read or answer",
+            {Role.PUPIL: Reach.ANY, **{r: Reach.ANY for r in PUPIL_CARERS}},
+        ),
         Capability(
             "wheel.view",
             "wheel",

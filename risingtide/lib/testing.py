@@ -43,6 +43,7 @@ class TinyWorld:
     portfolios: dict = field(default_factory=dict)
     items: dict = field(default_factory=dict)
     uploads: dict = field(default_factory=dict)
+    comments: dict = field(default_factory=dict)
     wheels: dict = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
 
@@ -175,6 +176,22 @@ def _add_projects(w: TinyWorld) -> None:
         portfolio = w.portfolios[key] = portfolio_for(pupil, w.projects[project_key])
         w.items[key] = add_note(pupil, portfolio, "gather", f"{key} note", "What I know")
         w.uploads[key] = add_upload(pupil, portfolio, "gather", f"{key} picture", png_file())
+
+    # A teacher's next step on each of those notes.
+    from risingtide.feedback.services import give
+
+    for key, teacher in (
+        ("own", "teacher@own"),
+        ("own2", "teacher+lead@own"),
+        ("other", "teacher@other"),
+    ):
+        w.comments[key] = give(
+            w.users[teacher],
+            w.portfolios[key],
+            "next_step",
+            "Say where you found this.",
+            item_id=w.items[key].pk,
+        )
 
 
 def png_file(name: str = "picture.png", size: tuple[int, int] = (64, 48)):

@@ -73,6 +73,14 @@ def portfolio_page(portfolio: Portfolio, item_filter: ItemFilter = ItemFilter())
     done = set(
         portfolio.progress.filter(status=StageProgress.Status.DONE).values_list("stage", flat=True)
     )
+    feedback = dict(
+        portfolio.comments.filter(item__isnull=False)
+        .values("item_id")
+        .annotate(n=Count("pk"))
+        .values_list("item_id", "n")
+    )
+    for i in items:
+        i.feedback_count = feedback.get(i.pk, 0)
     stages = wheel_stages(portfolio.project.wheel, portfolio.project.stage_prompts)
     for s in stages:
         s.items = [i for i in items if i.stage == s.stage]

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from risingtide.access.core import can, requires
+from risingtide.feedback.views import threads_context
 from risingtide.lib import uploads
 from risingtide.lib.markup import markdown
 from risingtide.portfolios import groups, queries, services, tools
@@ -81,6 +82,7 @@ def _change_groups(request, project) -> None:
 @requires("portfolio.view", "pk")
 def portfolio(request, portfolio):
     context = queries.portfolio_page(portfolio, queries.ItemFilter.from_query(request.GET))
+    context.update(threads_context(request, portfolio))
     context["can_edit"] = can(request.user, "portfolio.edit", portfolio)
     return render(request, "portfolios/portfolio.html", context)
 
@@ -121,6 +123,8 @@ def item(request, item):
         request,
         "portfolios/item.html",
         {
+            **threads_context(request, item.portfolio, item=item),
+            "portfolio": item.portfolio,
             "item": item,
             "can_edit": can(request.user, "item.edit", item),
             "annotations": list(item.annotations.select_related("author")),
@@ -221,6 +225,11 @@ def item_thumbnail(request, item):
 @requires("portfolio.view", "pk")
 def connections(request, portfolio):
     context = queries.connections_page(portfolio)
+    context.update(threads_context(request, portfolio, connection__isnull=False))
+    by_id = {c.pk: c for c in context["connections"]}
+    for thread in context["threads"]:
+        thread.as_list = [thread]  # one thread at a time, under the connection it is about
+        thread.connection = by_id.get(thread.connection_id)
     context.update(
         portfolio=portfolio,
         project=portfolio.project,
@@ -394,6 +403,7 @@ def stage_tool(request, portfolio, stage: str):
             return redirect("stage_tool", portfolio.pk, stage)
         work = StageWork.objects.filter(portfolio=portfolio, stage=stage).first()
     page = queries.stage_tool_page(portfolio, stage, work)
+    page.update(threads_context(request, portfolio, stage=stage))
     page["can_edit"] = can(request.user, "portfolio.edit", portfolio)
     if status != 200:  # not saved: show what the pupil wrote, so none of it is lost
         page["unsaved"] = [

@@ -78,6 +78,10 @@ TARGETS = {
         k: {"self": f"pupil@{k}", "group": k, "school": GROUP_SCHOOL[k]}
         for k in ("own", "own2", "other")
     },
+    "comment": {
+        k: {"self": f"pupil@{k}", "group": k, "school": GROUP_SCHOOL[k]}
+        for k in ("own", "own2", "other")
+    },
     # Not shared in the tiny world: a presentation reaches as its portfolio does.
     "presentation": {
         k: {"self": f"pupil@{k}", "group": k, "school": GROUP_SCHOOL[k]}
@@ -156,6 +160,7 @@ def _target_pk(world, subject, key, route_name=""):
         "portfolio": lambda: world.portfolios[key].pk,
         "presentation": lambda: world.portfolios[key].pk,
         "item": lambda: world.items[key].pk,
+        "comment": lambda: world.comments[key].pk,
     }[subject]()
 
 
