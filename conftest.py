@@ -49,9 +49,7 @@ def _test_settings(settings, tmp_path):
     ]
 
 
-@pytest.fixture
-def client():
-    """The test client over HTTPS: tests run with production's security settings."""
+def _https_client():
     from django.test import Client
 
     class HttpsClient(Client):
@@ -62,6 +60,12 @@ def client():
 
 
 @pytest.fixture
+def client():
+    """The test client over HTTPS: tests run with production's security settings."""
+    return _https_client()
+
+
+@pytest.fixture
 def world(db):
     from risingtide.lib.testing import build_tiny_world
 
@@ -69,10 +73,12 @@ def world(db):
 
 
 @pytest.fixture
-def client_for(client):
-    """``client_for(user)``: the test client signed in as that user."""
+def client_for():
+    """``client_for(user)``: a test client of its own, signed in as that user (so a test can
+    hold a teacher's and a pupil's side by side)."""
 
     def sign_in(user):
+        client = _https_client()
         client.force_login(user)
         return client
 

@@ -30,6 +30,15 @@ def navigation(request) -> dict:
         )
     if can(user, "project.create"):
         nav.append(("Projects", reverse("projects")))
+    if can(user, "feedback.inbox"):
+        from risingtide.feedback.queries import badge_count
+
+        teaching = bool(held & {Role.TEACHER, Role.LEADING_TEACHER, Role.HEAD})
+        waiting = badge_count(user, Role.PUPIL in held, teaching)
+        word = "waiting" if teaching else "new"
+        nav.append(
+            (f"Feedback ({waiting} {word})" if waiting else "Feedback", reverse("feedback_inbox"))
+        )
     if can(user, "site.api_tokens"):
         nav.append(("API tokens", reverse("api_tokens")))
     if can(user, "site.admin"):

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from risingtide.access.core import requires, roles
+from risingtide.feedback.queries import pupil_inbox, teacher_inbox
 from risingtide.home import queries
 from risingtide.people.models import Role
 from risingtide.tasc.queries import pupil_projects
@@ -20,9 +21,11 @@ def home(request):
             continue
         data = {}
         if role == Role.PUPIL:
+            data["feedback"] = [c for c in pupil_inbox(user, limit=5) if c.unread or c.state]
             data["groups"] = queries.pupil_groups(user)
             data["projects"] = pupil_projects(user)
         elif role == Role.TEACHER:
+            data["waiting"] = teacher_inbox(user, limit=5)
             data["groups"] = queries.teacher_groups(user)
         elif role in (Role.LEADING_TEACHER, Role.HEAD):
             data["schools"] = queries.led_schools(user, role)
