@@ -86,7 +86,10 @@ def teacher_inbox(user: User, limit: int = 50) -> dict[str, list[Comment]]:
         .prefetch_related("portfolio__members")
     )
     lists = {
-        "questions": mine.filter(_pupil_wrote_last(), ~Q(state=Comment.State.ACCEPTED)),
+        # A pupil wrote last (a next step marked done is in the next list instead).
+        "questions": mine.filter(
+            _pupil_wrote_last(), ~Q(state__in=[Comment.State.ACCEPTED, Comment.State.DONE])
+        ),
         "to_accept": mine.filter(state=Comment.State.DONE),
         "open": mine.filter(state=Comment.State.OPEN),
     }
