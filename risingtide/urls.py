@@ -8,6 +8,7 @@ from risingtide.feedback import views as feedback_views
 from risingtide.home import views as home_views
 from risingtide.people import views as people_views
 from risingtide.people.auth_views import LoginView, password_change
+from risingtide.portfolios import export_views
 from risingtide.portfolios import views as portfolio_views
 from risingtide.schools import views as school_views
 from risingtide.tasc import views as tasc_views
@@ -85,6 +86,9 @@ urlpatterns = [
         name="remove_connection",
     ),
     path("portfolios/<int:pk>/graph.json", portfolio_views.graph, name="graph"),
+    path("portfolios/<int:pk>/export.zip", export_views.export_zip, name="export_zip"),
+    path("portfolios/<int:pk>/export.pdf", export_views.export_pdf, name="export_pdf"),
+    path("portfolios/import/", export_views.import_portfolio, name="import_portfolio"),
     path("portfolios/<int:pk>/presentation/", portfolio_views.presentation, name="presentation"),
     path(
         "portfolios/<int:pk>/presentation/items/<int:item_id>/picture/",

@@ -204,6 +204,12 @@ CAPABILITIES: dict[str, Capability] = {
             "Change an item in one's own portfolio",
             {Role.PUPIL: Reach.SELF},
         ),
+        Capability(
+            "portfolio.import",
+            None,
+            "Bring a portfolio exported elsewhere (a pupil who moved school) into one's school",
+            {**STAFF_IN_SCHOOL},
+        ),
         # --- assessment for learning ---
         Capability(
             "portfolio.comment",

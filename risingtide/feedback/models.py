@@ -39,6 +39,8 @@ class Comment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Who wrote it, when they have no account here (feedback brought from another school).
+    author_label = models.CharField(max_length=150, blank=True)
     body = models.TextField(max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
     # Next steps only.
@@ -77,6 +79,7 @@ class Reply(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    author_label = models.CharField(max_length=150, blank=True)
     body = models.TextField(max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
 
