@@ -207,7 +207,7 @@ def graph_svg(items: list[dict], connections: list[dict], width: int = 900) -> d
                 60 + (n["graph"][1] - min(ys)) * scale,
             )
     else:
-        radius = (width - 200) / 2
+        radius = min((width - 200) / 2, 60 + 30 * len(nodes))
         for k, n in enumerate(nodes):
             angle = 2 * math.pi * k / len(nodes) - math.pi / 2
             points[n["id"]] = (
@@ -277,6 +277,7 @@ def render_site(data: dict) -> str:
         c["source_title"] = by_id[c["source"]]["title"]
         c["target_title"] = by_id[c["target"]]["title"]
     for f in data["feedback"]:
+        f["kind_label"] = Comment.Kind(f["kind"]).label
         about = f["about"]
         f["about_text"] = (
             by_id[about["item"]]["title"]
