@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "risingtide.tasc",
     "risingtide.portfolios",
     "risingtide.feedback",
+    "risingtide.library",
     "risingtide.home",
     "risingtide.api",
     "risingtide.demo",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from risingtide.api import views as api_views
 from risingtide.api.api import api
@@ -100,6 +100,17 @@ urlpatterns = [
     path("portfolios/<int:pk>/layout/", portfolio_views.layout, name="layout"),
     path("portfolios/<int:pk>/feedback/", feedback_views.give, name="give_feedback"),
     path("feedback/", feedback_views.inbox, name="feedback_inbox"),
+    path("pupils/<int:pk>/record/", feedback_views.record, name="pupil_record"),
+    path("pupils/<int:pk>/record.pdf", feedback_views.record_pdf, name="pupil_record_pdf"),
+    path("pupils/<int:pk>/record.csv", feedback_views.record_csv, name="pupil_record_csv"),
+    path("projects/<int:pk>/rubric/", feedback_views.rubric, name="project_rubric"),
+    path("portfolios/<int:pk>/judgements/", feedback_views.judge, name="judge"),
+    path("portfolios/<int:pk>/review/", feedback_views.review, name="review"),
+    path(
+        "portfolios/<int:pk>/reviews/<int:review_id>/hide/",
+        feedback_views.hide_review,
+        name="hide_review",
+    ),
     path("comments/<int:pk>/reply/", feedback_views.reply, name="comment_reply"),
     path("comments/<int:pk>/done/", feedback_views.mark_done, name="comment_done"),
     path("comments/<int:pk>/accept/", feedback_views.accept, name="comment_accept"),
@@ -113,6 +124,7 @@ urlpatterns = [
     path("items/<int:pk>/save/", portfolio_views.save_note, name="save_note"),
     path("wheels/<int:pk>/", tasc_views.wheel, name="wheel"),
     path("wheels/<int:pk>/reword/", tasc_views.wheel_reword, name="wheel_reword"),
+    path("library/", include("risingtide.library.urls")),
     # API and admin
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -16,6 +16,7 @@ from django.http import Http404
 
 from risingtide.access.policy import SIGNED_IN, VIEW_CAPABILITY, Reach, capability
 from risingtide.feedback.models import Comment
+from risingtide.library.models import Resource
 from risingtide.people.models import Membership, Role, User
 from risingtide.portfolios.models import Item, Portfolio, PortfolioMember
 from risingtide.schools.models import (
@@ -198,6 +199,23 @@ SUBJECTS["wheel"] = Subject(
         # The platform's default wording is everyone's; a school's own only its staff's.
         Reach.SCHOOL: lambda ids: Q(school_id__in=ids) | Q(school__isnull=True),
     },
+)
+
+
+def _resources_for(ids: set[int]) -> Q:
+    """What staff of these schools find in the library: what is shared with their school, their
+    LA or every school; a withdrawn resource only in the school it came from."""
+    las = School.objects.filter(pk__in=ids).values("local_authority_id")
+    shared = (
+        Q(audience=Resource.Audience.EVERYONE)
+        | Q(audience=Resource.Audience.LA, local_authority__in=las)
+        | Q(audience=Resource.Audience.SCHOOL, school__in=ids)
+    )
+    return (Q(withdrawn_at__isnull=True) & shared) | Q(withdrawn_at__isnull=False, school__in=ids)
+
+
+SUBJECTS["resource"] = Subject(
+    Resource, {Reach.SELF: _field("author_id"), Reach.SCHOOL: _resources_for}
 )
 MODEL_SUBJECT = {
     subject.model: name

@@ -243,6 +243,18 @@ CAPABILITIES: dict[str, Capability] = {
             {**PUPIL_CARERS},
         ),
         Capability(
+            "presentation.review",
+            "presentation",
+            "Review a classmate's presentation on the project's rubric (optionally anonymously)",
+            {Role.PUPIL: Reach.SELF},
+        ),
+        Capability(
+            "pupil.record",
+            "pupil",
+            "See a pupil's progress record across all projects (PDF, CSV)",
+            {Role.PUPIL: Reach.SELF, **PUPIL_CARERS},
+        ),
+        Capability(
             "feedback.inbox",
             None,
             "See one's own feedback to read or answer",
@@ -265,6 +277,56 @@ CAPABILITIES: dict[str, Capability] = {
             "pupil",
             "Give a pupil a new password",
             {**PUPIL_CARERS},
+        ),
+        # --- the library (school staff; pupils do not use it) ---
+        Capability(
+            "library.browse",
+            None,
+            "Search the library of project templates and resources",
+            {role: Reach.ANY for role in STAFF_IN_SCHOOL},
+        ),
+        Capability(
+            "resource.publish",
+            None,
+            "Publish a lesson plan, file or link to the library for one's school, LA or everyone",
+            {role: Reach.ANY for role in STAFF_IN_SCHOOL},
+        ),
+        Capability(
+            "project.publish",
+            "project",
+            "Publish a project to the library as a template (the library keeps its own copy)",
+            {**STAFF_IN_SCHOOL},
+        ),
+        Capability(
+            "resource.view",
+            "resource",
+            "See a library resource shared with one's school, one's LA or every school "
+            "(once withdrawn: its own school's staff only)",
+            {**STAFF_IN_SCHOOL, Role.SITE_ADMIN: Reach.ANY},
+        ),
+        Capability(
+            "resource.copy",
+            "resource",
+            "Copy a template into one's school's projects, adapted from the library's",
+            {**STAFF_IN_SCHOOL},
+        ),
+        Capability(
+            "resource.review",
+            "resource",
+            "Rate and review a resource (not one's own)",
+            {**STAFF_IN_SCHOOL},
+        ),
+        Capability(
+            "resource.edit",
+            "resource",
+            "Change the details of one's own resource",
+            {role: Reach.SELF for role in STAFF_IN_SCHOOL},
+        ),
+        Capability(
+            "resource.withdraw",
+            "resource",
+            "Withdraw a resource from the library (copies already made stay)",
+            {**{role: Reach.SELF for role in STAFF_IN_SCHOOL}, Role.SITE_ADMIN: Reach.ANY},
         ),
     ]
 }

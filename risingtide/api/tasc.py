@@ -4,11 +4,12 @@ as the pages. What a portfolio holds (items, connections) is in ``api.items``.""
 from datetime import date, datetime
 
 from django.http import Http404, QueryDict
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from risingtide.access.core import requires, visible
 from risingtide.api.errors import ErrorOut, refusals_as_400
 from risingtide.api.items import ConnectionOut, ItemOut
+from risingtide.feedback.queries import reviews_for
 from risingtide.portfolios import services as portfolio_services
 from risingtide.portfolios import tools
 from risingtide.portfolios.groups import NotInGroup
@@ -230,3 +231,28 @@ def share(request, portfolio_id: int, sharing: SharingIn):
     portfolio = request.access_target
     portfolio_services.share_presentation(request.user, portfolio, sharing.audience.value)
     return {"audience": portfolio.shared_with}
+
+
+class RatedOut(Schema):
+    text: str
+    level: str
+
+
+class ReviewOut(Schema):
+    id: int
+    is_self: bool
+    by: str = Field(description="Empty when the review is anonymous (except for staff)")
+    anonymous: bool
+    hidden: bool
+    comment: str
+    rated: list[RatedOut]
+
+
+@router.get(
+    "/portfolios/{portfolio_id}/reviews",
+    response=list[ReviewOut],
+    summary="Self and peer reviews of a presentation (anonymous reviewers stay anonymous)",
+)
+@requires("presentation.view", "portfolio_id", api=True)
+def reviews(request, portfolio_id: int):
+    return reviews_for(request.user, request.access_target)["reviews"]

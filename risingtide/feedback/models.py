@@ -105,3 +105,80 @@ class ThreadRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.comment_id}"
+
+
+DEFAULT_LEVELS = ["Not yet", "Working towards", "Met", "Exceeded"]
+
+
+class Rubric(models.Model):
+    """The levels a teacher judges each of a project's success criteria against."""
+
+    project = models.OneToOneField("tasc.Project", on_delete=models.CASCADE, related_name="rubric")
+    levels = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"Rubric for {self.project}"
+
+
+class Judgement(models.Model):
+    """A teacher's judgement of one portfolio against one success criterion."""
+
+    portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="judgements")
+    criterion = models.PositiveSmallIntegerField()  # index into project.success_criteria
+    # The criterion and level as words when judged: the project may be reworded later.
+    criterion_text = models.CharField(max_length=300)
+    level = models.PositiveSmallIntegerField()
+    level_text = models.CharField(max_length=60)
+    evidence = models.TextField(max_length=1000, blank=True)
+    judged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    judged_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["criterion"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["portfolio", "criterion"], name="judgement_one_per_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion_text}: {self.level_text}"
+
+
+class Review(models.Model):
+    """A pupil's evaluation of a presentation on the project's rubric: of a peer's work, or of
+    their own (self-evaluation, so they can compare). A peer may review anonymously: then no
+    page, API answer or export shows who wrote it to anyone but staff."""
+
+    portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # A reviewer with no account here (a review brought from another school): their name.
+    reviewer_label = models.CharField(max_length=150, blank=True)
+    is_self = models.BooleanField(default=False)
+    # {criterion index: level index}, as strings (JSON keys).
+    levels = models.JSONField(default=dict)
+    comment = models.TextField(max_length=1000, blank=True)
+    anonymous = models.BooleanField(default=False)
+    # A teacher may hide a review (unkind, off-task): pupils no longer see it; staff still do.
+    hidden = models.BooleanField(default=False)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["portfolio", "reviewer"], name="review_one_each"),
+            models.CheckConstraint(
+                condition=~Q(is_self=True, anonymous=True), name="review_self_not_anonymous"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of portfolio {self.portfolio_id}"

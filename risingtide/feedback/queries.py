@@ -109,3 +109,67 @@ def badge_count(user: User, is_pupil: bool, is_teacher: bool) -> int:
     return comments.filter(
         Q(state=Comment.State.DONE) | Q(_pupil_wrote_last(), ~Q(state=Comment.State.ACCEPTED))
     ).count()
+
+
+def criteria_rows(portfolio) -> dict:
+    """Each success criterion with its judgement (if any) and the rubric's levels: two queries."""
+    from risingtide.feedback.models import Judgement
+    from risingtide.feedback.services import levels_for
+
+    made = {j.criterion: j for j in Judgement.objects.filter(portfolio=portfolio)}
+    return {
+        "levels": levels_for(portfolio.project),
+        "criteria_rows": [
+            {"index": n, "text": text, "judgement": made.get(n)}
+            for n, text in enumerate(portfolio.project.success_criteria)
+        ],
+    }
+
+
+def reviews_for(viewer: User, portfolio) -> dict:
+    """The reviews of a presentation as the viewer may see them, and the comparison of the
+    pupil's own levels with their peers' and the teacher's. Plain data only: an anonymous
+    reviewer's account never reaches a template, for anyone but staff."""
+    from risingtide.access.core import can
+    from risingtide.feedback.models import Judgement, Review
+    from risingtide.feedback.services import levels_for
+
+    staff = can(viewer, "portfolio.comment", portfolio)
+    reviews = list(Review.objects.filter(portfolio=portfolio).select_related("reviewer"))
+    scale = levels_for(portfolio.project)
+    shown = []
+    for r in reviews:
+        if r.hidden and not staff:
+            continue
+        named = not r.anonymous or staff or r.reviewer_id == viewer.pk
+        name = r.reviewer.get_full_name() if r.reviewer else r.reviewer_label
+        shown.append(
+            {
+                "id": r.pk,
+                "is_self": r.is_self,
+                "by": name if named else "",
+                "anonymous": r.anonymous,
+                "hidden": r.hidden,
+                "mine": r.reviewer_id == viewer.pk,
+                "comment": r.comment,
+                "levels": {int(k): scale[v] for k, v in r.levels.items() if 0 <= v < len(scale)},
+            }
+        )
+        shown[-1]["rated"] = [
+            {"text": text, "level": shown[-1]["levels"][n]}
+            for n, text in enumerate(portfolio.project.success_criteria)
+            if n in shown[-1]["levels"]
+        ]
+    judged = {j.criterion: j.level_text for j in Judgement.objects.filter(portfolio=portfolio)}
+    own = next((r for r in shown if r["is_self"]), None)
+    peers = [r for r in shown if not r["is_self"] and not r["hidden"]]
+    comparison = [
+        {
+            "text": text,
+            "self": own["levels"].get(n, "") if own else "",
+            "peers": [r["levels"][n] for r in peers if n in r["levels"]],
+            "teacher": judged.get(n, ""),
+        }
+        for n, text in enumerate(portfolio.project.success_criteria)
+    ]
+    return {"reviews": shown, "comparison": comparison, "scale": scale, "staff_view": staff}

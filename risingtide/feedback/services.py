@@ -7,6 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from risingtide.access.core import can
+from risingtide.audit.models import record
 from risingtide.feedback.models import Comment, Reply, ThreadRead
 from risingtide.people.models import User
 from risingtide.portfolios.models import Portfolio
@@ -134,3 +135,115 @@ def _email_later(comment_id: int, reply_id: int | None) -> None:
         from risingtide.feedback.tasks import email_feedback
 
         transaction.on_commit(lambda: email_feedback.enqueue(comment_id, reply_id))
+
+
+def levels_for(project) -> list[str]:
+    from risingtide.feedback.models import DEFAULT_LEVELS, Rubric
+
+    rubric = Rubric.objects.filter(project=project).first()
+    return rubric.levels if rubric and rubric.levels else list(DEFAULT_LEVELS)
+
+
+def set_levels(actor: User, project, levels: list[str]):
+    """The teacher's own rubric levels for a project, lowest first (2 to 6 of them)."""
+    from risingtide.feedback.models import Rubric
+
+    if not can(actor, "project.edit", project):
+        raise PermissionDenied
+    levels = [" ".join(level.split())[:60] for level in levels if level.strip()]
+    if not 2 <= len(levels) <= 6:
+        raise ValidationError("Give between 2 and 6 levels, lowest first.")
+    if len(set(levels)) != len(levels):
+        raise ValidationError("Each level needs its own name.")
+    Rubric.objects.update_or_create(project=project, defaults={"levels": levels})
+
+
+def judge(actor: User, portfolio: Portfolio, criterion: int, level: int | None, evidence: str = ""):
+    """Record (or, with ``level`` None, remove) the teacher's judgement of one criterion."""
+    from risingtide.feedback.models import Judgement
+
+    if not can(actor, "portfolio.comment", portfolio):
+        raise PermissionDenied
+    criteria = portfolio.project.success_criteria
+    if not 0 <= criterion < len(criteria):
+        raise ValidationError("That success criterion is not in this project.")
+    if level is None:
+        Judgement.objects.filter(portfolio=portfolio, criterion=criterion).delete()
+        return None
+    levels = levels_for(portfolio.project)
+    if not 0 <= level < len(levels):
+        raise ValidationError("Choose one of the rubric's levels.")
+    if len(evidence) > 1000:
+        raise ValidationError("Keep the evidence under 1,000 characters.")
+    judgement, _ = Judgement.objects.update_or_create(
+        portfolio=portfolio,
+        criterion=criterion,
+        defaults={
+            "criterion_text": str(criteria[criterion])[:300],
+            "level": level,
+            "level_text": levels[level],
+            "evidence": evidence.strip(),
+            "judged_by": actor,
+        },
+    )
+    return judgement
+
+
+def review(
+    actor: User, portfolio: Portfolio, levels: dict[int, int], comment: str, anonymous: bool
+):
+    """A pupil's rubric review of a presentation: their own (a self-evaluation) or a peer's
+    that they may see. One each, which they may change."""
+    from risingtide.feedback.models import Review
+
+    is_self = portfolio.memberships.filter(pupil=actor).exists()
+    allowed = (
+        can(actor, "portfolio.edit", portfolio)
+        if is_self
+        else can(actor, "presentation.review", portfolio)
+    )
+    if not allowed:
+        raise PermissionDenied
+    if portfolio.project.status != portfolio.project.Status.OPEN:
+        raise ValidationError("This project is closed: reviews cannot change.")
+    criteria = portfolio.project.success_criteria
+    scale = levels_for(portfolio.project)
+    checked = {}
+    for criterion, level in levels.items():
+        if not 0 <= criterion < len(criteria) or not 0 <= level < len(scale):
+            raise ValidationError("Choose one of the rubric's levels for each success criterion.")
+        checked[str(criterion)] = level
+    comment = comment.strip()
+    if len(comment) > 1000:
+        raise ValidationError("Keep the comment under 1,000 characters.")
+    if not checked and not comment:
+        raise ValidationError("Choose a level or write a comment.")
+    made, _ = Review.objects.update_or_create(
+        portfolio=portfolio,
+        reviewer=actor,
+        defaults={
+            "is_self": is_self,
+            "levels": checked,
+            "comment": comment,
+            "anonymous": anonymous and not is_self,
+        },
+    )
+    return made
+
+
+def hide_review(actor: User, portfolio: Portfolio, review_id: int, hidden: bool) -> None:
+    """A teacher hides a review from pupils (or shows it again); staff still see it."""
+    if not can(actor, "portfolio.comment", portfolio):
+        raise PermissionDenied
+    updated = portfolio.reviews.filter(pk=review_id).update(
+        hidden=hidden, hidden_by=actor if hidden else None
+    )
+    if not updated:
+        raise ValidationError("No such review on this portfolio.")
+    record(
+        actor,
+        "review.hidden" if hidden else "review.shown",
+        portfolio,
+        school=portfolio.project.school,
+        review=review_id,
+    )

@@ -1,12 +1,18 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from risingtide.access.core import can, requires, roles
 from risingtide.feedback import queries, services
+from risingtide.feedback.record import csv_rows, pupil_record
+from risingtide.lib.csvexport import csv_response
+from risingtide.lib.pdf import to_pdf
 from risingtide.people.models import Role
 
 
@@ -105,3 +111,95 @@ def threads_context(request, portfolio, **target) -> dict:
         "is_pupil_here": can(request.user, "portfolio.edit", portfolio),
         "here": request.get_full_path(),
     }
+
+
+@require_GET
+@requires("pupil.record", "pk")
+def record(request, pupil):
+    return render(
+        request, "feedback/record.html", {"record": pupil_record(request.user, pupil), "pdf": False}
+    )
+
+
+@require_GET
+@requires("pupil.record", "pk")
+def record_pdf(request, pupil):
+    html = render_to_string(
+        "feedback/record.html", {"record": pupil_record(request.user, pupil), "pdf": True}
+    )
+    pdf = to_pdf(html=html)  # the record has no pictures: the PDF reads no file at all
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="record-{pupil.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@requires("pupil.record", "pk")
+def record_csv(request, pupil):
+    return csv_response(f"record-{pupil.pk}.csv", csv_rows(pupil_record(request.user, pupil)))
+
+
+@require_POST
+@requires("project.edit", "pk")
+def rubric(request, project):
+    try:
+        services.set_levels(request.user, project, request.POST.get("levels", "").splitlines())
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Rubric levels saved.")
+    return redirect("project", project.pk)
+
+
+@require_POST
+@requires("portfolio.comment", "pk")
+def judge(request, portfolio):
+    """Judgements against every success criterion, from one form."""
+    try:
+        with transaction.atomic():
+            for index, _ in enumerate(portfolio.project.success_criteria):
+                raw = request.POST.get(f"level_{index}", "")
+                level = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 3 else None
+                services.judge(
+                    request.user, portfolio, index, level, request.POST.get(f"evidence_{index}", "")
+                )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Judgements saved.")
+    return redirect(reverse("portfolio", args=[portfolio.pk]) + "#judgements")
+
+
+@require_POST
+@requires("presentation.review", "pk")
+def review(request, portfolio):
+    """A rubric review of a presentation: one's own (self-evaluation) or a classmate's."""
+    levels = {}
+    for index, _ in enumerate(portfolio.project.success_criteria):
+        raw = request.POST.get(f"level_{index}", "")
+        if raw.isascii() and raw.isdigit() and len(raw) < 3:
+            levels[index] = int(raw)
+    try:
+        services.review(
+            request.user,
+            portfolio,
+            levels,
+            request.POST.get("comment", ""),
+            request.POST.get("anonymous") == "1",
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Review saved.")
+    return redirect(reverse("presentation", args=[portfolio.pk]) + "#reviews")
+
+
+@require_POST
+@requires("portfolio.comment", "pk")
+def hide_review(request, portfolio, review_id: int):
+    try:
+        services.hide_review(request.user, portfolio, review_id, request.POST.get("hidden") == "1")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(reverse("presentation", args=[portfolio.pk]) + "#reviews")

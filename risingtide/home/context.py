@@ -30,6 +30,8 @@ def navigation(request) -> dict:
         )
     if can(user, "project.create"):
         nav.append(("Projects", reverse("projects")))
+    if can(user, "library.browse"):
+        nav.append(("Library", reverse("library:search")))
     if can(user, "feedback.inbox"):
         from risingtide.feedback.queries import badge_count
 

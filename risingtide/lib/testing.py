@@ -46,6 +46,7 @@ class TinyWorld:
     comments: dict = field(default_factory=dict)
     wheels: dict = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
+    resources: dict = field(default_factory=dict)
 
     def user(self, key: str) -> User:
         return User.objects.get(pk=self.users[key].pk)  # fresh: no cached access data
@@ -134,6 +135,7 @@ def build_tiny_world() -> TinyWorld:
     member(admin, Role.SITE_ADMIN)
     w.users["nobody@nowhere"] = make_user("nobody", "No", "Role")
     _add_projects(w)
+    _add_library(w)
     return w
 
 
@@ -204,3 +206,42 @@ def png_file(name: str = "picture.png", size: tuple[int, int] = (64, 48)):
     out = io.BytesIO()
     Image.new("RGB", size, (11, 83, 148)).save(out, "PNG")
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+def _add_library(w: TinyWorld) -> None:
+    """Library resources by teacher@own and teacher@other, each with a file: "own_school"
+    (a file shared with own's school), "own_la" (a template shared with own's LA),
+    "own_withdrawn" (a template that was shared with the LA, withdrawn) and "other_everyone"
+    (a lesson plan from "other" shared with every school)."""
+    from django.utils import timezone
+
+    from risingtide.library.models import Resource
+
+    specs = [
+        ("own_school", "own", Resource.Kind.FILE, Resource.Audience.SCHOOL, None),
+        ("own_la", "own", Resource.Kind.TEMPLATE, Resource.Audience.LA, None),
+        ("own_withdrawn", "own", Resource.Kind.TEMPLATE, Resource.Audience.LA, timezone.now()),
+        ("other_everyone", "other", Resource.Kind.LESSON_PLAN, Resource.Audience.EVERYONE, None),
+    ]
+    for key, school, kind, audience, withdrawn_at in specs:
+        resource = Resource(
+            kind=kind,
+            title=f"{key} resource",
+            description=f"Shared by {school}",
+            subject="science",
+            key_stage="ks3",
+            audience=audience,
+            author=w.users[f"teacher@{school}"],
+            school=w.schools[school],
+            local_authority=w.schools[school].local_authority,
+            brief="Design a bee hotel" if kind == Resource.Kind.TEMPLATE else "",
+            body="Lesson plan" if kind == Resource.Kind.LESSON_PLAN else "",
+            withdrawn_at=withdrawn_at,
+            file_name="picture.png",
+            file_type="image/png",
+        )
+        upload = png_file()
+        resource.file_size = upload.size
+        resource.file.save("file", upload, save=False)
+        resource.save()
+        w.resources[key] = resource

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from risingtide.feedback.models import Comment
 from risingtide.lib.markup import markdown
+from risingtide.lib.pdf import to_pdf
 from risingtide.portfolios.models import Portfolio, StageProgress
 from risingtide.tasc.models import STAGE_ORDER
 
@@ -111,6 +112,18 @@ def export_data(portfolio: Portfolio) -> dict:
                 "updated_at": _when(w.updated_at),
             }
             for w in portfolio.stage_work.select_related("updated_by").order_by("stage")
+        ],
+        # Reviews as a pupil may see them: hidden ones left out, anonymous ones unnamed.
+        "reviews": [
+            {
+                "is_self": r.is_self,
+                "by": "" if r.anonymous else (_name(r.reviewer) or r.reviewer_label),
+                "anonymous": r.anonymous,
+                "levels": r.levels,
+                "comment": r.comment,
+                "created_at": _when(r.created_at),
+            }
+            for r in portfolio.reviews.filter(hidden=False).select_related("reviewer")
         ],
         "feedback": [
             {
@@ -299,24 +312,8 @@ def render_site(data: dict) -> str:
 
 
 def _pdf(site_dir: Path) -> bytes:
-    """The offline site as a PDF. WeasyPrint may read only files inside the export: never the
-    network, never anything else on the server."""
-    from urllib.parse import unquote, urlsplit
-
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    root = site_dir.resolve()
-
-    class InsideExport(URLFetcher):
-        def fetch(self, url, headers=None):
-            path = Path(unquote(urlsplit(url).path)).resolve()
-            if path != root and root not in path.parents:
-                raise ValueError(f"the PDF reads only the export's own files, not {url}")
-            return super().fetch(url, headers)
-
-    fetcher = InsideExport(allowed_protocols={"file"}, allow_redirects=False)
-    return HTML(filename=str(site_dir / "index.html"), url_fetcher=fetcher).write_pdf()
+    """The offline site as a PDF, reading only the export's own files."""
+    return to_pdf(filename=site_dir / "index.html", root=site_dir)
 
 
 CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "export.css"

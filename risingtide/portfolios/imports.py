@@ -370,6 +370,20 @@ def _write(actor, school, data, media, pupils) -> Portfolio:
         )
         _stamp(StageWork, [(made.pk, {"updated_at": w.get("updated_at")})])
     _import_feedback(data, portfolio, new_ids, new_connections, who)
+    from risingtide.feedback.models import Review
+
+    for r in data.get("reviews", []):
+        by = who(r.get("by")) if r.get("is_self") else None
+        made = Review.objects.create(
+            portfolio=portfolio,
+            reviewer=by,
+            reviewer_label="" if by else str(r.get("by", ""))[:150],
+            is_self=bool(r.get("is_self")),
+            levels={str(k): v for k, v in (r.get("levels") or {}).items()},
+            comment=str(r.get("comment", ""))[:1000],
+            anonymous=bool(r.get("anonymous")) and not r.get("is_self"),
+        )
+        _stamp(Review, [(made.pk, {"created_at": r.get("created_at")})])
     return portfolio
 
 

@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
 from risingtide.access.core import visible
@@ -103,6 +103,8 @@ class PupilProgress:
     cells: list[dict]  # one per stage: status ("done", "started", "") and item count
     last_activity: datetime | None
     stuck_days: int | None  # days without activity, when past the threshold and not finished
+    open_next_steps: int = 0
+    last_feedback: datetime | None = None
 
 
 def project_progress(
@@ -110,7 +112,8 @@ def project_progress(
 ) -> list[PupilProgress]:
     """Every pupil the project is set to (whom the viewer may see) × the eight stages.
 
-    Five queries whatever the class size: pupils, portfolios, progress, item counts, groups.
+    Six queries whatever the class size: pupils, portfolios, progress, item counts, groups,
+    feedback.
     """
     pupils = list(assigned_pupils(user, project).order_by("last_name", "first_name"))
     members = {
@@ -129,6 +132,17 @@ def project_progress(
         for row in Item.objects.filter(portfolio__in=portfolio_ids)
         .values("portfolio_id", "stage")
         .annotate(n=Count("pk"))
+    }
+    from risingtide.feedback.models import Comment
+
+    feedback = {
+        row["portfolio_id"]: row
+        for row in Comment.objects.filter(portfolio__in=portfolio_ids)
+        .values("portfolio_id")
+        .annotate(
+            open=Count("pk", filter=Q(state=Comment.State.OPEN)),
+            last=Max("created_at"),
+        )
     }
     now = timezone.now()
     rows = []
@@ -154,6 +168,8 @@ def project_progress(
                 stuck_days=idle
                 if idle is not None and idle >= stuck_after_days and not finished
                 else None,
+                open_next_steps=feedback.get(portfolio.pk, {}).get("open", 0) if portfolio else 0,
+                last_feedback=feedback.get(portfolio.pk, {}).get("last") if portfolio else None,
             )
         )
     return rows

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from risingtide.access.core import can, requires
+from risingtide.feedback.queries import criteria_rows, reviews_for
 from risingtide.feedback.views import threads_context
 from risingtide.lib import uploads
 from risingtide.lib.markup import markdown
@@ -83,6 +84,7 @@ def _change_groups(request, project) -> None:
 def portfolio(request, portfolio):
     context = queries.portfolio_page(portfolio, queries.ItemFilter.from_query(request.GET))
     context.update(threads_context(request, portfolio))
+    context.update(criteria_rows(portfolio))
     context["can_edit"] = can(request.user, "portfolio.edit", portfolio)
     return render(request, "portfolios/portfolio.html", context)
 
@@ -421,10 +423,13 @@ def stage_tool(request, portfolio, stage: str):
 def presentation(request, portfolio):
     """The read-only presentation of the items chosen at Communicate, with their connections."""
     context = queries.presentation_page(portfolio)
+    context.update(reviews_for(request.user, portfolio))
     context.update(
         projector=request.GET.get("projector") == "1",
         can_edit=can(request.user, "portfolio.edit", portfolio),
         can_view_portfolio=can(request.user, "portfolio.view", portfolio),
+        can_review=can(request.user, "presentation.review", portfolio)
+        and portfolio.project.status == "open",
         sharing=Portfolio.Sharing.choices,
     )
     return render(request, "portfolios/presentation.html", context)

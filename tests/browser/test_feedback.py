@@ -48,3 +48,48 @@ def test_next_step_from_teacher_to_pupil_and_back(page: Page, tiny_world):
     thread.get_by_role("button", name="Accept: next step done").click()
     expect(page.locator("article.thread", has_text="Label the parts")).to_contain_text("Accepted")
     screenshot(page, "feedback-teacher")
+
+
+def test_a_pupil_reads_and_downloads_their_progress_record(page: Page, tiny_world):
+    sign_in_and_land_home(page, "pupil1.own", TinyWorld.PASSWORD)
+    page.get_by_role("link", name="My progress record").click()
+    expect(page.get_by_role("heading", name="Progress record Ada Own")).to_be_visible()
+    expect(page.get_by_role("table", name="Stages of the TASC wheel")).to_be_visible()
+    expect(page.get_by_text("Say where you found this.").first).to_be_visible()
+    screenshot(page, "progress-record")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as PDF").click()
+    assert download.value.path().read_bytes()[:4] == b"%PDF"
+
+
+def test_a_classmate_reviews_anonymously_and_the_pupil_compares(page: Page, tiny_world):
+    from risingtide.portfolios.services import share_presentation
+
+    project = tiny_world.projects["own"]
+    project.success_criteria = ["Explains what bees need", "Design works"]
+    project.save()
+    portfolio = tiny_world.portfolios["own"]
+    share_presentation(tiny_world.users["pupil@own"], portfolio, "class")
+
+    sign_in_and_land_home(page, "pupil2.own", TinyWorld.PASSWORD)
+    page.goto(f"/portfolios/{portfolio.pk}/presentation/")
+    page.get_by_label("Explains what bees need").select_option("Met")
+    page.get_by_label("A kind, helpful comment").fill("Add labels to your picture.")
+    page.get_by_label("Post without my name").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save my review").click()
+    expect(page.get_by_text("Review saved.")).to_be_visible()
+    sign_out(page)
+
+    sign_in_and_land_home(page, "pupil1.own", TinyWorld.PASSWORD)
+    page.goto(f"/portfolios/{portfolio.pk}/presentation/")
+    expect(page.get_by_text("by a classmate (anonymous)")).to_be_visible()
+    page.get_by_label("Explains what bees need").select_option("Exceeded")
+    page.get_by_role("button", name="Save my self-evaluation").click()
+    table = page.get_by_role("table", name="How your own view compares")
+    expect(table.get_by_role("row", name="Explains what bees need")).to_contain_text("Exceeded")
+    expect(table.get_by_role("row", name="Explains what bees need")).to_contain_text("Met")
+    assert "Ben" not in page.content()
+    screenshot(page, "reviews-compare")
+    assert_accessible(page)

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 def test_note_autosaves_survives_reload_and_conflicts_show_both_texts(page: Page, tiny_world):
     sign_in_and_land_home(page, "pupil1.own", TinyWorld.PASSWORD)
-    page.get_by_role("link", name="own project").click()
+    page.get_by_role("link", name="own project", exact=True).click()
     page.get_by_role("link", name="Open my portfolio").click()
     expect(
         page.get_by_role("img", name="Where this portfolio is on the TASC wheel")

@@ -89,6 +89,14 @@ TARGETS = {
     },
     # The default wording belongs to every school ("*").
     "wheel": {"default": {"school": "*"}, "own": {"school": "own"}, "other": {"school": "other"}},
+    # Library resources reach by their audience: their school, every school of their LA
+    # ("audience": "la"), or every school ("*"); a withdrawn one only its own school.
+    "resource": {
+        "own_school": {"school": "own", "self": "teacher@own"},
+        "own_la": {"school": "own", "audience": "la", "self": "teacher@own"},
+        "own_withdrawn": {"school": "own", "self": "teacher@own"},
+        "other_everyone": {"school": "*", "self": "teacher@other"},
+    },
 }
 
 
@@ -117,6 +125,10 @@ def _reaches(user_key: str, role: str, reach: Reach, where: dict) -> bool:
         if reach == Reach.SCHOOL:
             if "school" in where and (where["school"] in schools or where["school"] == "*"):
                 return bool(schools)
+            if where.get("audience") == "la" and SCHOOL_LA[where["school"]] in {
+                SCHOOL_LA[s] for s in schools
+            }:
+                return True
             if kind == "la" and where.get("la") == place:
                 return True
         if reach in (Reach.SCHOOL, Reach.LA) and kind == "nation" and "la" in where:
@@ -161,6 +173,7 @@ def _target_pk(world, subject, key, route_name=""):
         "presentation": lambda: world.portfolios[key].pk,
         "item": lambda: world.items[key].pk,
         "comment": lambda: world.comments[key].pk,
+        "resource": lambda: world.resources[key].pk,
     }[subject]()
 
 

@@ -102,7 +102,7 @@ def test_project_pages_make_a_fixed_number_of_queries(
     client = client_for(world.user("head@own"))
     url = reverse("project", args=[world.projects["own"].pk])
     client.get(url)
-    with django_assert_max_num_queries(14) as before:
+    with django_assert_max_num_queries(16) as before:
         client.get(url)
         client.get(reverse("projects"))
     pupils = User.objects.bulk_create(User(username=f"x{n}") for n in range(30))
