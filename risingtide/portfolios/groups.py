@@ -191,3 +191,82 @@ def end_memberships_not_set(project: Project) -> int:
     still = User.objects.filter(pupils_set(project)).values("pk")
     deleted, _ = PortfolioMember.objects.filter(project=project).exclude(pupil__in=still).delete()
     return deleted
+
+
+def choose_group(pupil: User, project: Project, group_id: int | None) -> Portfolio:
+    """A pupil joins an open group of a project that lets pupils choose, or starts a new one."""
+    if not can(pupil, "project.work", project):
+        raise PermissionDenied
+    if project.mode != Project.Mode.GROUP or not project.pupils_choose_groups:
+        raise ValidationError("Your teacher puts you in a group for this project.")
+    if project.status != Project.Status.OPEN:
+        raise ValidationError("This project is not open.")
+    try:
+        with transaction.atomic():
+            if group_id is None:
+                group = Portfolio.objects.create(
+                    project=project, name=f"Group {_next_group_number(project)}"
+                )
+            else:
+                group = (
+                    Portfolio.objects.select_for_update()
+                    .filter(project=project, pk=group_id)
+                    .first()
+                )
+                if group is None:
+                    raise ValidationError("That group is not in this project.")
+                if group.memberships.count() >= MAX_GROUP_SIZE:
+                    raise ValidationError(f"That group is full ({MAX_GROUP_SIZE} pupils).")
+            PortfolioMember.objects.create(portfolio=group, pupil=pupil, project=project)
+            record(pupil, "project.group_chosen", project, school=project.school, group=group.pk)
+    except IntegrityError:
+        raise ValidationError("You are already in a group for this project.") from None
+    return group
+
+
+def open_groups(project: Project) -> list[Portfolio]:
+    """Groups a pupil may still join, with their size (one query). Names only: a pupil choosing
+    a group sees how many are in it, not who."""
+    from django.db.models import Count
+
+    return list(
+        project.portfolios.annotate(size=Count("memberships"))
+        .filter(size__lt=MAX_GROUP_SIZE)
+        .order_by("name", "pk")
+    )
+
+
+def post_message(actor: User, portfolio: Portfolio, body: str):
+    """A message in a group's discussion: by a member, or by a teacher of theirs."""
+    from risingtide.portfolios.models import GroupMessage
+
+    member = portfolio.memberships.filter(pupil=actor).exists()
+    if not member and not can(actor, "portfolio.comment", portfolio):
+        raise PermissionDenied
+    body = body.strip()
+    if not body:
+        raise ValidationError("Write something first.")
+    if len(body) > 2000:
+        raise ValidationError("Keep a message under 2,000 characters.")
+    return GroupMessage.objects.create(portfolio=portfolio, author=actor, body=body)
+
+
+def rate_contributions(actor: User, portfolio: Portfolio, shares: dict[int, tuple[int, str]]):
+    """A member says how much each member (themself too) gave: {member id: (share, comment)}."""
+    from risingtide.portfolios.models import Contribution
+
+    if not portfolio.memberships.filter(pupil=actor).exists():
+        raise PermissionDenied
+    members = set(portfolio.memberships.values_list("pupil_id", flat=True))
+    if not set(shares) <= members:
+        raise ValidationError("You can only rate the members of your group.")
+    with transaction.atomic():
+        for member_id, (share, comment) in shares.items():
+            if share not in Contribution.Share.values:
+                raise ValidationError("Choose how much each member gave.")
+            Contribution.objects.update_or_create(
+                portfolio=portfolio,
+                rater=actor,
+                member_id=member_id,
+                defaults={"share": share, "comment": comment.strip()[:300]},
+            )

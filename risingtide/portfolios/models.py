@@ -271,3 +271,48 @@ class StageWork(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} tool of portfolio {self.portfolio_id}"
+
+
+class GroupMessage(models.Model):
+    """The discussion thread of a group: its members and their teachers talking about the work."""
+
+    portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.body[:40]
+
+
+class Contribution(models.Model):
+    """One group member's view of how much a member (themself included) gave to the work.
+    Seen by the member who gave it and by the teachers, not by the member it is about."""
+
+    class Share(models.IntegerChoices):
+        LITTLE = 1, "A little"
+        SOME = 2, "Some"
+        FAIR = 3, "A fair share"
+        LOT = 4, "A lot"
+
+    portfolio = models.ForeignKey(Portfolio, on_delete=models.CASCADE, related_name="contributions")
+    rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    share = models.PositiveSmallIntegerField(choices=Share.choices)
+    comment = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["portfolio", "rater", "member"], name="contribution_one_each"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rater_id} on {self.member_id}: {self.get_share_display()}"

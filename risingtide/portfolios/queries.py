@@ -311,3 +311,68 @@ def stage_tool_page(portfolio: Portfolio, stage: str, work: StageWork | None) ->
         page[f"{key}_text"] = "\n".join(data.get(key, []))
     page["criteria_text"] = "\n".join(data.get("criteria", [])) if stage == "decide" else ""
     return page
+
+
+def discussion_page(portfolio: Portfolio) -> dict:
+    from risingtide.portfolios.models import GroupMessage
+
+    return {
+        "portfolio": portfolio,
+        "project": portfolio.project,
+        "members": list(portfolio.members.order_by("last_name", "first_name")),
+        "messages_list": list(
+            GroupMessage.objects.filter(portfolio=portfolio).select_related("author")
+        ),
+    }
+
+
+def contributions_page(viewer: User, portfolio: Portfolio, staff: bool) -> dict:
+    """Members' views of who gave how much: a member sees the ones they gave; staff see all,
+    as a grid of rater × member."""
+    from risingtide.portfolios.models import Contribution
+
+    members = list(portfolio.members.order_by("last_name", "first_name"))
+    rows = Contribution.objects.filter(portfolio=portfolio)
+    if not staff:
+        rows = rows.filter(rater=viewer)
+    given = {(c.rater_id, c.member_id): c for c in rows}
+    return {
+        "portfolio": portfolio,
+        "project": portfolio.project,
+        "members": members,
+        "mine": [{"member": m, "given": given.get((viewer.pk, m.pk))} for m in members],
+        "grid": [{"rater": r, "cells": [given.get((r.pk, m.pk)) for m in members]} for r in members]
+        if staff
+        else [],
+        "shares": Contribution.Share.choices,
+    }
+
+
+def lesson_page(user: User, project: Project, stage: str, show: list[int]) -> dict:
+    """The presenter view for a lesson: the wheel at one stage, its question and prompts, and
+    the pupil work the teacher picked, only from pupils who chose to share (their consent):
+    five queries."""
+    project = (
+        Project.objects.select_related("wheel").prefetch_related("wheel__stages").get(pk=project.pk)
+    )
+    stages = wheel_stages(project.wheel, project.stage_prompts)
+    stage = stage if stage in STAGE_ORDER else STAGE_ORDER[0]
+    shared = (
+        visible(user, "portfolio")
+        .filter(project=project)
+        .exclude(shared_with=Portfolio.Sharing.PRIVATE)
+    )
+    candidates = list(
+        Item.objects.filter(portfolio__in=shared, stage=stage)
+        .select_related("created_by")
+        .order_by("portfolio_id", "position", "pk")[:200]
+    )
+    chosen = [i for i in candidates if i.pk in set(show)]
+    return {
+        "project": project,
+        "stages": stages,
+        "stage": next(s for s in stages if s.stage == stage),
+        "candidates": candidates,
+        "chosen": chosen,
+        "show": set(show),
+    }

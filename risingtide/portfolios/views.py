@@ -27,8 +27,68 @@ def my_portfolio(request, project):
     try:
         portfolio = services.portfolio_for(request.user, project)
     except groups.NotInGroup:
-        return render(request, "portfolios/no_group.html", {"project": project})
+        choosing = project.pupils_choose_groups and project.status == project.Status.OPEN
+        return render(
+            request,
+            "portfolios/no_group.html",
+            {"project": project, "open_groups": groups.open_groups(project) if choosing else None},
+        )
     return redirect("portfolio", portfolio.pk)
+
+
+@require_POST
+@requires("project.work", "pk")
+def choose_group(request, project):
+    raw = request.POST.get("group", "")
+    try:
+        group = groups.choose_group(
+            request.user, project, int(raw) if raw.isascii() and raw.isdigit() else None
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("my_portfolio", project.pk)
+    messages.success(request, f"You are in {group.name}.")
+    return redirect("portfolio", group.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@requires("portfolio.view", "pk")
+def discussion(request, portfolio):
+    """A group's discussion thread: members and their teachers."""
+    if request.method == "POST":
+        try:
+            groups.post_message(request.user, portfolio, request.POST.get("body", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(reverse("discussion", args=[portfolio.pk]) + "#latest")
+    context = queries.discussion_page(portfolio)
+    context["can_post"] = can(request.user, "portfolio.edit", portfolio) or can(
+        request.user, "portfolio.comment", portfolio
+    )
+    return render(request, "portfolios/discussion.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@requires("portfolio.view", "pk")
+def contributions(request, portfolio):
+    """Each member's view of who gave how much; the teacher sees them all."""
+    staff = can(request.user, "portfolio.comment", portfolio)
+    if request.method == "POST":
+        shares = {}
+        for key, value in request.POST.items():
+            if key.startswith("share_") and key[6:].isdigit() and value.isdigit():
+                member = int(key[6:])
+                shares[member] = (int(value), request.POST.get(f"comment_{member}", ""))
+        try:
+            groups.rate_contributions(request.user, portfolio, shares)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Saved.")
+        return redirect("contributions", portfolio.pk)
+    context = queries.contributions_page(request.user, portfolio, staff)
+    context["is_member"] = any(m.pk == request.user.pk for m in context["members"])
+    return render(request, "portfolios/contributions.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -456,3 +516,12 @@ def share(request, portfolio):
     else:
         messages.success(request, f"Shared with: {portfolio.get_shared_with_display().lower()}.")
     return redirect("presentation", portfolio.pk)
+
+
+@require_GET
+@requires("project.edit", "pk")
+def lesson(request, project):
+    """Present a project to a class on the board: the wheel, this stage, chosen shared work."""
+    show = [int(v) for v in request.GET.getlist("show") if v.isascii() and v.isdigit()][:12]
+    context = queries.lesson_page(request.user, project, request.GET.get("stage", ""), show)
+    return render(request, "portfolios/lesson.html", context)

@@ -33,6 +33,11 @@ class ProjectForm(forms.Form):
     mode = forms.ChoiceField(
         choices=Project.Mode.choices, widget=forms.RadioSelect, initial=Project.Mode.INDIVIDUAL
     )
+    pupils_choose_groups = forms.BooleanField(
+        required=False,
+        label="In group work, pupils may start or join a group themselves",
+        help_text="Otherwise you form the groups on the project's Groups page.",
+    )
 
     def __init__(self, *args, wheels, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,6 +74,7 @@ class ProjectForm(forms.Form):
             start_date=data["start_date"],
             due_date=data["due_date"],
             mode=data["mode"],
+            pupils_choose_groups=data["pupils_choose_groups"],
         )
 
     @staticmethod
@@ -83,6 +89,7 @@ class ProjectForm(forms.Form):
             "start_date": project.start_date,
             "due_date": project.due_date,
             "mode": project.mode,
+            "pupils_choose_groups": project.pupils_choose_groups,
         }
         for stage, prompts in project.stage_prompts.items():
             initial[f"prompts_{stage}"] = "\n".join(prompts)

@@ -115,6 +115,8 @@ class Project(models.Model):
     start_date = models.DateField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.INDIVIDUAL)
+    # Group work: pupils may start or join a group themselves (else the teacher forms them).
+    pupils_choose_groups = models.BooleanField(default=False)
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.DRAFT)
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"

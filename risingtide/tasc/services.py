@@ -91,6 +91,7 @@ class ProjectDetails:
     start_date: date | None
     due_date: date | None
     mode: str
+    pupils_choose_groups: bool = False
 
 
 def _check_details(details: ProjectDetails) -> None:

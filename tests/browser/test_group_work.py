@@ -71,3 +71,45 @@ def test_two_group_members_write_in_one_note(page: Page, browser: Browser, serve
     assert_accessible(ben)
     ada.context.close()
     ben.context.close()
+
+
+def test_pupils_choose_groups_talk_and_say_who_gave_what(
+    page: Page, browser: Browser, server, tiny_world
+):
+    project = Project.objects.create(
+        school=tiny_world.schools["own"],
+        title="Pond survey",
+        key_stage=Project.KeyStage.KS3,
+        wheel=tiny_world.wheels["default"],
+        mode=Project.Mode.GROUP,
+        pupils_choose_groups=True,
+        status=Project.Status.OPEN,
+    )
+    Assignment.objects.create(project=project, teaching_group=tiny_world.groups["own"])
+
+    sign_in_and_land_home(page, "pupil1.own", TinyWorld.PASSWORD)
+    page.goto(f"/projects/{project.pk}/")
+    page.get_by_role("link", name="Open my group's portfolio").click()
+    page.get_by_role("button", name="Start a new group").click()
+    expect(page.get_by_text("You are in Group 1.")).to_be_visible()
+    page.get_by_role("link", name="Group discussion").click()
+    page.get_by_label("Your message").fill("Let's survey the pond on Friday.")
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_text("Let's survey the pond on Friday.")).to_be_visible()
+    assert_accessible(page)
+
+    ben = browser.new_context(base_url=server.url, locale="en-GB").new_page()
+    sign_in_and_land_home(ben, "pupil2.own", TinyWorld.PASSWORD)
+    ben.goto(f"/projects/{project.pk}/")
+    ben.get_by_role("link", name="Open my group's portfolio").click()
+    ben.get_by_role("radio", name="Group 1 (1 in it)").check()
+    assert_accessible(ben)
+    ben.get_by_role("button", name="Join this group").click()
+    ben.get_by_role("link", name="Who gave what").click()
+    ben.get_by_role("group", name="Ada Own").get_by_label("A lot").check()
+    ben.get_by_role("group", name="Ben Own (you)").get_by_label("Some").check()
+    ben.get_by_role("button", name="Save").click()
+    expect(ben.get_by_text("Saved.")).to_be_visible()
+    screenshot(ben, "group-contributions")
+    assert_accessible(ben)
+    ben.context.close()

@@ -245,3 +245,60 @@ def test_taking_a_class_off_a_group_project_takes_its_pupils_out_of_groups(world
 
     assert not can(ada, "portfolio.view", group)
     assert Portfolio.objects.get(pk=group.pk).items.get() == note  # the work stays
+
+
+def test_pupils_start_or_join_groups_when_the_project_lets_them(world, group_project, client_for):
+    ada, ben = world.user("pupil@own"), world.user("pupil2@own")
+    with pytest.raises(ValidationError, match="Your teacher puts you in a group"):
+        groups.choose_group(ada, group_project, None)
+    Project.objects.filter(pk=group_project.pk).update(pupils_choose_groups=True)
+    group_project.refresh_from_db()
+    page = client_for(ada).get(reverse("my_portfolio", args=[group_project.pk])).content.decode()
+    assert "Start a new group" in page
+    started = groups.choose_group(ada, group_project, None)
+    assert started.name == "Group 1" and list(started.members.all()) == [ada]
+    page = client_for(ben).get(reverse("my_portfolio", args=[group_project.pk])).content.decode()
+    assert "Group 1" in page and "(1 in it)" in page and "Ada" not in page  # sizes, not names
+    response = client_for(ben).post(
+        reverse("choose_group", args=[group_project.pk]), {"group": started.pk}
+    )
+    assert response.status_code == 302
+    assert set(started.members.all()) == {ada, ben}
+    with pytest.raises(ValidationError, match="already in a group"):
+        groups.choose_group(ben, group_project, None)
+    with pytest.raises(ValidationError, match="not in this project"):
+        groups.choose_group(ada, group_project, world.portfolios["own"].pk)
+    with pytest.raises(PermissionDenied):  # not set this project
+        groups.choose_group(world.user("pupil@other"), group_project, started.pk)
+
+
+def test_group_discussion_and_contributions(world, group_project, client_for):
+    ada, ben = world.user("pupil@own"), world.user("pupil2@own")
+    group = groups.form_group(world.user("teacher@own"), group_project, [ada, ben])
+    groups.post_message(ada, group, "Shall we use bamboo?")
+    groups.post_message(world.user("teacher@own"), group, "Think about the rain.")
+    with pytest.raises(PermissionDenied):
+        groups.post_message(world.user("pupil@own2"), group, "Hi")
+    page = client_for(ben).get(reverse("discussion", args=[group.pk])).content.decode()
+    assert "Shall we use bamboo?" in page and "Think about the rain." in page
+    client_for(ben).post(reverse("discussion", args=[group.pk]), {"body": "<b>Yes</b>"})
+    page = client_for(ada).get(reverse("discussion", args=[group.pk])).content.decode()
+    assert "&lt;b&gt;Yes&lt;/b&gt;" in page
+
+    groups.rate_contributions(ada, group, {ada.pk: (3, "Research"), ben.pk: (4, "Built it")})
+    groups.rate_contributions(ben, group, {ada.pk: (2, "")})
+    with pytest.raises(ValidationError):
+        groups.rate_contributions(ada, group, {world.users["pupil@other"].pk: (3, "")})
+    with pytest.raises(PermissionDenied):
+        groups.rate_contributions(world.user("teacher@own"), group, {ada.pk: (1, "")})
+    # Ada sees what she gave, not what Ben said of her; the teacher sees everything.
+    mine = client_for(ada).get(reverse("contributions", args=[group.pk])).content.decode()
+    assert "Built it" in mine and "What each member said" not in mine
+    staff = client_for(world.user("teacher@own")).get(reverse("contributions", args=[group.pk]))
+    text = staff.content.decode()
+    assert "What each member said" in text and "Built it" in text and "Some" in text
+    response = client_for(ben).post(
+        reverse("contributions", args=[group.pk]),
+        {f"share_{ben.pk}": "4", f"comment_{ben.pk}": "x"},
+    )
+    assert response.status_code == 302

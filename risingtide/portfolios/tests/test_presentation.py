@@ -117,3 +117,17 @@ def test_presentation_query_count_does_not_grow_with_items(world, client_for):
         services.connect(pupil, portfolio, a.pk, b.pk, "causes", "")
     choose(world, world.items["own"], *notes)
     assert count() == few
+
+
+def test_lesson_view_shows_only_work_pupils_shared(world, client_for):
+    pupil = world.user("pupil@own")
+    teacher = client_for(world.user("teacher@own"))
+    project = world.projects["own"]
+    url = reverse("lesson", args=[project.pk])
+    note = world.items["own"]
+    page = teacher.get(url, {"stage": "gather", "show": [note.pk]}).content.decode()
+    assert "Gather and Organise" in page and "own note" not in page  # not shared: no consent
+    services.share_presentation(pupil, world.portfolios["own"], "class")
+    page = teacher.get(url, {"stage": "gather", "show": [note.pk]}).content.decode()
+    assert "From the class" in page and "What I know" in page
+    assert client_for(pupil).get(url).status_code == 403
