@@ -113,3 +113,56 @@ def test_pupils_choose_groups_talk_and_say_who_gave_what(
     screenshot(ben, "group-contributions")
     assert_accessible(ben)
     ben.context.close()
+
+
+def test_three_pupils_build_one_group_portfolio_and_each_sees_who_did_what(
+    page: Page, browser: Browser, server, tiny_world
+):
+    from risingtide.lib.testing import make_user, member
+    from risingtide.people.models import Role
+    from risingtide.portfolios.groups import form_group
+
+    cat = make_user("pupil3.own", "Cat", "Own")
+    member(cat, Role.PUPIL, school=tiny_world.schools["own"])
+    member(
+        cat, Role.PUPIL, school=tiny_world.schools["own"], teaching_group=tiny_world.groups["own"]
+    )
+    project = Project.objects.create(
+        school=tiny_world.schools["own"],
+        title="Wildlife garden",
+        key_stage=Project.KeyStage.KS3,
+        wheel=tiny_world.wheels["default"],
+        mode=Project.Mode.GROUP,
+        status=Project.Status.OPEN,
+    )
+    Assignment.objects.create(project=project, teaching_group=tiny_world.groups["own"])
+    group = form_group(
+        tiny_world.users["teacher@own"],
+        project,
+        [tiny_world.users["pupil@own"], tiny_world.users["pupil2@own"], cat],
+        "Hedgehogs",
+    )
+    pages = {"pupil1.own": page}
+    for username in ("pupil2.own", "pupil3.own"):
+        pages[username] = browser.new_context(base_url=server.url, locale="en-GB").new_page()
+    for username, title in (
+        ("pupil1.own", "Leaves"),
+        ("pupil2.own", "Logs"),
+        ("pupil3.own", "Pond"),
+    ):
+        p = pages[username]
+        sign_in_and_land_home(p, username, TinyWorld.PASSWORD)
+        p.goto(f"/portfolios/{group.pk}/")
+        p.get_by_label("Title of a new note for Gather and Organise").fill(title)
+        p.locator("#stage-gather").get_by_role("button", name="Add a note").click()
+        expect(p.get_by_role("heading", level=1)).to_contain_text(title)
+    for p in pages.values():
+        p.goto(f"/portfolios/{group.pk}/")
+        cards = p.locator("#stage-gather li.card")
+        expect(cards).to_have_count(3)
+        for title, who in (("Leaves", "Ada"), ("Logs", "Ben"), ("Pond", "Cat")):
+            expect(cards.filter(has_text=title)).to_contain_text(f"Note · {who}")
+    screenshot(pages["pupil3.own"], "group-portfolio-three")
+    assert_accessible(pages["pupil3.own"])
+    for username in ("pupil2.own", "pupil3.own"):
+        pages[username].context.close()

@@ -173,3 +173,21 @@ def test_inbox_and_home_queries_do_not_grow_with_feedback(world, client_for):
         services.reply(pupil, comment, f"A{n}")
     after = {(u.pk, url): count(u, url) for u in (teacher, pupil) for url in ("/", "/feedback/")}
     assert after == before
+
+
+def test_class_overview_query_count_does_not_grow_with_feedback(world, client_for):
+    teacher = world.user("teacher@own")
+    client = client_for(teacher)
+    url = reverse("project_progress", args=[world.projects["own"].pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    first = count()
+    pupil = world.user("pupil@own")
+    for n in range(15):
+        comment = services.give(teacher, world.portfolios["own"], "next_step", f"Step {n}")
+        services.reply(pupil, comment, "OK")
+    assert count() == first
