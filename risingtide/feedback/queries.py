@@ -172,4 +172,20 @@ def reviews_for(viewer: User, portfolio) -> dict:
         }
         for n, text in enumerate(portfolio.project.success_criteria)
     ]
-    return {"reviews": shown, "comparison": comparison, "scale": scale, "staff_view": staff}
+    mine = next((r for r in reviews if r.reviewer_id == viewer.pk), None)
+    form_rows = [
+        {
+            "index": n,
+            "text": text,
+            "selected": mine.levels.get(str(n)) if mine else None,
+        }
+        for n, text in enumerate(portfolio.project.success_criteria)
+    ]
+    return {
+        "reviews": shown,
+        "comparison": comparison,
+        "scale": scale,
+        "staff_view": staff,
+        "review_form": form_rows,
+        "my_review": mine,
+    }
