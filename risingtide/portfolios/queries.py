@@ -105,6 +105,7 @@ class PupilProgress:
     stuck_days: int | None  # days without activity, when past the threshold and not finished
     open_next_steps: int = 0
     last_feedback: datetime | None = None
+    feedback_quiet_days: int | None = None  # days since the last feedback, past the threshold
 
 
 def project_progress(
@@ -172,6 +173,10 @@ def project_progress(
                 last_feedback=feedback.get(portfolio.pk, {}).get("last") if portfolio else None,
             )
         )
+        row = rows[-1]
+        if portfolio:
+            since = (now - (row.last_feedback or portfolio.created_at)).days
+            row.feedback_quiet_days = since if since >= stuck_after_days else None
     return rows
 
 

@@ -153,3 +153,20 @@ def test_progress_grid_shows_open_next_steps_and_last_feedback(world, client_for
     ada_row = page[page.index("Own, Ada") :].split("</tr>")[0]
     assert '<td class="num">1</td>' in ada_row  # the tiny world's next step
     assert "none yet" not in ada_row
+
+
+def test_grid_flags_pupils_without_feedback_for_too_long(world, client_for):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from risingtide.feedback.models import Comment
+
+    old = timezone.now() - timedelta(days=20)
+    Comment.objects.filter(portfolio=world.portfolios["own"]).update(created_at=old)
+    page = (
+        client_for(world.user("teacher@own"))
+        .get(reverse("project_progress", args=[world.projects["own"].pk]))
+        .content.decode()
+    )
+    assert "no feedback for 20 days" in page
