@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.db.models import Count, Prefetch
 
-from risingtide.feedback.models import Comment, Judgement, Reply
+from risingtide.feedback.models import DEFAULT_LEVELS, Comment, Judgement, Reply, Review
 from risingtide.people.models import User
 from risingtide.portfolios.models import Item, Portfolio, StageProgress
 from risingtide.tasc.models import STAGE_ORDER, Stage
@@ -29,6 +29,7 @@ class ProjectRecord:
     judgements: list[Judgement]
     threads: list[Comment]
     open_next_steps: int
+    reviews: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -49,11 +50,14 @@ def pupil_record(viewer: User, pupil: User) -> PupilRecord:
     portfolios = list(
         visible(viewer, "portfolio")
         .filter(memberships__pupil=pupil)
-        .select_related("project__school")
+        .select_related("project__school", "project__rubric")
         .annotate(item_count=Count("items", distinct=True))
         .prefetch_related(
             Prefetch("progress", queryset=StageProgress.objects.order_by("stage")),
             Prefetch("judgements", queryset=Judgement.objects.select_related("judged_by")),
+            Prefetch(
+                "reviews", queryset=Review.objects.filter(hidden=False).select_related("reviewer")
+            ),
             Prefetch(
                 "comments",
                 queryset=Comment.objects.select_related("author", "item").prefetch_related(
@@ -92,6 +96,24 @@ def pupil_record(viewer: User, pupil: User) -> PupilRecord:
             for s in STAGE_ORDER
         ]
         threads = list(p.comments.all())
+        criteria = p.project.success_criteria
+        rubric = getattr(p.project, "rubric", None)
+        scale = rubric.levels if rubric and rubric.levels else DEFAULT_LEVELS
+        reviews = [
+            {
+                "is_self": r.is_self,
+                # An anonymous reviewer is never named in a record, whoever reads it.
+                "by": "" if r.anonymous else (_name(r.reviewer) or r.reviewer_label),
+                "comment": r.comment,
+                "levels": [
+                    f"{criteria[int(k)]}: {scale[v]}"
+                    for k, v in sorted(r.levels.items())
+                    if int(k) < len(criteria) and 0 <= v < len(scale)
+                ],
+                "at": r.created_at,
+            }
+            for r in p.reviews.all()
+        ]
         record.projects.append(
             ProjectRecord(
                 portfolio=p,
@@ -100,8 +122,13 @@ def pupil_record(viewer: User, pupil: User) -> PupilRecord:
                 judgements=list(p.judgements.all()),
                 threads=threads,
                 open_next_steps=sum(c.state == Comment.State.OPEN for c in threads),
+                reviews=reviews,
             )
         )
+        for r in reviews:
+            what = "Self-evaluation" if r["is_self"] else "Peer review"
+            text = f"{what}: {'; '.join(r['levels'])} {r['comment']}".strip()
+            record.timeline.append(Event(r["at"], p.project.title, "review", text, r["by"]))
         title = p.project.title
         for s in stages:
             if s["done_at"]:

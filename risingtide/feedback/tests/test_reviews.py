@@ -116,3 +116,14 @@ def test_review_pages(world, reviewed, client_for):
     assert "by Ben Own · posted anonymously" in page  # you see your own name on your review
     teacher = client_for(world.user("teacher@own"))
     assert teacher.post(url, {"level_0": "1"}).status_code == 403
+
+
+def test_the_progress_record_keeps_anonymous_reviewers_anonymous(world, reviewed, client_for):
+    for key in ("pupil@own", "teacher@own"):
+        client = client_for(world.user(key))
+        url = reverse("pupil_record", args=[world.users["pupil@own"].pk])
+        page = client.get(url).content.decode()
+        assert "Add labels" in page and "Ben Own" not in page, key
+        assert "Explains what bees need: Working towards" in page
+        csv_text = client.get(url.replace("/record/", "/record.csv")).content.decode()
+        assert "Add labels" in csv_text and "Ben Own" not in csv_text
