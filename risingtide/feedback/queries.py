@@ -135,11 +135,14 @@ def reviews_for(viewer: User, portfolio) -> dict:
     from risingtide.feedback.services import levels_for
 
     staff = can(viewer, "portfolio.comment", portfolio)
+    # Classmates see the reviews; the teacher's judgement and the pupil's own levels are for
+    # the pupils whose work it is and their teachers.
+    insider = staff or portfolio.memberships.filter(pupil=viewer).exists()
     reviews = list(Review.objects.filter(portfolio=portfolio).select_related("reviewer"))
     scale = levels_for(portfolio.project)
     shown = []
     for r in reviews:
-        if r.hidden and not staff:
+        if (r.hidden and not staff) or (r.is_self and not insider):
             continue
         named = not r.anonymous or staff or r.reviewer_id == viewer.pk
         name = r.reviewer.get_full_name() if r.reviewer else r.reviewer_label
@@ -152,7 +155,11 @@ def reviews_for(viewer: User, portfolio) -> dict:
                 "hidden": r.hidden,
                 "mine": r.reviewer_id == viewer.pk,
                 "comment": r.comment,
-                "levels": {int(k): scale[v] for k, v in r.levels.items() if 0 <= v < len(scale)},
+                "levels": {
+                    int(k): scale[v]
+                    for k, v in r.levels.items()
+                    if str(k).isdigit() and isinstance(v, int) and 0 <= v < len(scale)
+                },
             }
         )
         shown[-1]["rated"] = [
@@ -160,13 +167,17 @@ def reviews_for(viewer: User, portfolio) -> dict:
             for n, text in enumerate(portfolio.project.success_criteria)
             if n in shown[-1]["levels"]
         ]
-    judged = {j.criterion: j.level_text for j in Judgement.objects.filter(portfolio=portfolio)}
+    judged = (
+        {j.criterion: j.level_text for j in Judgement.objects.filter(portfolio=portfolio)}
+        if insider
+        else {}
+    )
     own = next((r for r in shown if r["is_self"]), None)
     peers = [r for r in shown if not r["is_self"] and not r["hidden"]]
     comparison = [
         {
             "text": text,
-            "self": own["levels"].get(n, "") if own else "",
+            "self": own["levels"].get(n, "") if own and insider else "",
             "peers": [r["levels"][n] for r in peers if n in r["levels"]],
             "teacher": judged.get(n, ""),
         }

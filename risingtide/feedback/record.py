@@ -108,7 +108,10 @@ def pupil_record(viewer: User, pupil: User) -> PupilRecord:
                 "levels": [
                     f"{criteria[int(k)]}: {scale[v]}"
                     for k, v in sorted(r.levels.items())
-                    if int(k) < len(criteria) and 0 <= v < len(scale)
+                    if str(k).isdigit()
+                    and int(k) < len(criteria)
+                    and isinstance(v, int)
+                    and 0 <= v < len(scale)
                 ],
                 "at": r.created_at,
             }

@@ -168,7 +168,15 @@ def judge(actor: User, portfolio: Portfolio, criterion: int, level: int | None, 
     if not 0 <= criterion < len(criteria):
         raise ValidationError("That success criterion is not in this project.")
     if level is None:
-        Judgement.objects.filter(portfolio=portfolio, criterion=criterion).delete()
+        removed, _ = Judgement.objects.filter(portfolio=portfolio, criterion=criterion).delete()
+        if removed:
+            record(
+                actor,
+                "judgement.removed",
+                portfolio,
+                school=portfolio.project.school,
+                criterion=criterion,
+            )
         return None
     levels = levels_for(portfolio.project)
     if not 0 <= level < len(levels):
@@ -185,6 +193,14 @@ def judge(actor: User, portfolio: Portfolio, criterion: int, level: int | None, 
             "evidence": evidence.strip(),
             "judged_by": actor,
         },
+    )
+    record(
+        actor,
+        "judgement.made",
+        portfolio,
+        school=portfolio.project.school,
+        criterion=criterion,
+        level=levels[level],
     )
     return judgement
 

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from risingtide.access.core import can, requires, roles
+from risingtide.audit.models import record as record_event
 from risingtide.feedback import queries, services
 from risingtide.feedback.record import csv_rows, pupil_record
 from risingtide.lib.csvexport import csv_response
@@ -128,6 +129,7 @@ def record_pdf(request, pupil):
         "feedback/record.html", {"record": pupil_record(request.user, pupil), "pdf": True}
     )
     pdf = to_pdf(html=html)  # the record has no pictures: the PDF reads no file at all
+    record_event(request.user, "pupil.record_pdf", pupil)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="record-{pupil.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
@@ -137,6 +139,7 @@ def record_pdf(request, pupil):
 @require_GET
 @requires("pupil.record", "pk")
 def record_csv(request, pupil):
+    record_event(request.user, "pupil.record_csv", pupil)
     return csv_response(f"record-{pupil.pk}.csv", csv_rows(pupil_record(request.user, pupil)))
 
 

@@ -40,6 +40,21 @@ ALLOWED = {
     "application/vnd.oasis.opendocument.presentation": "document",
 }
 PLAYABLE = {"image", "audio", "video"}
+# The file-name ending for each type we keep (the pupil's own file name is never trusted).
+EXTENSION = {
+    "image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp",
+    "audio/mpeg": ".mp3", "audio/mp4": ".m4a", "audio/ogg": ".ogg", "audio/x-wav": ".wav",
+    "audio/x-flac": ".flac", "video/mp4": ".mp4", "video/webm": ".webm",
+    "video/quicktime": ".mov", "application/pdf": ".pdf", "application/msword": ".doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.ms-excel": ".xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.ms-powerpoint": ".ppt",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/vnd.oasis.opendocument.spreadsheet": ".ods",
+    "application/vnd.oasis.opendocument.presentation": ".odp",
+}  # fmt: skip
 
 
 class UploadRefused(ValueError):

@@ -40,6 +40,7 @@ def export_zip(request, portfolio):
 @require_GET
 @requires("portfolio.view", "pk")
 def export_pdf(request, portfolio):
+    record(request.user, "portfolio.exported_pdf", portfolio, school=portfolio.project.school)
     response = HttpResponse(exports.portfolio_pdf(portfolio), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(portfolio, "pdf")}"'
     response["Cache-Control"] = "private, no-store"
@@ -59,7 +60,8 @@ def import_portfolio(request):
         try:
             if upload is None or pupil is None or not schools:
                 raise ValidationError("Choose the exported file and the pupil it belongs to.")
-            portfolio = imports.import_portfolio(request.user, schools[0], upload, [pupil])
+            school = imports.school_of(request.user, pupil)
+            portfolio = imports.import_portfolio(request.user, school, upload, [pupil])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             status = 400

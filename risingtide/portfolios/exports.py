@@ -9,12 +9,13 @@ import json
 import math
 import tempfile
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from risingtide.feedback.models import Comment
+from risingtide.lib import uploads
 from risingtide.lib.markup import markdown
 from risingtide.lib.pdf import to_pdf
 from risingtide.portfolios.models import Portfolio, StageProgress
@@ -192,12 +193,12 @@ def _item(item) -> dict:
 
 
 def _media_name(item, field: str) -> str:
-    """Where a stored file sits in the ZIP: media/<item>-<field><suffix of the pupil's name>."""
+    """Where a stored file sits in the ZIP: media/<item>-<field><ending of its checked type>.
+    Never the pupil's own file name: "homework.html" must not become a page on disk."""
     if not getattr(item, field):
         return ""
-    suffix = PurePosixPath(item.file_name).suffix.lower() if field == "file" else ".png"
-    safe = "".join(ch for ch in suffix if ch.isalnum() or ch == ".")[:10]
-    return f"media/{item.pk}-{field}{safe}"
+    ending = ".png" if field == "thumbnail" else uploads.EXTENSION.get(item.file_type, ".bin")
+    return f"media/{item.pk}-{field}{ending}"
 
 
 def graph_svg(items: list[dict], connections: list[dict], width: int = 900) -> dict:

@@ -7,13 +7,14 @@ feedback (its authors' names kept as text). Sharing starts private in the new sc
 """
 
 import json
+import math
 import zipfile
+import zlib
 from datetime import date, datetime
-from pathlib import PurePosixPath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -93,40 +94,84 @@ class _Reader:
         return value or ""
 
 
-def _read_upload(upload) -> tuple[dict, dict[str, bytes]]:
-    """The JSON and the media files of an export (a ZIP), or a bare JSON file."""
+def _read_upload(upload) -> tuple[dict, zipfile.ZipFile | None]:
+    """The JSON of an export and its ZIP (media are read later, one at a time, only those the
+    items name), or a bare JSON file."""
     head = upload.read(4)
     upload.seek(0)
     if head != b"PK\x03\x04":
         raw = upload.read(MAX_JSON_BYTES + 1)
         if len(raw) > MAX_JSON_BYTES:
             raise ValidationError("The file is too large to be a portfolio export.")
-        return _json(raw), {}
+        return _json(raw), None
     try:
         archive = zipfile.ZipFile(upload)
-    except zipfile.BadZipFile:
-        raise ValidationError("This ZIP file is damaged.") from None
-    entries = archive.infolist()
-    if len(entries) > MAX_ENTRIES:
-        raise ValidationError(f"The ZIP holds more than {MAX_ENTRIES:,} files.")
-    if sum(e.file_size for e in entries) > MAX_TOTAL_BYTES:
-        raise ValidationError("The ZIP unpacks to more than 2 GB.")
-    names = {e.filename for e in entries}
-    if "portfolio.json" not in names:
-        raise ValidationError("This ZIP has no portfolio.json: is it a Rising Tide export?")
-    data = _json(archive.read("portfolio.json"))
-    media = {}
-    for entry in entries:
-        path = PurePosixPath(entry.filename)
-        if path.parts[:1] == ("media",) and len(path.parts) == 2 and not entry.is_dir():
-            media[entry.filename] = archive.read(entry)
-    return data, media
+        entries = archive.infolist()
+        if len(entries) > MAX_ENTRIES:
+            raise ValidationError(f"The ZIP holds more than {MAX_ENTRIES:,} files.")
+        if any(e.flag_bits & 0x1 for e in entries):
+            raise ValidationError("The ZIP is encrypted: export it again without a password.")
+        if sum(e.file_size for e in entries) > MAX_TOTAL_BYTES:
+            raise ValidationError("The ZIP unpacks to more than 2 GB.")
+        info = {e.filename: e for e in entries}
+        if "portfolio.json" not in info:
+            raise ValidationError("This ZIP has no portfolio.json: is it a Rising Tide export?")
+        if info["portfolio.json"].file_size > MAX_JSON_BYTES:
+            raise ValidationError("portfolio.json is too large.")
+        return _json(archive.read("portfolio.json")), archive
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        RuntimeError,
+        NotImplementedError,
+        zlib.error,
+        EOFError,
+    ):
+        raise ValidationError(
+            "This ZIP file is damaged or uses a kind of packing we cannot read."
+        ) from None
+
+
+def _media_head(archive: zipfile.ZipFile | None, name: str) -> bytes:
+    """The first bytes of a media file, to judge its type without unpacking all of it."""
+    from django.conf import settings
+
+    if archive is None or not name.startswith("media/") or name.count("/") != 1:
+        raise KeyError(name)
+    entry = archive.getinfo(name)
+    if entry.file_size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(f"{name} is larger than the upload limit.")
+    try:
+        with archive.open(entry) as stream:
+            return stream.read(8192)
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError):
+        raise ValidationError(f"{name} is damaged in the ZIP.") from None
+
+
+def _media(archive: zipfile.ZipFile | None, name: str) -> bytes:
+    """One media file from the ZIP, if it is there, is a plain media/ entry and is not over the
+    upload limit (checked from the ZIP's own record before reading)."""
+    from django.conf import settings
+
+    if archive is None or not name.startswith("media/") or name.count("/") != 1:
+        raise KeyError(name)
+    entry = archive.getinfo(name)
+    if entry.file_size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(f"{name} is larger than the upload limit.")
+    try:
+        return archive.read(entry)
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError):
+        raise ValidationError(f"{name} is damaged in the ZIP.") from None
+
+
+def _no_constants(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def _json(raw: bytes) -> dict:
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
+    except (UnicodeDecodeError, ValueError) as exc:
         raise ValidationError(f"portfolio.json is not valid JSON ({exc}).") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValidationError("This is not a Rising Tide portfolio export.")
@@ -138,9 +183,176 @@ def _json(raw: bytes) -> dict:
     return data
 
 
-def _check(data: dict, media: dict[str, bytes]) -> None:
+# --- The shape of an export, checked before any field is read ---------------------------------
+# Every value the writer reads is checked for its type here, so a hand-made or damaged file is
+# refused with the place of each problem instead of failing half-way (or, worse, being stored
+# and breaking a page later). Keys not listed are ignored.
+
+
+def _opt(spec):
+    return ("opt", spec)
+
+
+TEXT = ("str", 100_000)
+WHEN = ("when",)
+NAME = ("str", 150)
+_WORK = {
+    "gather": {"known": ("list", ("str", 500), 50)},
+    "identify": {"questions": ("list", ("str", 500), 50)},
+    "generate": {"ideas": ("list", ("str", 500), 50)},
+    "decide": {
+        "criteria": ("list", ("str", 500), 10),
+        "scores": ("map", ("map", ("int", 0, 3))),
+        "chosen": _opt(("int", 0, 999)),
+        "why": ("str", 1000),
+    },
+    "implement": {
+        "steps": (
+            "list",
+            (
+                "dict",
+                {"text": ("str", 500), "who": ("str", 80), "by": ("str", 40), "done": ("bool",)},
+            ),
+            20,
+        )
+    },
+    "evaluate": {
+        "stars": ("list", ("str", 500), 2),
+        "wish": ("str", 500),
+        "criteria": ("map", ("str", 20)),
+    },
+    "communicate": {"audience": ("str", 300), "items": ("list", ("int", 0, 2**63), 50)},
+    "learn": {"entries": ("list", ("dict", {"text": ("str", 2000), "at": ("str", 40)}), 200)},
+}
+SHAPE = ("dict", {
+    "project": ("dict", {
+        "title": ("str", 150), "brief": TEXT, "subject": ("str", 80), "key_stage": ("str", 4),
+        "mode": ("str", 10), "success_criteria": ("list", ("str", 300), 30),
+        "stage_prompts": ("map", ("list", ("str", 500), 30)),
+        "start_date": _opt(("date",)), "due_date": _opt(("date",)),
+        "wheel": ("dict", {"name": ("str", 100), "stages": ("list", ("dict", {
+            "stage": ("str", 12), "title": ("str", 60), "question": ("str", 200),
+            "prompts": ("list", ("str", 500), 30)}), 8)}),
+    }),
+    "portfolio": ("dict", {"name": ("str", 60), "members": ("list", NAME, 8),
+                           "current_stage": ("str", 12), "created_at": _opt(WHEN)}),
+    "stages": ("list", ("dict", {"stage": ("str", 12), "status": ("str", 8),
+                                 "done_at": _opt(WHEN)}), 8),
+    "categories": ("list", ("str", 40), 1000),
+    "items": ("list", ("dict", {
+        "id": ("int", 0, 2**63), "kind": ("str", 8), "stage": ("str", 12), "title": ("str", 200),
+        "position": ("int", 0, 2**31 - 1), "importance": _opt(("int", 0, 5)),
+        "created_by": NAME, "created_at": _opt(WHEN), "body": TEXT,
+        "revisions": ("list", ("dict", {"version": ("int", 1, 2**31 - 1), "body": TEXT,
+                                        "saved_by": NAME, "saved_at": _opt(WHEN),
+                                        "conflicted": ("bool",)}), 5000),
+        "file": ("str", 200), "file_name": ("str", 200), "file_type": ("str", 120),
+        "file_size": _opt(("int", 0, 2**53)), "thumbnail": ("str", 200), "url": ("str", 2000),
+        "clip_status": ("str", 8), "clip_error": ("str", 300), "site_name": ("str", 200),
+        "description": TEXT, "excerpt": TEXT, "snapshot": ("str", 1_000_000),
+        "graph": _opt(("list", ("float",), 2)), "categories": ("list", ("str", 40), 20),
+        "annotations": ("list", ("dict", {"author": NAME, "text": ("str", 2000),
+                                          "created_at": _opt(WHEN)}), 1000),
+    }), 10_000),
+    "connections": ("list", ("dict", {
+        "id": ("int", 0, 2**63), "source": ("int", 0, 2**63), "target": ("int", 0, 2**63),
+        "label": ("str", 60), "reason": ("str", 300), "created_by": NAME,
+        "created_at": _opt(WHEN)}), 20_000),
+    "stage_work": ("list", ("dict", {"stage": ("str", 12), "data": ("map", ("any",)),
+                                     "updated_by": NAME, "updated_at": _opt(WHEN)}), 8),
+    "reviews": ("list", ("dict", {"is_self": ("bool",), "by": NAME, "anonymous": ("bool",),
+                                  "levels": ("map", ("int", 0, 5)), "comment": ("str", 1000),
+                                  "created_at": _opt(WHEN)}), 1000),
+    "feedback": ("list", ("dict", {
+        "about": ("dict", {"item": _opt(("int", 0, 2**63)),
+                           "connection": _opt(("int", 0, 2**63)), "stage": ("str", 12)}),
+        "kind": ("str", 14), "author": NAME, "body": ("str", 2000), "created_at": _opt(WHEN),
+        "state": ("str", 8), "done_at": _opt(WHEN), "accepted_at": _opt(WHEN),
+        "replies": ("list", ("dict", {"author": NAME, "body": ("str", 2000),
+                                      "created_at": _opt(WHEN)}), 1000),
+    }), 10_000),
+})  # fmt: skip
+
+
+def _shape(value, spec, where: str, problems: list[str]) -> None:
+    kind = spec[0]
+    if kind == "opt":
+        if value is not None:
+            _shape(value, spec[1], where, problems)
+        return
+    if kind == "any":
+        return
+    if kind == "str":
+        if not isinstance(value, str):
+            problems.append(f"{where}: should be text")
+        elif len(value) > spec[1]:
+            problems.append(f"{where}: longer than {spec[1]:,} characters")
+        elif "\x00" in value:
+            problems.append(f"{where}: holds a NUL character")
+        return
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems.append(f"{where}: should be a whole number")
+        elif not spec[1] <= value <= spec[2]:
+            problems.append(f"{where}: {value} is out of range")
+        return
+    if kind == "float":
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+        ):
+            problems.append(f"{where}: should be a number")
+        return
+    if kind == "bool":
+        if not isinstance(value, bool):
+            problems.append(f"{where}: should be true or false")
+        return
+    if kind in ("when", "date"):
+        try:
+            (datetime if kind == "when" else date).fromisoformat(value)
+        except (TypeError, ValueError):
+            problems.append(f"{where}: not a {'date and time' if kind == 'when' else 'date'}")
+        return
+    if kind == "list":
+        if not isinstance(value, list):
+            problems.append(f"{where}: should be a list")
+        elif len(value) > spec[2]:
+            problems.append(f"{where}: more than {spec[2]:,} entries")
+        else:
+            for n, entry in enumerate(value):
+                _shape(entry, spec[1], f"{where}[{n}]", problems)
+        return
+    if kind == "map":
+        if not isinstance(value, dict):
+            problems.append(f"{where}: should be an object")
+        else:
+            for key, entry in value.items():
+                _shape(entry, spec[1], f"{where}.{key}", problems)
+        return
+    if kind == "dict":
+        if not isinstance(value, dict):
+            problems.append(f"{where}: should be an object")
+            return
+        for key, sub in spec[1].items():
+            if key in value:
+                _shape(value[key], sub, f"{where}.{key}" if where else key, problems)
+
+
+def _check(data: dict, media: zipfile.ZipFile | None) -> None:
     """Every field, before anything is written; all problems at once, each with its place."""
     r = _Reader()
+    _shape(data, SHAPE, "", r.problems)
+    if r.problems:
+        _refuse(r.problems)
+    for n, work in enumerate(data.get("stage_work", [])):
+        spec = _WORK.get(work.get("stage"))
+        if spec:
+            _shape(work.get("data", {}), ("dict", spec), f"stage_work[{n}].data", r.problems)
+    for key in data.get("project", {}).get("stage_prompts") or {}:
+        r.need(key in STAGE_ORDER, f"project.stage_prompts.{key}", "is not a TASC stage")
+    if r.problems:
+        _refuse(r.problems)
     project = data.get("project")
     if not r.need(isinstance(project, dict), "project", "missing"):
         raise ValidationError(r.problems)
@@ -170,9 +382,17 @@ def _check(data: dict, media: dict[str, bytes]) -> None:
         r.need(importance is None or importance in range(6), f"{where}.importance", "0 to 5")
         for field in ("file", "thumbnail"):
             name = item.get(field) or ""
-            if name and r.need(name in media, f"{where}.{field}", f"{name} is not in the ZIP"):
+            if not name:
+                continue
+            try:
+                head = _media_head(media, name)
+            except KeyError:
+                r.problems.append(f"{where}.{field}: {name} is not in the ZIP")
+            except ValidationError as exc:
+                r.problems.append(f"{where}.{field}: {' '.join(exc.messages)}")
+            else:
                 try:
-                    sniffed = uploads.sniff(media[name][:8192])
+                    sniffed = uploads.sniff(head)
                 except uploads.UploadRefused as exc:
                     r.problems.append(f"{where}.{field}: {exc}")
                 else:
@@ -205,30 +425,75 @@ def _check(data: dict, media: dict[str, bytes]) -> None:
             r.choice(f, "state", where, Comment.State.values)
         else:
             r.need(not f.get("state"), f"{where}.state", "only a next step has a state")
+    for n, item in enumerate(items if isinstance(items, list) else []):
+        url = item.get("url") or ""
+        r.need(
+            not url or url.startswith(("http://", "https://")),
+            f"items[{n}].url",
+            "only http:// and https:// addresses",
+        )
+    names = [c for c in data.get("categories", [])]
+    r.need(len(set(names)) == len(names), "categories", "a category is named twice")
+    for n, f in enumerate(data.get("feedback", [])):
+        about = f.get("about") or {}
+        targets = [
+            about.get("item") is not None,
+            about.get("connection") is not None,
+            bool(about.get("stage")),
+        ]
+        r.need(sum(targets) <= 1, f"feedback[{n}].about", "names more than one thing")
+        r.need(
+            not about.get("stage") or about["stage"] in STAGE_ORDER,
+            f"feedback[{n}].about.stage",
+            "is not a TASC stage",
+        )
+        for k, reply in enumerate(f.get("replies", [])):
+            r.text(reply, "body", f"feedback[{n}].replies[{k}]", 2000, required=True)
+    for n, item in enumerate(items if isinstance(items, list) else []):
+        for k, a in enumerate(item.get("annotations", [])):
+            r.text(a, "text", f"items[{n}].annotations[{k}]", 2000, required=True)
     if r.problems:
-        shown = r.problems[:20]
-        more = len(r.problems) - len(shown)
-        raise ValidationError(shown + ([f"… and {more} more problems"] if more else []))
+        _refuse(r.problems)
+
+
+def _refuse(problems: list[str]):
+    shown = problems[:20]
+    more = len(problems) - len(shown)
+    raise ValidationError(shown + ([f"… and {more} more problems"] if more else []))
+
+
+def school_of(actor: User, pupil: User) -> School | None:
+    """The school where ``pupil`` is a pupil and ``actor`` is on the staff (the portfolio goes
+    there, so the pupil's own teachers see it and no one else)."""
+    from risingtide.people.models import Role
+    from risingtide.tasc.services import staff_schools
+
+    return (
+        staff_schools(actor)
+        .filter(pk__in=pupil.memberships.filter(role=Role.PUPIL).values("school_id"))
+        .order_by("pk")
+        .first()
+    )
 
 
 def import_portfolio(actor: User, school: School, upload, pupils: list[User]) -> Portfolio:
     if not can(actor, "portfolio.import"):
         raise PermissionDenied
-    from risingtide.tasc.services import staff_schools
-
-    if not staff_schools(actor).filter(pk=school.pk).exists():
-        raise PermissionDenied
     ids = {p.pk for p in pupils}
-    if (
-        not ids
-        or set(importable_pupils(actor).filter(pk__in=ids).values_list("pk", flat=True)) != ids
-    ):
+    if not ids or any(school_of(actor, p) != school for p in pupils):
+        raise PermissionDenied  # each pupil must be a pupil of this school, and actor its staff
+    if set(importable_pupils(actor).filter(pk__in=ids).values_list("pk", flat=True)) != ids:
         raise PermissionDenied
     data, media = _read_upload(upload)
     _check(data, media)
-    with transaction.atomic():
-        portfolio = _write(actor, school, data, media, pupils)
-        record(actor, "portfolio.imported", portfolio, school=school, pupils=sorted(ids))
+    try:
+        with transaction.atomic():
+            portfolio = _write(actor, school, data, media, pupils)
+            record(actor, "portfolio.imported", portfolio, school=school, pupils=sorted(ids))
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, IntegrityError) as exc:
+        # The checks above should leave nothing for this; if something slips through, the
+        # transaction has undone every row and the teacher gets a reason, not a server error.
+        raise ValidationError(f"This file has a value we cannot read ({exc!r:.200}).") from None
     return portfolio
 
 
@@ -319,9 +584,9 @@ def _write(actor, school, data, media, pupils) -> Portfolio:
             graph_y=(raw.get("graph") or [None, None])[1],
         )
         if raw.get("file"):
-            item.file.save("upload", ContentFile(media[raw["file"]]), save=False)
+            item.file.save("upload", ContentFile(_media(media, raw["file"])), save=False)
         if raw.get("thumbnail"):
-            item.thumbnail.save("thumb", ContentFile(media[raw["thumbnail"]]), save=False)
+            item.thumbnail.save("thumb", ContentFile(_media(media, raw["thumbnail"])), save=False)
         item.save()
         item.categories.set([categories[c] for c in raw.get("categories", []) if c in categories])
         new_ids[raw["id"]] = item

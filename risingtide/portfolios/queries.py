@@ -367,8 +367,12 @@ def lesson_page(user: User, project: Project, stage: str, show: list[int]) -> di
         .filter(project=project)
         .exclude(shared_with=Portfolio.Sharing.PRIVATE)
     )
+    # Only what each pupil chose to present in their Communicate tool.
+    presented = set()
+    for work in StageWork.objects.filter(portfolio__in=shared, stage="communicate"):
+        presented |= {pk for pk in work.data.get("items", []) if isinstance(pk, int)}
     candidates = list(
-        Item.objects.filter(portfolio__in=shared, stage=stage)
+        Item.objects.filter(portfolio__in=shared, stage=stage, pk__in=presented)
         .select_related("created_by")
         .order_by("portfolio_id", "position", "pk")[:200]
     )

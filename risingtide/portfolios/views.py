@@ -76,8 +76,15 @@ def contributions(request, portfolio):
     if request.method == "POST":
         shares = {}
         for key, value in request.POST.items():
-            if key.startswith("share_") and key[6:].isdigit() and value.isdigit():
-                member = int(key[6:])
+            digits = key[6:]
+            if (
+                key.startswith("share_")
+                and digits.isascii()
+                and digits.isdigit()
+                and len(digits) < 12
+                and value in ("1", "2", "3", "4")
+            ):
+                member = int(digits)
                 shares[member] = (int(value), request.POST.get(f"comment_{member}", ""))
         try:
             groups.rate_contributions(request.user, portfolio, shares)

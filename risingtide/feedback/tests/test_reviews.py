@@ -127,3 +127,11 @@ def test_the_progress_record_keeps_anonymous_reviewers_anonymous(world, reviewed
         assert "Explains what bees need: Working towards" in page
         csv_text = client.get(url.replace("/record/", "/record.csv")).content.decode()
         assert "Add labels" in csv_text and "Ben Own" not in csv_text
+
+
+def test_classmates_do_not_see_the_teachers_judgement_or_the_self_evaluation(world, reviewed):
+    view = reviews_for(world.user("pupil2@own"), reviewed)
+    assert all(row["teacher"] == "" and row["self"] == "" for row in view["comparison"])
+    assert not any(r["is_self"] for r in view["reviews"])
+    owner = reviews_for(world.user("pupil@own"), reviewed)
+    assert owner["comparison"][0]["teacher"] == "Exceeded"

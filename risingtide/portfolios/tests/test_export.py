@@ -136,16 +136,29 @@ def test_a_bad_file_is_refused_with_its_place_and_nothing_is_written(world):
     teacher = world.user("teacher@own")
     pupil = world.user("pupil2@own")
     data = exports.export_data(_rich_portfolio(world))
-    data["items"][1]["stage"] = "dance"
-    data["items"][0]["importance"] = 9
-    data["connections"][0]["target"] = 999
-    upload = SimpleUploadedFile("p.json", json.dumps(data).encode())
     projects = Project.objects.count()
-    with pytest.raises(ValidationError) as caught:
-        imports.import_portfolio(teacher, world.schools["own"], upload, [pupil])
-    text = " ".join(caught.value.messages)
+
+    def refused(changed) -> str:
+        upload = SimpleUploadedFile("p.json", json.dumps(changed).encode())
+        with pytest.raises(ValidationError) as caught:
+            imports.import_portfolio(teacher, world.schools["own"], upload, [pupil])
+        return " ".join(caught.value.messages)
+
+    wrong_types = json.loads(json.dumps(data))
+    wrong_types["items"][0]["importance"] = 9
+    wrong_types["items"][0]["position"] = "first"
+    wrong_types["items"][0]["graph"] = [1, "x"]
+    text = refused(wrong_types)
+    assert "items[0].importance: 9 is out of range" in text
+    assert "items[0].position: should be a whole number" in text
+    assert "items[0].graph[1]: should be a number" in text
+    data["items"][1]["stage"] = "dance"
+    data["connections"][0]["target"] = 999
+    data["items"][0]["url"] = "javascript:alert(1)"
+    text = refused(data)
     assert "items[1].stage: 'dance' is not one of" in text
-    assert "items[0].importance" in text and "connections[0]: joins unknown items" in text
+    assert "connections[0]: joins unknown items" in text
+    assert "items[0].url: only http:// and https:// addresses" in text
     assert Project.objects.count() == projects
     # A JSON without its media says which file is missing.
     data = exports.export_data(world.portfolios["own"])
@@ -222,4 +235,125 @@ def test_pages_download_and_import(world, client_for):
         refused.status_code == 400
         and "not a Rising Tide portfolio export" in refused.content.decode()
     )
-    assert png_file  # the helper the world uses for pictures
+
+
+HOSTILE = {
+    "position as text": lambda d: d["items"][0].__setitem__("position", "abc"),
+    "graph too short": lambda d: d["items"][0].__setitem__("graph", [1]),
+    "file name a number": lambda d: d["items"][0].__setitem__("file_name", 5),
+    "revision not an object": lambda d: d["items"][0].__setitem__("revisions", [1]),
+    "annotation without text": lambda d: d["items"][0].__setitem__("annotations", [{}]),
+    "start date not a date": lambda d: d["project"].__setitem__("start_date", "soon"),
+    "members a list of lists": lambda d: d["portfolio"].__setitem__("members", [["x"]]),
+    "portfolio a list": lambda d: d.__setitem__("portfolio", []),
+    "connection a string": lambda d: d.__setitem__("connections", ["x"]),
+    "feedback on two things": lambda d: d.__setitem__(
+        "feedback",
+        [
+            {
+                "kind": "praise",
+                "body": "x",
+                "about": {"item": d["items"][0]["id"], "stage": "gather"},
+            }
+        ],
+    ),
+    "reply without body": lambda d: d.__setitem__(
+        "feedback", [{"kind": "praise", "body": "x", "replies": [{}]}]
+    ),
+    "category twice": lambda d: d.__setitem__("categories", ["a", "a"]),
+    "stage prompts a number": lambda d: d["project"].__setitem__("stage_prompts", {"gather": 5}),
+    "tool data of the wrong kind": lambda d: d.__setitem__(
+        "stage_work", [{"stage": "gather", "data": {"known": 5}}]
+    ),
+    "review level not a number": lambda d: d.__setitem__(
+        "reviews", [{"is_self": False, "by": "", "levels": {"0": "zz"}}]
+    ),
+    "NUL in a title": lambda d: d["items"][0].__setitem__("title", "a\x00b"),
+    "javascript link": lambda d: d["items"][0].__setitem__("url", "javascript:alert(1)"),
+}
+
+
+@pytest.mark.parametrize("change", HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_hostile_file_is_refused_cleanly(world, client_for, change):
+    from risingtide.tasc.models import Project
+
+    data = exports.export_data(world.portfolios["own"])
+    data["items"] = [i for i in data["items"] if not i["file"]]
+    change(data)
+    projects = Project.objects.count()
+    response = client_for(world.user("teacher@own")).post(
+        reverse("import_portfolio"),
+        {
+            "file": SimpleUploadedFile("p.json", json.dumps(data).encode()),
+            "pupil": world.users["pupil2@own"].pk,
+        },
+    )
+    assert response.status_code == 400
+    assert Project.objects.count() == projects
+
+
+def test_numbers_json_does_not_allow_are_refused(world):
+    data = json.dumps(exports.export_data(world.portfolios["own"]))
+    data = data.replace('"graph": null', '"graph": [NaN, Infinity]', 1)
+    with pytest.raises(ValidationError, match="not valid JSON"):
+        imports.import_portfolio(
+            world.user("teacher@own"),
+            world.schools["own"],
+            SimpleUploadedFile("p.json", data.encode()),
+            [world.user("pupil2@own")],
+        )
+
+
+def test_a_pupil_of_another_school_is_brought_in_to_their_own_school(world, client_for):
+    lead = world.user("leading_teacher@cluster")  # staff of both Own and Peer schools
+    data = exports.export_data(world.portfolios["own"])
+    data["items"] = [i for i in data["items"] if not i["file"]]
+    response = client_for(lead).post(
+        reverse("import_portfolio"),
+        {
+            "file": SimpleUploadedFile("p.json", json.dumps(data).encode()),
+            "pupil": world.users["pupil@peer"].pk,
+        },
+    )
+    assert response.status_code == 302
+    from risingtide.portfolios.models import Portfolio
+
+    moved = Portfolio.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+    assert moved.project.school == world.schools["peer"]
+    with pytest.raises(PermissionDenied):  # named for the wrong school
+        imports.import_portfolio(
+            lead,
+            world.schools["own"],
+            SimpleUploadedFile("p.json", json.dumps(data).encode()),
+            [world.user("pupil@peer")],
+        )
+
+
+def test_damaged_and_locked_zips_are_refused(world):
+    good = io.BytesIO()
+    exports.build_zip(world.portfolios["own"], good)
+    info = zipfile.ZipFile(io.BytesIO(good.getvalue())).getinfo("portfolio.json")
+    data_at = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    damaged = bytearray(good.getvalue())
+    damaged[data_at : data_at + 20] = b"\xff" * 20  # its packed bytes: bad CRC or bad data
+    locked = bytearray(good.getvalue())
+    directory = locked.find(b"PK\x01\x02")
+    locked[directory + 8] |= 0x1  # the first entry's "encrypted" flag, in the directory
+    for body in (bytes(damaged), bytes(locked)):
+        with pytest.raises(ValidationError):
+            imports.import_portfolio(
+                world.user("teacher@own"),
+                world.schools["own"],
+                SimpleUploadedFile("x.zip", body),
+                [world.user("pupil2@own")],
+            )
+
+
+def test_media_in_the_zip_are_named_by_their_checked_type(world):
+    pupil = world.user("pupil@own")
+    services.add_upload(pupil, world.portfolios["own"], "gather", "", png_file("homework.html"))
+    archive = _zip(world.portfolios["own"])
+    names = [n for n in archive.namelist() if n.startswith("media/")]
+    assert names and not any(n.endswith(".html") for n in names)
+    site = archive.read("index.html").decode()
+    assert "script-src 'none'" in site  # the offline copy runs no script, whatever it holds

@@ -129,5 +129,8 @@ def test_lesson_view_shows_only_work_pupils_shared(world, client_for):
     assert "Gather and Organise" in page and "own note" not in page  # not shared: no consent
     services.share_presentation(pupil, world.portfolios["own"], "class")
     page = teacher.get(url, {"stage": "gather", "show": [note.pk]}).content.decode()
+    assert "What I know" not in page  # shared, but not chosen to present
+    choose(world, note)
+    page = teacher.get(url, {"stage": "gather", "show": [note.pk]}).content.decode()
     assert "From the class" in page and "What I know" in page
     assert client_for(pupil).get(url).status_code == 403
