@@ -1,0 +1,1 @@
+"""The G&T register and pupil data (issue 5)."""
