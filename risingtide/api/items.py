@@ -5,14 +5,12 @@ pages; every text comes back as data, exactly as it was written."""
 from datetime import datetime
 from typing import Annotated, Literal
 
-from django.http import Http404
 from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field, FiniteFloat
 
 from risingtide.access.core import requires
 from risingtide.api.errors import ErrorOut, refusals_as_400
-from risingtide.lib import uploads
 from risingtide.portfolios import services as portfolio_services
 from risingtide.portfolios.models import Item
 
@@ -331,12 +329,7 @@ def save_layout(request, portfolio_id: int, layout: LayoutIn):
 )
 @requires("item.view", "item_id", api=True)
 def item_file(request, item_id: int):
-    item = request.access_target
-    if not item.file:
-        raise Http404
-    return uploads.serve(
-        item.file.open("rb"), item.file_type, item.file_name, request.headers.get("Range", "")
-    )
+    return request.access_target.serve_file(request)
 
 
 @router.get(
@@ -346,7 +339,4 @@ def item_file(request, item_id: int):
 )
 @requires("item.view", "item_id", api=True)
 def item_thumbnail(request, item_id: int):
-    item = request.access_target
-    if not item.thumbnail:
-        raise Http404
-    return uploads.serve(item.thumbnail.open("rb"), "image/png", "thumbnail.png")
+    return request.access_target.serve_thumbnail()

@@ -132,8 +132,10 @@ def _read_upload(upload) -> tuple[dict, zipfile.ZipFile | None]:
         ) from None
 
 
-def _media_head(archive: zipfile.ZipFile | None, name: str) -> bytes:
-    """The first bytes of a media file, to judge its type without unpacking all of it."""
+def _media(archive: zipfile.ZipFile | None, name: str, limit: int | None = None) -> bytes:
+    """A media file from the ZIP (its first ``limit`` bytes, or all of it), if it is there, is
+    a plain media/ entry and is not over the upload limit (checked from the ZIP's own record
+    before anything is unpacked)."""
     from django.conf import settings
 
     if archive is None or not name.startswith("media/") or name.count("/") != 1:
@@ -143,23 +145,7 @@ def _media_head(archive: zipfile.ZipFile | None, name: str) -> bytes:
         raise ValidationError(f"{name} is larger than the upload limit.")
     try:
         with archive.open(entry) as stream:
-            return stream.read(8192)
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError):
-        raise ValidationError(f"{name} is damaged in the ZIP.") from None
-
-
-def _media(archive: zipfile.ZipFile | None, name: str) -> bytes:
-    """One media file from the ZIP, if it is there, is a plain media/ entry and is not over the
-    upload limit (checked from the ZIP's own record before reading)."""
-    from django.conf import settings
-
-    if archive is None or not name.startswith("media/") or name.count("/") != 1:
-        raise KeyError(name)
-    entry = archive.getinfo(name)
-    if entry.file_size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError(f"{name} is larger than the upload limit.")
-    try:
-        return archive.read(entry)
+            return stream.read(limit if limit is not None else -1)
     except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError):
         raise ValidationError(f"{name} is damaged in the ZIP.") from None
 
@@ -385,7 +371,7 @@ def _check(data: dict, media: zipfile.ZipFile | None) -> None:
             if not name:
                 continue
             try:
-                head = _media_head(media, name)
+                head = _media(media, name, limit=8192)
             except KeyError:
                 r.problems.append(f"{where}.{field}: {name} is not in the ZIP")
             except ValidationError as exc:

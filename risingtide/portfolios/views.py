@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from risingtide.access.core import can, requires
 from risingtide.feedback.queries import criteria_rows, reviews_for
 from risingtide.feedback.views import threads_context
-from risingtide.lib import uploads
 from risingtide.lib.markup import markdown
 from risingtide.portfolios import groups, queries, services, tools
 from risingtide.portfolios.models import Connection, Portfolio, StageWork
@@ -275,19 +274,13 @@ def add_upload(request, portfolio):
 @require_GET
 @requires("item.view", "pk")
 def item_file(request, item):
-    if not item.file:
-        raise Http404
-    return uploads.serve(
-        item.file.open("rb"), item.file_type, item.file_name, request.headers.get("Range", "")
-    )
+    return item.serve_file(request)
 
 
 @require_GET
 @requires("item.view", "pk")
 def item_thumbnail(request, item):
-    if not item.thumbnail:
-        raise Http404
-    return uploads.serve(item.thumbnail.open("rb"), "image/png", "thumbnail.png")
+    return item.serve_thumbnail()
 
 
 @require_GET
@@ -508,9 +501,9 @@ def presentation_picture(request, portfolio, item_id: int):
     """A chosen item's picture for whoever may see the presentation (a classmate may see the
     presentation without seeing the portfolio, so item_thumbnail would refuse them)."""
     item = queries.presented_item(portfolio, item_id)
-    if item is None or not item.thumbnail:
+    if item is None:
         raise Http404
-    return uploads.serve(item.thumbnail.open("rb"), "image/png", "picture.png")
+    return item.serve_thumbnail()
 
 
 @require_POST
