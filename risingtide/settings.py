@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "risingtide.portfolios",
     "risingtide.feedback",
     "risingtide.library",
+    "risingtide.register",
     "risingtide.home",
     "risingtide.api",
     "risingtide.demo",

@@ -19,6 +19,8 @@ from risingtide.feedback.models import Comment
 from risingtide.library.models import Resource
 from risingtide.people.models import Membership, Role, User
 from risingtide.portfolios.models import Item, Portfolio, PortfolioMember
+from risingtide.register.models import DataSharingAgreement, ImportBatch
+from risingtide.register.models import Pupil as PupilRecord
 from risingtide.schools.models import (
     Cluster,
     LocalAuthority,
@@ -217,10 +219,40 @@ def _resources_for(ids: set[int]) -> Q:
 SUBJECTS["resource"] = Subject(
     Resource, {Reach.SELF: _field("author_id"), Reach.SCHOOL: _resources_for}
 )
+
+
+def _sharing_la(prefix: str) -> PathBuilder:
+    """An LA reaches a school's pupil-level data only while the school has a data-sharing
+    agreement in force."""
+    return lambda ids: Q(
+        **{
+            f"{prefix}local_authority_id__in": ids,
+            f"{prefix}pk__in": DataSharingAgreement.schools_in_force(),
+        }
+    )
+
+
+# A school's register and pupil data as a whole (the school itself is the subject).
+SUBJECTS["register"] = Subject(School, {Reach.SCHOOL: _field("pk"), Reach.LA: _sharing_la("")})
+SUBJECTS["pupil_record"] = Subject(
+    PupilRecord,
+    {
+        # A teacher reaches the records of the pupils in their groups, at the group's school.
+        Reach.GROUP: lambda ids: Q(
+            account__in=_pupils_in_groups(ids),
+            school__in=TeachingGroup.objects.filter(pk__in=ids).values("school_id"),
+        ),
+        Reach.SCHOOL: _field("school_id"),
+        Reach.LA: _sharing_la("school__"),
+    },
+)
+SUBJECTS["import"] = Subject(
+    ImportBatch, {Reach.SELF: _field("uploaded_by_id"), Reach.SCHOOL: _field("school_id")}
+)
 MODEL_SUBJECT = {
     subject.model: name
     for name, subject in SUBJECTS.items()
-    if name not in ("pupil", "presentation")  # other views of the same models
+    if name not in ("pupil", "presentation", "register")  # other views of the same models
 }
 
 

@@ -278,6 +278,81 @@ CAPABILITIES: dict[str, Capability] = {
             "Give a pupil a new password",
             {**PUPIL_CARERS},
         ),
+        # --- the G&T register (pupil-level data stays in the school; an LA sees it only
+        # while the school has a data-sharing agreement in force) ---
+        Capability(
+            "register.view",
+            "register",
+            "See a school's G&T register, screening list and equity check",
+            {
+                Role.LEADING_TEACHER: Reach.SCHOOL,
+                Role.HEAD: Reach.SCHOOL,
+                Role.LA_LEAD: Reach.LA,
+            },
+        ),
+        Capability(
+            "register.manage",
+            "register",
+            "Import pupil data, decide identifications, set the screening criteria",
+            {Role.LEADING_TEACHER: Reach.SCHOOL, Role.HEAD: Reach.SCHOOL},
+        ),
+        Capability(
+            "register.export",
+            "register",
+            "Export the register (census return, CSV, XLSX, PDF) and CTF for a leaver",
+            {Role.LEADING_TEACHER: Reach.SCHOOL, Role.HEAD: Reach.SCHOOL},
+        ),
+        Capability(
+            "register.audit",
+            "school",
+            "Read the log of who viewed or exported the school's pupil-level data",
+            {
+                Role.LEADING_TEACHER: Reach.SCHOOL,
+                Role.HEAD: Reach.SCHOOL,
+                Role.LA_LEAD: Reach.LA,
+            },
+        ),
+        Capability(
+            "register.share",
+            "school",
+            "Record or end the school's data-sharing agreement with its LA",
+            {Role.HEAD: Reach.SCHOOL, Role.LEADING_TEACHER: Reach.SCHOOL},
+        ),
+        Capability(
+            "pupil_record.view",
+            "pupil_record",
+            "See a pupil's record: characteristics, attainment, register history, evidence",
+            {
+                Role.TEACHER: Reach.GROUP,
+                Role.LEADING_TEACHER: Reach.SCHOOL,
+                Role.HEAD: Reach.SCHOOL,
+                Role.LA_LEAD: Reach.LA,
+            },
+        ),
+        Capability(
+            "pupil_record.nominate",
+            "pupil_record",
+            "Nominate a pupil for the register and add evidence",
+            {**PUPIL_CARERS},
+        ),
+        Capability(
+            "pupil_record.decide",
+            "pupil_record",
+            "Decide a nomination: identify, not identify or remove (the coordinator)",
+            {Role.LEADING_TEACHER: Reach.SCHOOL},
+        ),
+        Capability(
+            "import.view",
+            "import",
+            "See an import of pupil data, its preview and progress",
+            {Role.LEADING_TEACHER: Reach.SCHOOL, Role.HEAD: Reach.SCHOOL},
+        ),
+        Capability(
+            "import.confirm",
+            "import",
+            "Confirm or cancel an import once its preview is checked",
+            {Role.LEADING_TEACHER: Reach.SCHOOL, Role.HEAD: Reach.SCHOOL},
+        ),
         # --- the library (school staff; pupils do not use it) ---
         Capability(
             "library.browse",

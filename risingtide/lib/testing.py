@@ -47,6 +47,8 @@ class TinyWorld:
     wheels: dict = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     resources: dict = field(default_factory=dict)
+    records: dict = field(default_factory=dict)
+    imports: dict = field(default_factory=dict)
 
     def user(self, key: str) -> User:
         return User.objects.get(pk=self.users[key].pk)  # fresh: no cached access data
@@ -136,6 +138,7 @@ def build_tiny_world() -> TinyWorld:
     w.users["nobody@nowhere"] = make_user("nobody", "No", "Role")
     _add_projects(w)
     _add_library(w)
+    _add_register(w)
     return w
 
 
@@ -245,3 +248,50 @@ def _add_library(w: TinyWorld) -> None:
         resource.file.save("file", upload, save=False)
         resource.save()
         w.resources[key] = resource
+
+
+def _add_register(w: TinyWorld) -> None:
+    """Pupil records for pupil@own, pupil2@own, pupil@own2 and pupil@other (linked to their
+    accounts), a nomination for pupil@own, a checked import at "own" and "other", and a
+    data-sharing agreement in force for "own" only (so own's LA sees own's pupil data)."""
+    from datetime import date
+
+    from risingtide.register.models import DataSharingAgreement, ImportBatch, Pupil
+    from risingtide.register.services import nominate
+    from risingtide.register.upn import make_upn
+
+    for n, key in enumerate(("own", "own2", "other", "2@own")):
+        account = w.users[f"pupil{key}" if key.startswith("2") else f"pupil@{key}"]
+        school = account.memberships.filter(teaching_group__isnull=True).first().school
+        w.records[key] = Pupil.objects.create(
+            school=school,
+            upn=make_upn(801, 4001, 15, n + 1),
+            legal_surname=account.last_name,
+            legal_forename=account.first_name,
+            date_of_birth=date(2014, 5, n + 1),
+            gender="F",
+            nc_year="7",
+            ethnicity="WBRI",
+            ethnic_group="White",
+            first_language="ENG",
+            account=account,
+        )
+    nominate(
+        w.users["teacher@own"],
+        w.records["own"],
+        domains=["maths"],
+        summary="Solves problems well beyond Year 7.",
+    )
+    DataSharingAgreement.objects.create(
+        school=w.schools["own"], reference="DSA-1", starts_on=date(2020, 1, 1)
+    )
+    for key in ("own", "other"):
+        w.imports[key] = ImportBatch.objects.create(
+            school=w.schools[key],
+            uploaded_by=w.users[f"leading_teacher@{key}"],
+            file_name="pupils.xml",
+            sha256="0" * 64,
+            format="ctf",
+            state=ImportBatch.State.PREVIEW,
+            summary={"error_count": 0},
+        )

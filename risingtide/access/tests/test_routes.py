@@ -97,6 +97,17 @@ TARGETS = {
         "own_withdrawn": {"school": "own", "self": "teacher@own"},
         "other_everyone": {"school": "*", "self": "teacher@other"},
     },
+    # Pupil-level register data: an LA reaches it only where the school shares it ("own").
+    "register": {
+        "own": {"school": "own", "la": "own"},
+        "peer": {"school": "peer"},
+        "other": {"school": "other"},
+    },
+    "pupil_record": {
+        k: {"group": k, "school": GROUP_SCHOOL[k], **({"la": "own"} if k != "other" else {})}
+        for k in ("own", "own2", "other")
+    },
+    "import": {k: {"school": k, "self": f"leading_teacher@{k}"} for k in ("own", "other")},
 }
 
 
@@ -174,6 +185,9 @@ def _target_pk(world, subject, key, route_name=""):
         "item": lambda: world.items[key].pk,
         "comment": lambda: world.comments[key].pk,
         "resource": lambda: world.resources[key].pk,
+        "register": lambda: world.schools[key].pk,
+        "pupil_record": lambda: world.records[key].pk,
+        "import": lambda: world.imports[key].pk,
     }[subject]()
 
 

@@ -20,6 +20,14 @@ def pupil_xml(n: int, layout: str, **override) -> str:
         if layout == "names_in_basic_details"
         else ""
     )
+    in_care = override.get("in_care", "")
+    year = override.get("year", "2023")
+    gifted_talented = override.get("gifted_talented", "")
+    sen = override.get(
+        "sen",
+        "<SENhistory><SEN><StartDate>2020-01-01</StartDate><SENprovision>K</SENprovision>"
+        "</SEN></SENhistory>",
+    )
     fsm = (
         "<FSMhistory><FSMinstance><FSMstartDate>2019-09-01</FSMstartDate>"
         "<FSMendDate>2021-07-20</FSMendDate></FSMinstance></FSMhistory>"
@@ -30,13 +38,22 @@ def pupil_xml(n: int, layout: str, **override) -> str:
         f"<Pupil><UPN>{upn}</UPN>{names}<DOB>{dob}</DOB><Gender>{'MF'[n % 2]}</Gender>"
         f"<BasicDetails>{basic_names}<NCyearActual>{7 + n % 5}</NCyearActual>"
         f"<Ethnicity>{ethnicity}</Ethnicity><FirstLanguage>ENG</FirstLanguage>"
-        f"<UnknownThing>ignored</UnknownThing></BasicDetails>{fsm}"
-        "<SENhistory><SEN><StartDate>2020-01-01</StartDate><SENprovision>K</SENprovision>"
-        "</SEN></SENhistory>"
+        f"{in_care}<UnknownThing>ignored</UnknownThing></BasicDetails>{fsm}"
+        f"{sen}"
         "<StageAssessments><KeyStage><StageAssessment><Stage>KS2</Stage><Subject>MAT</Subject>"
         "<Method>TT</Method><Component>SCALED</Component><Result>110</Result>"
-        "<Year>2023</Year></StageAssessment></KeyStage></StageAssessments>"
-        "<Contacts><Contact><Surname>NotThePupil</Surname></Contact></Contacts></Pupil>"
+        f"<Year>{year}</Year></StageAssessment><StageAssessment/></KeyStage></StageAssessments>"
+        f"{gifted_talented}<Contacts><Contact><Surname>NotThePupil</Surname></Contact></Contacts></Pupil>"
+    )
+
+
+def gifted_talented_xml(flag="true", domains=("maths", "music"), **flags: str) -> str:
+    """Our CTF export's G&T section; ``gifted="true"`` etc. add the optional flags."""
+    tags = {"gifted": "Gifted", "talented": "Talented", "top_5": "Top5"}
+    optional = "".join(f"<{tags[k]}>{v}</{tags[k]}>" for k, v in flags.items())
+    listed = "".join(f"<Domain>{d}</Domain>" for d in domains)
+    return (
+        f"<GiftedTalented><Flag>{flag}</Flag>{optional}<Domains>{listed}</Domains></GiftedTalented>"
     )
 
 
