@@ -342,6 +342,12 @@ CAPABILITIES: dict[str, Capability] = {
             {Role.LEADING_TEACHER: Reach.SCHOOL},
         ),
         Capability(
+            "pupil_record.export",
+            "pupil_record",
+            "Export a leaving pupil's CTF with their G&T data",
+            {Role.LEADING_TEACHER: Reach.SCHOOL, Role.HEAD: Reach.SCHOOL},
+        ),
+        Capability(
             "import.view",
             "import",
             "See an import of pupil data, its preview and progress",

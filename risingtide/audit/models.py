@@ -23,6 +23,15 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
 
+    def save(self, *args, **kwargs) -> None:
+        # The log is read, never edited: an event once written stays as it is.
+        if not self._state.adding:
+            raise ValueError("An audit event is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("An audit event is never deleted.")
+
 
 def record(actor, action: str, target=None, *, school=None, **detail) -> AuditEvent:
     """Write one audit event; ``target`` is any model instance (its type and key are kept)."""

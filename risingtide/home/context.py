@@ -20,6 +20,12 @@ def navigation(request) -> dict:
             staff_schools |= anchors[role].schools
     if len(staff_schools) == 1:
         nav.append(("My school", reverse("school", args=[next(iter(staff_schools))])))
+    coordinating = set()
+    for role in (Role.LEADING_TEACHER, Role.HEAD):
+        if role in anchors:
+            coordinating |= anchors[role].schools
+    if len(coordinating) == 1:
+        nav.append(("G&T register", reverse("register", args=[next(iter(coordinating))])))
     if Role.LA_LEAD in held and len(anchors[Role.LA_LEAD].las) == 1:
         nav.append(
             ("My LA", reverse("local_authority", args=[next(iter(anchors[Role.LA_LEAD].las))]))

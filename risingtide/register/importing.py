@@ -583,33 +583,40 @@ class _ChunkWrites:
         RegisterEntry.objects.bulk_create(self.entries, batch_size=CHUNK)
 
 
-def run_import(
-    source: Source,
+def run_import(source: Source, *, as_of: date | None = None, **options) -> Outcome:
+    """Check (``write=False``) or import (``write=True``) a file: see ``import_rows``."""
+    as_of = as_of or timezone.localdate()
+    facts: dict = {}
+    options.setdefault("source_label", f"import of {source.name}")
+    return import_rows(
+        read_rows(source, facts, as_of),
+        as_of=as_of,
+        total=count_rows(source),
+        facts=facts,
+        **options,
+    )
+
+
+def import_rows(
+    rows: Iterable[PupilRow | RegisterRow | RowError],
     *,
     school: School | None = None,
     schools: Iterable[School] = (),
     write: bool,
     actor=None,
-    source_label: str = "",
+    source_label: str = "import",
     progress: Callable[[int, int], None] | None = None,
     on_error: Callable[[RowError], None] | None = None,
     as_of: date | None = None,
+    total: int = 0,
+    facts: dict | None = None,
 ) -> Outcome:
-    """Check (``write=False``) or import (``write=True``) a file into ``school``, or into
-    ``schools`` of an LA for an LA-wide file. A write with any row error writes nothing."""
+    """Compare rows with ``school``'s records (or, for an LA-wide file, ``schools``') and, with
+    ``write``, write the differences. A write with any row error writes nothing."""
     as_of = as_of or timezone.localdate()
-    outcome = Outcome(listener=on_error)
+    outcome = Outcome(listener=on_error, facts=facts if facts is not None else {})
     target = _Target.of(school, [school] if school else schools)
-    run = _Run(
-        target,
-        outcome,
-        write=write,
-        as_of=as_of,
-        actor=actor,
-        source_label=source_label or f"import of {source.name}",
-    )
-    total = count_rows(source)
-    rows = read_rows(source, outcome.facts, as_of)
+    run = _Run(target, outcome, write=write, as_of=as_of, actor=actor, source_label=source_label)
 
     def go() -> None:
         done = 0

@@ -35,6 +35,15 @@ def year_label(year: int) -> str:
 NOT_EAL = {"", "ENG", "ENB", "REF", "NOT"}
 
 
+SEN_CHOICES = [
+    ("K", "SEN support"),
+    ("E", "EHC plan"),
+    ("A", "School Action (before 2014)"),
+    ("P", "School Action Plus (before 2014)"),
+    ("S", "Statement (before 2014)"),
+]
+
+
 class Pupil(models.Model):
     """A pupil record: one per pupil per school (the UPN is unique within the school)."""
 
@@ -58,7 +67,7 @@ class Pupil(models.Model):
     ethnic_group = models.CharField(max_length=20, blank=True)
     first_language = models.CharField(max_length=4, blank=True)
     eal = models.BooleanField("EAL", default=False)
-    sen = models.CharField("SEN provision", max_length=1, blank=True)
+    sen = models.CharField("SEN provision", max_length=1, blank=True, choices=SEN_CHOICES)
     looked_after = models.BooleanField(default=False)
     account = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -240,6 +249,15 @@ class RegisterEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.pupil} {year_label(self.academic_year)}: {self.get_status_display()}"
 
+    def save(self, *args, **kwargs) -> None:
+        # Never changed: a new decision or piece of evidence is a new row (the history).
+        if not self._state.adding:
+            raise ValueError(f"A {self._meta.verbose_name} is never changed; add a new one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"A {self._meta.verbose_name} is never deleted.")
+
     @property
     def domain_labels(self) -> list[str]:
         return [DOMAINS.get(d, d) for d in self.domains]
@@ -288,6 +306,15 @@ class Evidence(models.Model):
 
     QUANTITATIVE = {Kind.TEST_SCORE, Kind.ATTAINMENT, Kind.TEACHER_ASSESSMENT}
     PROGRESS_KINDS = {Kind.PROGRESS}
+
+    def save(self, *args, **kwargs) -> None:
+        # Never changed: a new decision or piece of evidence is a new row (the history).
+        if not self._state.adding:
+            raise ValueError(f"A {self._meta.verbose_name} is never changed; add a new one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"A {self._meta.verbose_name} is never deleted.")
 
     @property
     def category(self) -> str:

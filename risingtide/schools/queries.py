@@ -1,6 +1,6 @@
 """Reads for organisation pages. Each makes a fixed number of queries whatever the size."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet
 
 from risingtide.access.core import visible
 from risingtide.home.queries import schools_summary
@@ -60,7 +60,31 @@ def group_page(user: User, group: TeachingGroup) -> dict:
             memberships__teaching_group=group, memberships__role=Role.TEACHER
         ).order_by("last_name", "first_name")
     )
-    return {"group": group, "pupils": pupils, "teachers": teachers}
+    # Teachers nominate for the G&T register from here: each pupil's record, where the school
+    # holds one and the user may nominate, with this year's register status.
+    from risingtide.register.models import RegisterEntry, academic_year
+
+    records = {
+        r.account_id: r
+        for r in visible(user, "pupil_record", "pupil_record.nominate")
+        .filter(account__in=[p.pk for p in pupils], school=group.school_id)
+        .annotate(
+            status=RegisterEntry.objects.filter(
+                pupil=OuterRef("pk"), academic_year=academic_year(), current=True
+            ).values("status")[:1]
+        )
+    }
+    labels = dict(RegisterEntry.Status.choices)
+    for pupil in pupils:
+        record = records.get(pupil.pk)
+        pupil.register_record = record
+        pupil.register_status = labels.get(record.status, "") if record else ""
+    return {
+        "group": group,
+        "pupils": pupils,
+        "teachers": teachers,
+        "can_nominate": bool(records),
+    }
 
 
 def local_authority_page(user: User, la: LocalAuthority) -> dict:

@@ -8,7 +8,9 @@ from risingtide.schools import queries
 @require_GET
 @requires("school.view", "pk")
 def school(request, school):
-    return render(request, "schools/school.html", queries.school_page(request.user, school))
+    context = queries.school_page(request.user, school)
+    context["can_register"] = can(request.user, "register.view", school)
+    return render(request, "schools/school.html", context)
 
 
 @require_GET

@@ -1,0 +1,256 @@
+"""What the register pages show, each in a fixed number of queries whatever the school's size."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from risingtide.access.core import can, visible
+from risingtide.audit.models import AuditEvent
+from risingtide.people.models import User
+from risingtide.portfolios.models import Item
+from risingtide.register.models import (
+    Evidence,
+    ImportBatch,
+    Pupil,
+    RegisterEntry,
+    academic_year,
+    ever_6,
+    fsm_on,
+    year_label,
+)
+from risingtide.register.rows import DOMAINS
+from risingtide.schools.models import School
+
+PER_PAGE = 50
+# The audit log's actions on pupil-level data and the register, as people read them.
+AUDIT_ACTIONS = {
+    "register.viewed": "Viewed the register",
+    "register.pupils_viewed": "Viewed the pupil list",
+    "register.screening_viewed": "Viewed the screening list",
+    "register.equity_viewed": "Viewed the equity check",
+    "register.exported": "Exported",
+    "register.api_read": "Read through the API",
+    "pupil_record.viewed": "Viewed a pupil's record",
+    "register.nominated": "Nominated a pupil",
+    "register.evidence_added": "Added evidence",
+    "register.decided": "Decided an identification",
+    "register.criteria_changed": "Changed the screening criteria",
+    "register.sharing_recorded": "Recorded a data-sharing agreement",
+    "register.sharing_ended": "Ended a data-sharing agreement",
+    "import.uploaded": "Uploaded pupil data",
+    "import.confirmed": "Confirmed an import",
+    "import.cancelled": "Cancelled an import",
+}
+
+
+def _entry_subquery(field: str, year: int):
+    return Subquery(
+        RegisterEntry.objects.filter(pupil=OuterRef("pk"), academic_year=year, current=True).values(
+            field
+        )[:1]
+    )
+
+
+def school_links(user: User, school: School) -> dict:
+    """What the register's menu offers this user at this school."""
+    return {
+        "school": school,
+        "can_manage": can(user, "register.manage", school),
+        "can_export": can(user, "register.export", school),
+        "can_audit": can(user, "register.audit", school),
+        "can_share": can(user, "register.share", school),
+    }
+
+
+def register_page(user: User, school: School, filters: dict) -> dict:
+    """This year's current entries, filtered; the counts by status; what the user may do."""
+    year = academic_year()
+    entries = (
+        RegisterEntry.objects.current()
+        .filter(school=school, academic_year=year)
+        .select_related("pupil")
+        .annotate(
+            evidence_count=Count(
+                "pupil__evidence", filter=Q(pupil__evidence__academic_year=year), distinct=True
+            )
+        )
+        .order_by("pupil__legal_surname", "pupil__legal_forename", "pk")
+    )
+    status = filters.get("status") or ""
+    if status in RegisterEntry.Status.values:
+        entries = entries.filter(status=status)
+    else:
+        status = ""
+        entries = entries.exclude(status=RegisterEntry.Status.NOT_IDENTIFIED)
+    kind = filters.get("kind") or ""
+    if kind == "gifted":
+        entries = entries.filter(gifted=True)
+    elif kind == "talented":
+        entries = entries.filter(talented=True)
+    elif kind == "top_5":
+        entries = entries.filter(top_5=True)
+    else:
+        kind = ""
+    domain = filters.get("domain") or ""
+    rows = list(entries)
+    if domain in DOMAINS:
+        # Domains are a short list on each entry; the school's register fits in memory.
+        rows = [e for e in rows if domain in e.domains]
+    else:
+        domain = ""
+    counts = dict(
+        RegisterEntry.objects.current()
+        .filter(school=school, academic_year=year)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    cohort = Pupil.objects.filter(school=school, on_roll=True).count()
+    identified = counts.get(RegisterEntry.Status.IDENTIFIED, 0)
+    return {
+        "school": school,
+        "year": year,
+        "year_label": year_label(year),
+        "entries": rows,
+        "counts": counts,
+        "cohort": cohort,
+        "identified": identified,
+        "nominated": counts.get(RegisterEntry.Status.NOMINATED, 0),
+        "rate": round(100 * identified / cohort, 1) if cohort else 0,
+        "filters": {"status": status, "kind": kind, "domain": domain},
+        "statuses": RegisterEntry.Status.choices,
+        "domains": sorted(DOMAINS.items(), key=lambda kv: kv[1]),
+        **school_links(user, school),
+    }
+
+
+def pupils_page(user: User, school: School, q: str, page: int) -> dict:
+    """The school's pupil records on roll, with this year's register status, a page at a time."""
+    year = academic_year()
+    today = timezone.localdate()
+    pupils = (
+        visible(user, "pupil_record")
+        .filter(school=school, on_roll=True)
+        .annotate(
+            status=_entry_subquery("status", year),
+            fsm_now=fsm_on(today),
+            ever6=ever_6(today),
+        )
+        .order_by("legal_surname", "legal_forename", "pk")
+    )
+    q = (q or "").strip()[:100]
+    if q:
+        pupils = pupils.filter(
+            Q(upn__istartswith=q.replace(" ", ""))
+            | Q(legal_surname__istartswith=q)
+            | Q(legal_forename__istartswith=q)
+            | Q(preferred_surname__istartswith=q)
+            | Q(preferred_forename__istartswith=q)
+        )
+    paginator = Paginator(pupils, PER_PAGE)
+    page_obj = paginator.get_page(page)
+    return {
+        **school_links(user, school),
+        "page": page_obj,
+        "q": q,
+        "year_label": year_label(year),
+        "status_labels": dict(RegisterEntry.Status.choices),
+    }
+
+
+def record_page(user: User, pupil: Pupil) -> dict:
+    """One pupil's record: characteristics and their history, attainment, register history,
+    evidence, and the forms the user may use."""
+    today = timezone.localdate()
+    year = academic_year()
+    flags = (
+        Pupil.objects.filter(pk=pupil.pk)
+        .annotate(fsm_now=fsm_on(today), ever6=ever_6(today))
+        .values("fsm_now", "ever6")
+        .get()
+    )
+    entries = list(
+        pupil.register_entries.select_related("recorded_by").order_by("-recorded_at", "-pk")
+    )
+    current = next((e for e in entries if e.current and e.academic_year == year), None)
+    evidence = list(pupil.evidence.select_related("item"))
+    items = []
+    can_nominate = can(user, "pupil_record.nominate", pupil)
+    if can_nominate and pupil.account_id:
+        items = list(
+            visible(user, Item)
+            .filter(portfolio__members__pupil_id=pupil.account_id)
+            .select_related("portfolio__project")
+            .order_by("-created_at")[:100]
+        )
+    return {
+        "pupil": pupil,
+        "school": pupil.school,
+        "fsm_now": bool(flags["fsm_now"]),
+        "ever6": bool(flags["ever6"]),
+        "fsm_periods": list(pupil.fsm_periods.all()),
+        "changes": list(pupil.changes.all()),
+        "attainment": list(pupil.attainment.all()),
+        "entries": entries,
+        "current": current,
+        "year_label": year_label(year),
+        "evidence": evidence,
+        "items": items,
+        "domains": DOMAINS,
+        "evidence_kinds": Evidence.Kind.choices,
+        "nomination_kinds": [
+            (k, label) for k, label in Evidence.Kind.choices if k.endswith("_nomination")
+        ],
+        "statuses": [(k, label) for k, label in RegisterEntry.Status.choices if k != "nominated"],
+        "can_nominate": can_nominate,
+        "can_decide": can(user, "pupil_record.decide", pupil),
+        "can_export": can(user, "register.export", pupil.school),
+    }
+
+
+def imports_page(user: User, school: School) -> dict:
+    return {
+        **school_links(user, school),
+        "imports": list(
+            visible(user, ImportBatch).filter(school=school).select_related("uploaded_by")[:20]
+        ),
+        "formats": ImportBatch.Format.choices,
+        "kinds": ImportBatch.Kind.choices,
+    }
+
+
+def audit_page(user: User, school: School, page: int) -> dict:
+    """Who viewed, exported or changed the school's pupil-level data; names of pupils only for
+    a reader who may see those pupils."""
+    events = (
+        AuditEvent.objects.filter(school=school, action__in=AUDIT_ACTIONS)
+        .select_related("actor")
+        .order_by("-at", "-pk")
+    )
+    page_obj = Paginator(events, PER_PAGE).get_page(page)
+    pupil_ids = {
+        int(e.target_id)
+        for e in page_obj
+        if e.target_type == "register.pupil" and e.target_id.isdigit()
+    }
+    names = {
+        p.pk: str(p)
+        for p in visible(user, "pupil_record")
+        .filter(pk__in=pupil_ids)
+        .only("legal_surname", "legal_forename", "preferred_surname", "preferred_forename")
+    }
+    rows = []
+    for e in page_obj:
+        target = ""
+        if e.target_type == "register.pupil" and e.target_id.isdigit():
+            target = names.get(int(e.target_id), f"pupil record {e.target_id}")
+        rows.append(
+            {
+                "at": e.at,
+                "who": str(e.actor) if e.actor else "(account removed)",
+                "what": AUDIT_ACTIONS.get(e.action, e.action),
+                "target": target,
+                "detail": e.detail.get("what", "") or e.detail.get("file", ""),
+                "why": e.detail.get("why", ""),
+            }
+        )
+    return {"school": school, "page": page_obj, "rows": rows}
