@@ -178,7 +178,7 @@ def record_page(user: User, pupil: Pupil) -> dict:
     if can_nominate and pupil.account_id:
         items = list(
             visible(user, Item)
-            .filter(portfolio__members__pupil_id=pupil.account_id)
+            .filter(portfolio__memberships__pupil_id=pupil.account_id)
             .select_related("portfolio__project")
             .order_by("-created_at")[:100]
         )
@@ -230,7 +230,7 @@ def audit_page(user: User, school: School, page: int) -> dict:
     pupil_ids = {
         int(e.target_id)
         for e in page_obj
-        if e.target_type == "register.pupil" and e.target_id.isdigit()
+        if e.target_type == "register.Pupil" and e.target_id.isdigit()
     }
     names = {
         p.pk: str(p)
@@ -241,7 +241,7 @@ def audit_page(user: User, school: School, page: int) -> dict:
     rows = []
     for e in page_obj:
         target = ""
-        if e.target_type == "register.pupil" and e.target_id.isdigit():
+        if e.target_type == "register.Pupil" and e.target_id.isdigit():
             target = names.get(int(e.target_id), f"pupil record {e.target_id}")
         rows.append(
             {

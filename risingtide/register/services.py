@@ -6,7 +6,7 @@ writes the audit event. Entries and evidence are only ever added.
 
 import os
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -43,9 +43,9 @@ def _require(actor, action: str, obj=None) -> None:
         raise PermissionDenied
 
 
-def log_access(actor, what: str, school: School, *, why: str, target=None, **detail) -> None:
+def log_access(actor, action: str, school: School, *, why: str, target=None, **detail) -> None:
     """Write who saw or exported pupil-level data, what, and why (the audit log)."""
-    record(actor, what, target, school=school, why=why, **detail)
+    record(actor, action, target, school=school, why=why, **detail)
 
 
 # --- accounts ------------------------------------------------------------------------------
@@ -309,12 +309,12 @@ def record_agreement(
 
 
 def end_agreement(actor, agreement: DataSharingAgreement) -> None:
+    """End an agreement now: from today the LA no longer sees the school's pupil data (an
+    agreement that started today ends before it began, which is what ending it means)."""
     _require(actor, "register.share", agreement.school)
-    today = timezone.localdate()
-    if agreement.ends_on is None or agreement.ends_on >= today:
-        agreement.ends_on = max(today - timezone.timedelta(days=1), agreement.starts_on)
-        if agreement.starts_on > agreement.ends_on:
-            agreement.ends_on = agreement.starts_on
+    yesterday = timezone.localdate() - timedelta(days=1)
+    if agreement.ends_on is None or agreement.ends_on > yesterday:
+        agreement.ends_on = yesterday
         agreement.save(update_fields=["ends_on"])
     record(actor, "register.sharing_ended", agreement, school=agreement.school)
 

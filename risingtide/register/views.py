@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from risingtide.access.core import requires
 from risingtide.register import queries, services
-from risingtide.register.models import Evidence, ImportBatch
+from risingtide.register.models import Evidence, ImportBatch, academic_year
 
 EXPORT_REASONS = {
     "census": "School Census G&T return",
@@ -416,18 +416,19 @@ def export(request, school):
             errors = _errors(exc)
         else:
             services.log_access(request.user, "register.exported", school, why=why, what=what)
-            stem = f"{school.urn}-gt-{'census' if what == 'census' else 'register'}"
+            year = academic_year()
             if what == "census":
-                header, rows = exports.census_header(), exports.census_rows(school)
-                return exports.csv_export(header, rows, f"{stem}.csv")
+                name = exports.export_filename(school, "gt-census", year, "csv")
+                return exports.csv_export(exports.CENSUS_HEADER, exports.census_rows(school), name)
             header, rows = exports.register_rows(school)
+            name = exports.export_filename(school, "register", year, what)
             if what == "csv":
-                return exports.csv_export(header, rows, f"{stem}.csv")
+                return exports.csv_export(header, rows, name)
             if what == "xlsx":
-                return exports.xlsx_export(header, rows, f"{stem}.xlsx", "G&T register")
-            pdf = exports.register_pdf(school, header, list(rows))
+                return exports.xlsx_export(header, rows, name, "G&T register")
+            pdf = exports.register_pdf(school, year, (header, rows))
             response = HttpResponse(pdf, content_type="application/pdf")
-            response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response
     return render(
         request,
