@@ -1,0 +1,114 @@
+"""The G&T register in the browser: the coordinator imports a CTF (preview, confirm, progress),
+nominates a pupil with two kinds of evidence, identifies them and reads the equity check; a
+teacher nominates from their group page; the audit log shows both."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from risingtide.lib.testing import TinyWorld
+from risingtide.register.models import ImportBatch, Pupil
+from risingtide.register.tasks import check_import, write_import
+from risingtide.register.tests import ctf_files
+from risingtide.register.upn import make_upn
+from tests.browser.axe import assert_accessible
+from tests.browser.steps import screenshot, sign_in_and_land_home, sign_out
+
+pytestmark = pytest.mark.browser
+
+
+def test_register_journey(page: Page, tiny_world, tmp_path):
+    school = tiny_world.schools["own"]
+    ctf = tmp_path / "801200_CTF_1014001_001.xml"
+    ctf.write_bytes(
+        ctf_files.ctf([ctf_files.pupil_xml(n, "names_in_basic_details") for n in range(40)])
+    )
+
+    # The coordinator imports a CTF: the file is checked in the background, then previewed.
+    sign_in_and_land_home(page, "lead.own", TinyWorld.PASSWORD)
+    page.get_by_role("link", name="G&T register").click()
+    expect(page.get_by_role("heading", name="G&T register")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("navigation", name="G&T register").get_by_role("link", name="Import").click()
+    page.get_by_label("File", exact=True).set_input_files(str(ctf))
+    page.get_by_role("button", name="Check the file").click()
+    bar = page.get_by_role("progressbar")
+    expect(bar).to_be_visible()
+    expect(page.get_by_text("Checking the file")).to_be_visible()
+    assert_accessible(page)
+    batch = ImportBatch.objects.get(file_name=ctf.name)
+    assert check_import.call(batch.pk) == "checked"  # the worker's part
+    # The page polls its progress and shows the preview by itself once the check is done.
+    expect(page.get_by_role("heading", name="What this file would do")).to_be_visible()
+    expect(page.get_by_text("40 new pupils")).to_be_visible()
+    expect(page.get_by_text("Riverton Primary")).to_be_visible()
+    screenshot(page, "register-import-preview")
+    assert_accessible(page)
+    page.get_by_role("button", name="Confirm and import").click()
+    expect(page.get_by_text("Writing to the register")).to_be_visible()
+    expect(page.get_by_role("progressbar")).to_be_visible()
+    assert write_import.call(batch.pk) == "written"
+    expect(page.get_by_role("heading", name="Imported")).to_be_visible()
+    assert Pupil.objects.filter(school=school, upn=make_upn(801, 2000, 15, 7)).exists()
+
+    # Nominate a pupil with two kinds of evidence, then identify them.
+    page.get_by_role("link", name="See the pupils").click()
+    page.get_by_label("Name or UPN begins with").fill("Surname7")
+    page.get_by_role("button", name="Find").click()
+    page.get_by_role("link", name="Surname7, Forename7").click()
+    expect(page.get_by_role("heading", name="Forename7 Surname7")).to_be_visible()
+    page.get_by_role("link", name="Nominate for the G&T register").click()
+    page.get_by_label("Mathematics").check()
+    page.get_by_label("What you have seen").fill("Finds general rules from a few examples.")
+    page.get_by_role("button", name="Nominate").click()
+    expect(page.get_by_text("is nominated")).to_be_visible()
+    page.locator("summary", has_text="Add evidence").click()
+    page.get_by_label("Kind").select_option("test_score")
+    page.get_by_label("Measure").fill("CAT quantitative")
+    page.get_by_role("textbox", name="Score (optional)").fill("134")
+    page.get_by_label("What it shows").fill("Highest quantitative score in Year 7.")
+    page.get_by_role("button", name="Add evidence").click()
+    expect(page.get_by_text("Evidence added.")).to_be_visible()
+    expect(page.locator("strong", has_text="Nomination by a teacher")).to_be_visible()
+    expect(page.get_by_text("CAT quantitative: 134")).to_be_visible()
+    decide = page.locator("section", has=page.get_by_role("heading", name="Decide"))
+    decide.get_by_role("radio", name="Identified", exact=True).check()
+    decide.get_by_label("Mathematics").check()
+    decide.get_by_label("Meets the national top 5% criteria").check()
+    decide.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("Decision recorded.")).to_be_visible()
+    history = page.get_by_role("table", name="Every register decision, newest first")
+    expect(history.get_by_role("row")).to_have_count(3)  # header, identified, nominated
+    screenshot(page, "register-pupil-record")
+    assert_accessible(page)
+
+    # The equity check: a chart with its table as the text alternative.
+    page.get_by_role("link", name="G&T register").first.click()
+    page.get_by_role("navigation", name="G&T register").get_by_role(
+        "link", name="Equity check"
+    ).click()
+    expect(page.get_by_role("img").first).to_be_visible()
+    expect(page.get_by_role("table").first).to_be_visible()
+    screenshot(page, "register-equity")
+    assert_accessible(page)
+    sign_out(page)
+
+    # A teacher nominates a pupil of their class from the group page.
+    sign_in_and_land_home(page, "teacher.own", TinyWorld.PASSWORD)
+    page.goto(f"/groups/{tiny_world.groups['own'].pk}/")
+    page.get_by_role("link", name="Nominate Ben Own").click()
+    page.get_by_label("Music").check()
+    page.get_by_label("What you have seen").fill("Plays by ear and composes short pieces.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Nominate").click()
+    expect(page.get_by_text("is nominated")).to_be_visible()
+    sign_out(page)
+
+    # The audit log shows both: the coordinator's and the teacher's.
+    sign_in_and_land_home(page, "lead.own", TinyWorld.PASSWORD)
+    page.goto(f"/schools/{school.pk}/register/audit/")
+    log = page.get_by_role("table")
+    expect(log.get_by_role("row", name="Teach Own Nominated a pupil Ben Own")).to_be_visible()
+    expect(log.get_by_role("row", name="Lead Own Decided an identification Forename7")).to_be_visible()
+    expect(log.get_by_role("row", name="Lead Own Confirmed an import").first).to_be_visible()
+    screenshot(page, "register-audit")
+    assert_accessible(page)
