@@ -9,6 +9,7 @@ from ninja.security import HttpBearer, SessionAuth
 from risingtide.access.core import anchors, requires, visible
 from risingtide.api.items import router as items_router
 from risingtide.api.models import ApiToken
+from risingtide.api.register import router as register_router
 from risingtide.api.tasc import router as tasc_router
 from risingtide.people.models import Role
 
@@ -138,3 +139,4 @@ def group_pupils(request, group_id: int):
 
 api.add_router("/", tasc_router)
 api.add_router("/", items_router)
+api.add_router("/", register_router)

@@ -263,6 +263,9 @@ def load_demo(seed: int = 2026) -> Nation:
     batch.member(batch.person(rng), Role.LA_LEAD, local_authority=hollowmere)
     batch.save()
     _demo_project(academy, first_group)
+    from risingtide.demo import register as demo_register
+
+    demo_register.load(academy, User.objects.get(username="coordinator"), random.Random(seed))
     from risingtide.library.starter import ensure_starter_library
 
     ensure_starter_library()  # there already after `migrate`; not after a test's flush

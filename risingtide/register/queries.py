@@ -92,12 +92,13 @@ def register_page(user: User, school: School, filters: dict) -> dict:
     else:
         kind = ""
     domain = filters.get("domain") or ""
-    rows = list(entries)
     if domain in DOMAINS:
-        # Domains are a short list on each entry; the school's register fits in memory.
-        rows = [e for e in rows if domain in e.domains]
+        # A checked key, quoted as JSON stores it: the same filter on SQLite and PostgreSQL
+        # (JSON containment on a list is PostgreSQL-only).
+        entries = entries.filter(domains__icontains=f'"{domain}"')
     else:
         domain = ""
+    rows = list(entries)
     counts = dict(
         RegisterEntry.objects.current()
         .filter(school=school, academic_year=year)

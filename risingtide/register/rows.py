@@ -34,7 +34,7 @@ DOMAINS = {**GIFTED_DOMAINS, **TALENTED_DOMAINS}
 
 @dataclass(frozen=True)
 class RowError:
-    row: int  # the pupil's place in the file, from 1 (a CSV's header is not counted)
+    row: int  # a CTF: the pupil's place, from 1; a CSV or XLSX: the row a spreadsheet shows
     upn: str
     field: str
     reason: str

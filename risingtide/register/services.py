@@ -188,6 +188,10 @@ def nominate(
     coordinator to decide (unless the pupil is already identified, when the evidence simply
     joins theirs)."""
     _require(actor, "pupil_record.nominate", pupil)
+    if not kind.endswith("_nomination") or kind not in Evidence.Kind.values:
+        raise ValidationError(
+            {"kind": "Say who nominates: a teacher, the pupil, a peer or a parent."}
+        )
     Pupil.objects.select_for_update().filter(pk=pupil.pk).first()  # one decision at a time
     domains, gifted, talented = _check_domains(domains)
     if not domains:
@@ -406,6 +410,8 @@ def set_mapping(actor, batch: ImportBatch, mapping: dict[str, str]) -> ImportBat
     from risingtide.register.tasks import check_import
 
     _require(actor, "import.confirm", batch)
+    if batch.format == ImportBatch.Format.CTF:
+        raise ValidationError("A CTF needs no column mapping.")
     if batch.state not in (ImportBatch.State.MAPPING, ImportBatch.State.PREVIEW):
         raise ValidationError("This import is past its mapping step.")
     fields = tabular.REGISTER_FIELDS if batch.kind == "register" else tabular.FIELDS

@@ -12,6 +12,7 @@ a C-level string method: no regular expressions, no exceptions unless the value 
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
+from operator import mul
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -41,11 +42,35 @@ def text(value: object) -> str:
     return str(value).strip()
 
 
+_UPN_CHAR_VALUES = {
+    **{str(d): d for d in range(10)},
+    **{c: i for i, c in enumerate(upns.CHECK_LETTERS)},
+}
+_LA_CODES = frozenset(
+    f"{code:03d}" for low, high in upns.LA_CODE_RANGES for code in range(low, high + 1)
+)
+_WEIGHTS = tuple(range(2, 14))
+
+
+def _well_formed_upn(raw: str) -> bool:
+    """True for a correct UPN already in upper case without spaces, the usual case, checked
+    with C-level calls; anything else goes to ``upn.parse_upn``, which says what is wrong."""
+    if len(raw) != 13 or not raw.isalnum() or not raw.isascii():
+        return False
+    head, middle, last = raw[0], raw[1:12], raw[12]
+    if not middle.isdigit() or middle[:3] not in _LA_CODES or last not in _UPN_CHAR_VALUES:
+        return False
+    total = sum(map(mul, map(_UPN_CHAR_VALUES.__getitem__, raw[1:]), _WEIGHTS))
+    return upns.CHECK_LETTERS[total % 23] == head
+
+
 def upn(value: object) -> tuple[str, bool]:
     """The UPN, normalised, and whether it is temporary."""
-    raw = text(value)
+    raw = value.strip() if type(value) is str else text(value)
     if not raw:
         raise Invalid("missing")
+    if _well_formed_upn(raw):
+        return raw, not raw[12].isdigit()
     try:
         parsed = upns.parse_upn(raw)
     except ValidationError as exc:
@@ -55,7 +80,7 @@ def upn(value: object) -> tuple[str, bool]:
 
 def name(value: object, *, required: bool = True) -> str:
     """A legal or preferred name: at most 100 characters, no control characters."""
-    raw = text(value)
+    raw = value.strip() if type(value) is str else text(value)
     if not raw:
         if required:
             raise Invalid("missing")
@@ -85,19 +110,19 @@ def _day_month_year(raw: str) -> date | None:
 
 
 def parse_date(value: object) -> date:
-    """A date as a workbook gives it, or as text: ISO yyyy-mm-dd (a time after it is ignored),
-    or the UK's dd/mm/yyyy and d/m/yyyy. Raises Invalid naming the value."""
+    """A date as a workbook gives it, or as text: ISO yyyy-mm-dd (a time or zone after it is
+    ignored), or the UK's dd/mm/yyyy and d/m/yyyy. Raises Invalid naming the value."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise Invalid(f"{text(value)} is a number, not a date (format the column as dates)")
-    raw = text(value)
+    raw = value.strip() if type(value) is str else text(value)
     if not raw:
         raise Invalid("missing")
     if len(raw) >= 10 and raw[4] == "-" and raw[7] == "-" and raw[:4].isdigit():
-        if len(raw) == 10 or raw[10] in " T":
+        if len(raw) == 10 or raw[10] in " TZ+-":  # a time or an XML time zone may follow
             try:
                 return date.fromisoformat(raw[:10])
             except ValueError:
@@ -122,7 +147,7 @@ _GENDERS = {"m": "M", "f": "F", "u": "U", "male": "M", "female": "F", "unknown":
 
 
 def gender(value: object, *, required: bool = True) -> str:
-    raw = text(value)
+    raw = value.strip() if type(value) is str else text(value)
     if not raw:
         if required:
             raise Invalid("missing")
@@ -148,7 +173,7 @@ _NC_YEARS = _nc_years()
 
 def nc_year(value: object) -> str:
     """R, N1, N2, 1..14 or X; "Year 7", "Y7", "Yr 07" and "Reception" are understood."""
-    raw = text(value)
+    raw = value.strip() if type(value) is str else text(value)
     if not raw:
         return ""
     found = _NC_YEARS.get(raw.lower().replace(" ", ""))
@@ -159,7 +184,7 @@ def nc_year(value: object) -> str:
 
 def ethnicity(value: object) -> str:
     """A DfE ethnicity code (main or extended), upper case."""
-    raw = text(value).upper()
+    raw = (value.strip() if type(value) is str else text(value)).upper()
     if raw and raw not in ETHNICITY_CODES:
         raise Invalid(f"{raw!r} is not a DfE ethnicity code")
     return raw
@@ -167,7 +192,7 @@ def ethnicity(value: object) -> str:
 
 def first_language(value: object) -> str:
     """A DfE language code: three or four letters (ENG, ENB, POL, PUNJ...), upper case."""
-    raw = text(value)
+    raw = value.strip() if type(value) is str else text(value)
     if raw and not (3 <= len(raw) <= 4 and raw.isalpha() and raw.isascii()):
         raise Invalid(f"{raw!r} is not a language code (3 or 4 letters, such as ENG)")
     return raw.upper()
@@ -185,7 +210,7 @@ _SEN = {
 
 def sen(value: object) -> str:
     """SEN provision now: K, E (or older A, P, S); N or blank is none, ""."""
-    raw = text(value)
+    raw = value.strip() if type(value) is str else text(value)
     if not raw:
         return ""
     found = _SEN.get(raw.lower().replace(" ", "").replace("-", ""))
@@ -204,7 +229,7 @@ def yes_no(value: object) -> bool | None:
     """Y/N, Yes/No, True/False, 1/0 in any case; blank is None (the file does not say)."""
     if value is True or value is False:
         return value
-    raw = text(value)
+    raw = value.strip() if type(value) is str else text(value)
     if not raw:
         return None
     found = _YES_NO.get(raw.lower())
@@ -227,7 +252,7 @@ _DOMAIN_NAMES = _domain_names()
 def domains(value: object) -> tuple[str, ...]:
     """Domains separated by commas or semicolons, each a key or a label of ``rows.DOMAINS``
     in any case; returned as keys, each once, in the file's order."""
-    raw = text(value)
+    raw = value.strip() if type(value) is str else text(value)
     if not raw:
         return ()
     found: list[str] = []
@@ -257,7 +282,7 @@ def gifted_talented_split(domain_keys: tuple[str, ...]) -> tuple[bool, bool]:
 
 def academic_year(value: object) -> int:
     """An academic year as its first calendar year: "2023", "2023/24", "2023-2024" -> 2023."""
-    raw = text(value)
+    raw = value.strip() if type(value) is str else text(value)
     if not raw:
         raise Invalid("missing")
     first, _, second = raw.replace("-", "/").partition("/")
@@ -272,7 +297,7 @@ def academic_year(value: object) -> int:
 
 def school_urn(value: object) -> str:
     """A school's unique reference number: six digits."""
-    raw = text(value)
+    raw = value.strip() if type(value) is str else text(value)
     if not (len(raw) == 6 and raw.isdigit() and raw.isascii()):
         raise Invalid(f"{raw!r} is not a school URN (6 digits)" if raw else "missing")
     return raw

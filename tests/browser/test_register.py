@@ -108,7 +108,9 @@ def test_register_journey(page: Page, tiny_world, tmp_path):
     page.goto(f"/schools/{school.pk}/register/audit/")
     log = page.get_by_role("table")
     expect(log.get_by_role("row", name="Teach Own Nominated a pupil Ben Own")).to_be_visible()
-    expect(log.get_by_role("row", name="Lead Own Decided an identification Forename7")).to_be_visible()
+    expect(
+        log.get_by_role("row", name="Lead Own Decided an identification Forename7")
+    ).to_be_visible()
     expect(log.get_by_role("row", name="Lead Own Confirmed an import").first).to_be_visible()
     screenshot(page, "register-audit")
     assert_accessible(page)

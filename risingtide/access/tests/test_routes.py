@@ -9,6 +9,7 @@ the object, 403 when they may see it but not do this, and success otherwise.
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import path, reverse
 
@@ -234,6 +235,16 @@ API_BODIES = {
         "fields": {"known": "x"},
     },
     "PUT /api/v1/portfolios/<portfolio_id>/sharing": {"audience": "class"},
+    "POST /api/v1/pupils/<pupil_id>/nominations": {"domains": ["maths"], "summary": "s"},
+    "POST /api/v1/pupils/<pupil_id>/evidence": {"kind": "teacher_assessment", "summary": "s"},
+    "POST /api/v1/pupils/<pupil_id>/decisions": {"status": "removed", "reason": "r"},
+    "POST /api/v1/schools/<school_id>/imports": lambda: {
+        "format": "ctf",
+        "file": SimpleUploadedFile("pupils.xml", b"<CTfile/>"),  # checked on commit: never
+    },
+    "POST /api/v1/imports/<import_id>/mapping": {"mapping": {}},
+    "POST /api/v1/imports/<import_id>/confirm": None,
+    "POST /api/v1/imports/<import_id>/cancel": None,
 }
 
 

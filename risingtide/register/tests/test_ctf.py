@@ -1,12 +1,13 @@
 """Reading CTF files: every layout we know, 1,500 pupils, and every way a file can be wrong."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
-from risingtide.register.ctf import CtfRefused, read_ctf
-from risingtide.register.tests.ctf_files import LAYOUTS, ctf, pupil_xml
+from risingtide.register.ctf import CtfRefused, ctf_filename, read_ctf, write_ctf
+from risingtide.register.rows import Assessment, FsmPeriod, PupilRow, RegisterFlags
+from risingtide.register.tests.ctf_files import LAYOUTS, ctf, gifted_talented_xml, pupil_xml
 from risingtide.register.upn import make_upn
 
 
@@ -23,10 +24,14 @@ def test_1500_pupils_in_each_layout(layout):
     )
     first = result.pupils[0]
     assert (first.legal_surname, first.legal_forename) == ("Surname0", "Forename0")
-    assert first.ethnicity == "WBRI" and first.ethnic_group == "White"
-    assert first.fsm[0].start == date(2019, 9, 1) and first.fsm[0].end == date(2021, 7, 20)
-    assert first.sen == [(date(2020, 1, 1), "K")] and first.assessments[0]["result"] == "110"
-    assert result.pupils[1].ethnic_group == "Asian" and result.pupils[1].fsm == []
+    assert (first.preferred_surname, first.gender, first.nc_year) == ("Surname0", "M", "7")
+    assert (first.ethnicity, first.first_language, first.sen) == ("WBRI", "ENG", "K")
+    assert first.fsm == [FsmPeriod(date(2019, 9, 1), date(2021, 7, 20))]
+    # The empty StageAssessment is skipped; the stage, subject and result are kept as text.
+    assert first.assessments == [Assessment("KS2", "MAT", "TT", "SCALED", "110", 2023)]
+    assert first.looked_after is None and first.register is None
+    assert (result.pupils[1].ethnicity, result.pupils[1].fsm) == ("APKN", [])
+    assert (result.dest_la, result.dest_estab) == ("801", "4000")
 
 
 def test_namespaces_and_unknown_elements_are_tolerated():
@@ -77,10 +82,181 @@ def test_each_bad_pupil_is_a_row_error_and_the_rest_are_read():
     result = read_ctf(ctf(pupils))
     errors = [str(e) for e in result.errors]
     assert [p.row for p in result.pupils] == [1, 4]
-    assert "pupil 2, UPN: missing" in errors
-    assert any(e.startswith("pupil 3 (") and "check letter should be" in e for e in errors)
-    assert f"pupil 5 ({good}), UPN: used twice (also pupil 4)" in errors
-    assert any(e.startswith("pupil 6") and "in the future" in e for e in errors)
-    assert any(
-        e.startswith("pupil 7") and "'ZZZZ' is not a DfE ethnicity code" in e for e in errors
+    assert "row 2, UPN: missing" in errors
+    assert any(e.startswith("row 3 (") and "check letter should be" in e for e in errors)
+    assert f"row 5 ({good}), UPN: used twice (also row 4)" in errors
+    assert any(e.startswith("row 6") and "DOB:" in e and "in the future" in e for e in errors)
+    assert any(e.startswith("row 7") and "Ethnicity: 'ZZZZ' is not a DfE" in e for e in errors)
+    assert len(errors) == 5
+
+
+def test_a_pupil_with_several_problems_has_an_error_for_each():
+    result = read_ctf(ctf([pupil_xml(1, "names_at_pupil", ethnicity="ZZZZ", dob="1985-01-01")]))
+    assert result.pupils == []
+    assert sorted(e.field for e in result.errors) == ["DOB", "Ethnicity"]
+    assert "1985-01-01 is before 1990" in str(result.errors)
+
+
+def test_the_gifted_and_talented_section_of_our_own_export_is_read():
+    pupils = [
+        pupil_xml(1, "names_at_pupil", gifted_talented=gifted_talented_xml(top_5="true")),
+        pupil_xml(
+            2,
+            "names_at_pupil",
+            gifted_talented=gifted_talented_xml(
+                domains=("Mathematics", "science"), gifted="true", talented="true"
+            ),
+        ),
+        pupil_xml(3, "names_at_pupil", gifted_talented=gifted_talented_xml("false", ())),
+        pupil_xml(4, "names_at_pupil", gifted_talented=gifted_talented_xml(domains=("juggling",))),
+        pupil_xml(5, "names_at_pupil", gifted_talented=gifted_talented_xml("maybe")),
+        pupil_xml(6, "names_at_pupil", gifted_talented=gifted_talented_xml("false")),
+    ]
+    result = read_ctf(ctf(pupils))
+    flags = [p.register for p in result.pupils]
+    # Gifted and talented follow from the domains unless the file says.
+    assert flags == [
+        RegisterFlags(True, gifted=True, talented=True, top_5=True, domains=("maths", "music")),
+        RegisterFlags(True, gifted=True, talented=True, domains=("maths", "science")),
+        RegisterFlags(False),
+    ]
+    errors = [str(e) for e in result.errors]
+    assert any("row 4" in e and "Domain: 'juggling' is not a domain" in e for e in errors)
+    assert any("row 5" in e and "Flag: 'maybe' is not yes or no" in e for e in errors)
+    assert any("row 6" in e and "not on the register, but" in e for e in errors)
+
+
+@pytest.mark.parametrize(
+    ("in_care", "looked_after"),
+    [
+        ("<InCare><Status>true</Status><CareAuthority>801</CareAuthority></InCare>", True),
+        ("<InCare>Y</InCare>", True),
+        ("<InCare><Status>false</Status></InCare>", False),
+        ("", None),
+    ],
+)
+def test_in_care(in_care, looked_after):
+    result = read_ctf(ctf([pupil_xml(1, "names_in_basic_details", in_care=in_care)]))
+    assert result.pupils[0].looked_after is looked_after
+
+
+def test_a_nonsense_in_care_status_is_a_row_error():
+    result = read_ctf(ctf([pupil_xml(1, "names_at_pupil", in_care="<InCare>often</InCare>")]))
+    assert [(e.field, e.reason) for e in result.errors] == [
+        ("InCare", "'often' is not yes or no (Y/N, Yes/No, True/False, 1/0)")
+    ]
+
+
+def test_an_assessment_year_that_is_not_a_year_is_a_row_error():
+    result = read_ctf(ctf([pupil_xml(1, "names_at_pupil", year="last year")]))
+    assert result.pupils == []
+    assert str(result.errors[0]).endswith(
+        "StageAssessment Year: 'last year' is not an academic year (such as 2023 or 2023/24)"
     )
+    assert (
+        read_ctf(ctf([pupil_xml(1, "names_at_pupil", year="2022/23")]))
+        .pupils[0]
+        .assessments[0]
+        .year
+        == 2022
+    )
+
+
+def _sen_history(*entries: tuple[str, str]) -> str:
+    sen = "".join(
+        f"<SEN><StartDate>{start}</StartDate><SENprovision>{provision}</SENprovision></SEN>"
+        for start, provision in entries
+    )
+    return f"<SENhistory>{sen}</SENhistory>"
+
+
+def test_sen_is_the_provision_of_the_latest_entry_by_start_date():
+    pupils = [
+        pupil_xml(1, "names_at_pupil", sen=_sen_history(("2023-01-01", "E"), ("2019-01-01", "K"))),
+        pupil_xml(2, "names_at_pupil", sen=_sen_history(("2024-01-01", "N"), ("2019-01-01", "K"))),
+        pupil_xml(3, "names_at_pupil", sen=""),
+        pupil_xml(4, "names_at_pupil", sen=_sen_history(("2024-01-01", "Q"))),
+    ]
+    result = read_ctf(ctf(pupils))
+    assert [p.sen for p in result.pupils] == ["E", "", ""]
+    assert [(e.row, e.field) for e in result.errors] == [(4, "SENprovision")]
+
+
+def _round_trip_pupils() -> list[PupilRow]:
+    return [
+        PupilRow(
+            row=1,
+            upn=make_upn(801, 2000, 15, 1),
+            legal_surname='O\'Brien & Sons <"Ltd">',
+            legal_forename="Zoë",
+            preferred_surname="Ó Briain",
+            preferred_forename="Żaneta 李",
+            date_of_birth=date(2012, 2, 29),
+            gender="F",
+            nc_year="7",
+            ethnicity="WIRI",
+            first_language="GLE",
+            sen="K",
+            looked_after=True,
+            fsm=[FsmPeriod(date(2019, 9, 1), date(2021, 7, 20)), FsmPeriod(date(2023, 1, 5), None)],
+            assessments=[
+                Assessment("KS1", "MAT", "TA", "", "EXS", 2019),
+                Assessment("KS2", "MAT", "TT", "SCALED", "110", 2023),
+                Assessment("KS2", "ENG", "TA", "WRITING", "GDS", 2023),
+            ],
+            register=RegisterFlags(True, True, True, True, ("maths", "music", "design_technology")),
+        ),
+        PupilRow(
+            row=2,
+            upn=make_upn(801, 2000, 15, "00A"),
+            temporary_upn=True,
+            legal_surname="Smith",
+            legal_forename="Sam",
+            preferred_surname="Smith",
+            preferred_forename="Sammy",
+            date_of_birth=date(2013, 9, 1),
+            gender="U",
+            nc_year="R",
+            ethnicity="",
+            first_language="",
+            sen="",
+            looked_after=False,
+            fsm=[],
+            register=RegisterFlags(False),
+        ),
+    ]
+
+
+def test_write_then_read_gives_the_same_rows():
+    pupils = _round_trip_pupils()
+    data = write_ctf(
+        source_la="801",
+        source_estab="2000",
+        source_urn="100001",
+        source_name="Riverton & District <Primary>",
+        dest_la="",
+        dest_estab="",
+        pupils=pupils,
+        when=datetime(2026, 3, 1, 9, 30, tzinfo=timezone.get_current_timezone()),
+    )
+    assert b'<Surname>O\'Brien &amp; Sons &lt;"Ltd"&gt;</Surname>' in data
+    assert "<Forename>Zoë</Forename>".encode() in data
+    result = read_ctf(data)
+    assert result.errors == []
+    assert result.pupils == pupils
+    assert (result.source_name, result.version, result.document_date) == (
+        "Riverton & District <Primary>",
+        "21.0",
+        "2026-03-01T09:30:00",
+    )
+    assert (result.dest_la, result.dest_estab) == ("MMM", "MMMM")
+    assert b"<AcademicYear>2025</AcademicYear>" in data
+    assert b"<DocumentQualifier>partial</DocumentQualifier>" in data
+
+
+def test_ctf_file_names():
+    assert ctf_filename("801", "2000", "801", "4000") == "8012000_CTF_8014000_001.xml"
+    assert ctf_filename(801, 12, None, None, sequence=12) == "8010012_CTF_MMMMMMM_012.xml"
+    assert ctf_filename("801", "2000", "XXX", "XXXX") == "8012000_CTF_XXXXXXX_001.xml"
+    with pytest.raises(ValueError, match="3-digit"):
+        ctf_filename("8012", "2000", "801", "4000")

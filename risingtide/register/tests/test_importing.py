@@ -16,11 +16,13 @@ from risingtide.register.models import (
 )
 from risingtide.register.rows import (
     Assessment,
-    FsmPeriod as RowPeriod,
     PupilRow,
     RegisterFlags,
     RegisterRow,
     RowError,
+)
+from risingtide.register.rows import (
+    FsmPeriod as RowPeriod,
 )
 from risingtide.register.tests import ctf_files
 from risingtide.register.upn import make_upn
