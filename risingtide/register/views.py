@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from risingtide.access.core import requires
@@ -525,6 +526,7 @@ def sharing(request, school):
         {
             "school": school,
             "agreements": list(school.sharing.all()),
+            "today": timezone.localdate(),
             "errors": errors,
             "form": request.POST,
         },
