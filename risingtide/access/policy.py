@@ -315,8 +315,8 @@ CAPABILITIES: dict[str, Capability] = {
         Capability(
             "register.share",
             "school",
-            "Record or end the school's data-sharing agreement with its LA",
-            {Role.HEAD: Reach.SCHOOL, Role.LEADING_TEACHER: Reach.SCHOOL},
+            "Record or end the school's data-sharing agreement with its LA (the head signs it)",
+            {Role.HEAD: Reach.SCHOOL},
         ),
         Capability(
             "pupil_record.view",

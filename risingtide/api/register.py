@@ -605,7 +605,10 @@ def start_import(
 @router.get("/imports/{import_id}", response=ImportOut, summary="An import: its state and preview")
 @requires("import.view", "import_id", api=True)
 def import_batch(request, import_id: int):
-    return _batch(request.access_target)
+    batch = request.access_target
+    if batch.summary.get("changes") or batch.summary.get("errors"):  # pupils' rows
+        _read(request, batch.school, "an import's preview", target=batch)
+    return _batch(batch)
 
 
 @router.post(

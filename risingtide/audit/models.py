@@ -4,6 +4,21 @@ from django.conf import settings
 from django.db import models
 
 
+class AuditEventQuerySet(models.QuerySet):
+    """The log is only ever added to. The one change allowed is the one Django makes itself
+    when a person or school is deleted: the link becomes empty (the event stays)."""
+
+    def update(self, **kwargs):
+        if not kwargs or any(
+            k not in ("actor", "school") or v is not None for k, v in kwargs.items()
+        ):
+            raise ValueError("Audit events are never changed.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise ValueError("Audit events are never deleted.")
+
+
 class AuditEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -16,6 +31,8 @@ class AuditEvent(models.Model):
         "schools.School", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at"]

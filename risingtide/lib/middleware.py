@@ -18,8 +18,9 @@ class PermissionsPolicyMiddleware:
         # Only where the view looked at who is signed in (so /healthz and static files stay
         # free of session queries).
         user = getattr(request, "_cached_user", None)
-        if user is not None and user.is_authenticated:
-            # Classroom computers are shared: no signed-in page stays in the browser's cache.
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            # Classroom computers are shared: no signed-in page stays in the browser's cache;
+            # nor does any API answer (a bearer token's user is not the session's).
             response.headers.setdefault("Cache-Control", "private, no-store")
         if (
             response.status_code == 405

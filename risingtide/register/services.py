@@ -437,10 +437,12 @@ def set_mapping(actor, batch: ImportBatch, mapping: dict[str, str]) -> ImportBat
         kind=batch.kind,
         defaults={"mapping": mapping, "updated_by": actor},
     )
-    batch.mapping = mapping
-    batch.state = ImportBatch.State.CHECKING
-    batch.done = 0
-    batch.save(update_fields=["mapping", "state", "done"])
+    updated = ImportBatch.objects.filter(
+        pk=batch.pk, state__in=[ImportBatch.State.MAPPING, ImportBatch.State.PREVIEW]
+    ).update(mapping=mapping, state=ImportBatch.State.CHECKING, done=0)
+    if not updated:  # confirmed or cancelled meanwhile (another tab)
+        raise ValidationError("This import is past its mapping step.")
+    batch.refresh_from_db()
     transaction.on_commit(lambda: check_import.enqueue(batch.pk))
     return batch
 

@@ -34,9 +34,12 @@ def _progress(batch_id: int, state: str):
 
 
 def _fail(batch_id: int, message: str) -> str:
+    from risingtide.register.services import discard_file
+
     ImportBatch.objects.filter(pk=batch_id).update(
         state=ImportBatch.State.FAILED, message=message, finished_at=timezone.now()
     )
+    discard_file(ImportBatch.objects.get(pk=batch_id))  # pupil data leaves our disk
     return "failed"
 
 
@@ -90,6 +93,7 @@ def write_import(batch_id: int) -> str:
         logger.exception("writing import %s failed", batch_id)
         return _fail(batch.pk, "The import failed and nothing was written.")
     if not outcome.written:
+        discard_file(batch)
         ImportBatch.objects.filter(pk=batch.pk).update(
             state=ImportBatch.State.FAILED,
             summary={**batch.summary, **outcome.as_summary()},

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from risingtide.access.core import requires
 from risingtide.register import queries, services
-from risingtide.register.models import Evidence, ImportBatch, academic_year
+from risingtide.register.models import Evidence, academic_year
 
 EXPORT_REASONS = {
     "census": "School Census G&T return",
@@ -77,7 +77,9 @@ def pupils(request, school):
     return render(request, "register/pupils.html", context)
 
 
-def _record(request, pupil, errors=None, status=200, form=None):
+def _record(request, pupil, errors=None, status=200, form=None, why="Pupil record page"):
+    """The record page (also shown again after a refused form): every showing is audited."""
+    services.log_access(request.user, "pupil_record.viewed", pupil.school, why=why, target=pupil)
     context = queries.record_page(request.user, pupil)
     context.update(errors=errors or {}, form=form or {})
     return render(request, "register/record.html", context, status=status)
@@ -86,9 +88,6 @@ def _record(request, pupil, errors=None, status=200, form=None):
 @require_GET
 @requires("pupil_record.view", "pk")
 def record(request, pupil):
-    services.log_access(
-        request.user, "pupil_record.viewed", pupil.school, why="Pupil record page", target=pupil
-    )
     return _record(request, pupil)
 
 
@@ -311,7 +310,10 @@ def _batch_context(request, batch, errors=None):
     return {
         "batch": batch,
         "school": batch.school,
-        "fields": fields,
+        "fields": [
+            (f, batch.mapping.get(f.key, ""), errors.get(f.key, "") if errors else "")
+            for f in fields
+        ],
         "headers": batch.summary.get("headers", []),
         "errors": errors or {},
         "summary": batch.summary.get("written") or batch.summary,
@@ -321,7 +323,7 @@ def _batch_context(request, batch, errors=None):
 @require_GET
 @requires("import.view", "pk")
 def import_batch(request, batch):
-    if batch.state == ImportBatch.State.PREVIEW:
+    if batch.summary.get("changes") or batch.summary.get("errors") or batch.summary.get("written"):
         services.log_access(
             request.user,
             "register.viewed",

@@ -78,7 +78,8 @@ def test_the_coordinator_adds_evidence_and_decides(world, client_for):
     assert decided.status_code == 302
     page = client.get(reverse("register_pupil", args=[record.pk]))
     assert "Identified" in page.text and "CAT quantitative" in page.text
-    assert _events("pupil_record.viewed") == 1 and _events("register.decided") == 1
+    # The page, and the record shown again with the refused evidence form.
+    assert _events("pupil_record.viewed") == 2 and _events("register.decided") == 1
 
 
 def test_a_teacher_cannot_decide(world, client_for):
