@@ -61,6 +61,13 @@ print("RESULT", bare, checked)
 """
 
 
+# What the two imports wrote: every pupil, and an FSM period for each fourth one of each file.
+WRITTEN = r"""
+from risingtide.register.models import FsmPeriod, Pupil
+print("RESULT", Pupil.objects.count(), FsmPeriod.objects.count())
+"""
+
+
 def write_ctf(path: Path, pupils: int) -> None:
     from risingtide.register.tests import ctf_files
 
@@ -158,6 +165,12 @@ def main() -> None:
             env, "import_pupils", str(csv_path), "--la", "801", "--format", "csv"
         )
         assert f"{args.csv_pupils} new" in output, output[-2000:]
+        written = manage(env, "shell", "-c", WRITTEN).split("RESULT", 1)[1].split()
+        expected = (
+            args.ctf_pupils + args.csv_pupils,
+            -(-args.ctf_pupils // 4) - (-args.csv_pupils // 4),
+        )
+        assert tuple(map(int, written)) == expected, (written, expected)
         results["csv"] = {
             "pupils": args.csv_pupils,
             "schools": args.schools,

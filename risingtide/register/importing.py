@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
+from operator import itemgetter
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from risingtide.register import ctf, tabular
@@ -30,7 +31,7 @@ from risingtide.register.models import (
 from risingtide.register.rows import PupilRow, RegisterFlags, RegisterRow, RowError
 from risingtide.schools.models import School
 
-CHUNK = 1000
+CHUNK = 5000  # rows compared and written at a time: a few queries each
 KEEP_ERRORS = 1000  # stored with the batch; the command line prints every one
 KEEP_CHANGES = 200  # examples of what will change, for the preview
 
@@ -240,6 +241,17 @@ class _Run:
         self.actor_name = (actor.get_full_name() or actor.username) if actor else ""
         self.source_label = source_label
         self.touched_schools: set[int] = set()
+        self.known: dict[tuple[int, str], int] = {}
+
+    def load_known(self) -> None:
+        """(school, UPN) -> id of every record the target's schools hold: one query up front,
+        so that a chunk asks only for records it will find (none at all, for a first import)."""
+        self.known = {
+            (school_id, upn): pk
+            for school_id, upn, pk in Pupil.objects.filter(
+                school_id__in=self.target.school_names
+            ).values_list("school_id", "upn", "pk")
+        }
 
     # --- one chunk ---------------------------------------------------------------------------
     def chunk(self, rows: list) -> None:
@@ -255,13 +267,11 @@ class _Run:
             placed.append((school_id, row))
         if not placed:
             return
-        existing = {
-            (p.school_id, p.upn): p
-            for p in Pupil.objects.filter(
-                school_id__in={s for s, _ in placed}, upn__in={r.upn for _, r in placed}
-            )
-        }
-        ids = [p.pk for p in existing.values()]
+        known = self.known
+        ids = [known[key] for key in ((s, r.upn) for s, r in placed) if key in known]
+        existing = (
+            {(p.school_id, p.upn): p for p in Pupil.objects.filter(pk__in=ids)} if ids else {}
+        )
         periods: dict[int, dict] = {}
         results: dict[int, dict] = {}
         entries: dict[int, RegisterEntry] = {}
@@ -302,19 +312,23 @@ class _Run:
                         )
                     )
                     continue
-                changed = self._register(pupil, row.flags, entries.get(pupil.pk), plan)
+                changed = self._register(
+                    pupil.pk, pupil.school_id, row.flags, entries.get(pupil.pk), plan
+                )
                 self._count(row, pupil, ["G&T register"] if changed else [])
                 continue
             if pupil is None:
-                pupil = self._new_pupil(school_id, row)
-                plan.new_pupils.append((pupil, row))
+                plan.new_pupils.append((school_id, row))
                 self._count(row, None, [])
                 continue
             fields = self._update_pupil(pupil, row, plan)
             fields += self._fsm(pupil, row, periods.get(pupil.pk, {}), plan)
             fields += self._assessments(pupil, row, results.get(pupil.pk, {}), plan)
             flags = _flags(row)
-            if flags is not None and self._register(pupil, flags, entries.get(pupil.pk), plan):
+            current = entries.get(pupil.pk)
+            if flags is not None and self._register(
+                pupil.pk, pupil.school_id, flags, current, plan
+            ):
                 fields.append("G&T register")
             self._count(row, pupil, fields)
         if self.write:
@@ -352,26 +366,6 @@ class _Run:
             )
 
     # --- what a row changes ------------------------------------------------------------------
-    def _new_pupil(self, school_id: int, row: PupilRow) -> Pupil:
-        pupil = Pupil(
-            school_id=school_id,
-            upn=row.upn,
-            temporary_upn=row.temporary_upn,
-            legal_surname=row.legal_surname or "",
-            legal_forename=row.legal_forename or "",
-            preferred_surname=row.preferred_surname or "",
-            preferred_forename=row.preferred_forename or "",
-            date_of_birth=row.date_of_birth,
-            gender=row.gender or "U",
-            nc_year=row.nc_year or "",
-            ethnicity=row.ethnicity or "",
-            first_language=row.first_language or "",
-            sen=row.sen or "",
-            looked_after=bool(row.looked_after),
-        )
-        _derive(pupil)
-        return pupil
-
     def _update_pupil(self, pupil: Pupil, row: PupilRow, plan: "_ChunkWrites") -> list[str]:
         changed = []
         for name in PLAIN_FIELDS:
@@ -410,7 +404,7 @@ class _Run:
             for period in row.fsm:
                 ours = held.get(period.start)
                 if ours is None:
-                    plan.periods.append(FsmPeriod(pupil=pupil, start=period.start, end=period.end))
+                    plan.periods.append(_period(pupil.pk, period.start, period.end))
                     changed = True
                 elif ours.end != period.end and period.end is not None:
                     ours.end = period.end
@@ -424,7 +418,7 @@ class _Run:
                     reopened.end = None
                     plan.period_ends.append(reopened)
                 else:
-                    plan.periods.append(FsmPeriod(pupil=pupil, start=self.as_of))
+                    plan.periods.append(_period(pupil.pk, self.as_of))
                 changed = True
             elif not row.fsm_now and open_period is not None:
                 open_period.end = max(self.as_of, open_period.start)
@@ -435,19 +429,10 @@ class _Run:
     def _assessments(self, pupil: Pupil, row: PupilRow, held: dict, plan) -> list[str]:
         changed = False
         for a in row.assessments:
-            key = (a.stage[:10], a.subject[:40], a.component[:40], a.method[:10], a.year)
+            key = _result_key(a)
             ours = held.get(key)
             if ours is None:
-                held[key] = result = Attainment(
-                    pupil=pupil,
-                    stage=key[0],
-                    subject=key[1],
-                    component=key[2],
-                    method=key[3],
-                    year=a.year,
-                    result=a.result[:20],
-                    score=_number(a.result),
-                )
+                held[key] = result = _result(pupil.pk, key, a.result)
                 plan.results.append(result)
                 changed = True
             elif ours.result != a.result[:20]:
@@ -457,7 +442,12 @@ class _Run:
         return ["attainment"] if changed else []
 
     def _register(
-        self, pupil: Pupil, flags: RegisterFlags, current: RegisterEntry | None, plan
+        self,
+        pupil_id: int,
+        school_id: int,
+        flags: RegisterFlags,
+        current: RegisterEntry | None,
+        plan,
     ) -> bool:
         if flags.gifted_talented:
             wanted = dict(
@@ -486,8 +476,8 @@ class _Run:
             reason = "Not on the register in the imported file"
         plan.entries.append(
             RegisterEntry(
-                pupil=pupil,
-                school_id=pupil.school_id,
+                pupil_id=pupil_id,
+                school_id=school_id,
                 academic_year=self.year,
                 reason=reason,
                 recorded_by=self.actor,
@@ -506,24 +496,116 @@ def _flags(row) -> RegisterFlags | None:
     return row.flags if isinstance(row, RegisterRow) else getattr(row, "register", None)
 
 
+def _result_key(a) -> tuple:
+    return (a.stage[:10], a.subject[:40], a.component[:40], a.method[:10], a.year)
+
+
+def _result(pupil_id: int, key: tuple, result: str) -> Attainment:
+    stage, subject, component, method, year = key
+    return Attainment(
+        pupil_id=pupil_id,
+        stage=stage,
+        subject=subject,
+        component=component,
+        method=method,
+        year=year,
+        result=result[:20],
+        score=_number(result),
+    )
+
+
+def _period(pupil_id: int, start: date, end: date | None = None) -> dict:
+    return {"pupil_id": pupil_id, "start": start, "end": end}
+
+
+def _new_pupil(school_id: int, row: PupilRow) -> dict:
+    """A new record's fields (attname -> value) from a row; the others take their defaults."""
+    ethnicity = row.ethnicity or ""
+    first_language = row.first_language or ""
+    return {
+        "school_id": school_id,
+        "upn": row.upn,
+        "temporary_upn": row.temporary_upn,
+        "legal_surname": row.legal_surname or "",
+        "legal_forename": row.legal_forename or "",
+        "preferred_surname": row.preferred_surname or "",
+        "preferred_forename": row.preferred_forename or "",
+        "date_of_birth": row.date_of_birth,
+        "gender": row.gender or "U",
+        "nc_year": row.nc_year or "",
+        "ethnicity": ethnicity,
+        "ethnic_group": _ethnic_group(ethnicity),
+        "first_language": first_language,
+        "eal": first_language not in NOT_EAL,
+        "sen": row.sen or "",
+        "looked_after": bool(row.looked_after),
+    }
+
+
 def _text(value) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value or "")
 
 
+def _ethnic_group(ethnicity: str) -> str:
+    return (major_group(ethnicity) or "") if ethnicity else ""
+
+
 def _derive(pupil: Pupil) -> None:
     """Fields that follow from others: the ethnic major group, EAL."""
-    pupil.ethnic_group = (major_group(pupil.ethnicity) or "") if pupil.ethnicity else ""
+    pupil.ethnic_group = _ethnic_group(pupil.ethnicity)
     pupil.eal = pupil.first_language not in NOT_EAL
+
+
+def _create(model, rows: list[dict], *, ids: bool = False) -> list[int]:
+    """Insert ``rows`` (attname -> value, the same fields in each; every other field takes its
+    default) and, with ``ids``, return their primary keys in order.
+
+    On PostgreSQL this is COPY, with the keys drawn from the table's sequence first: several
+    times faster than INSERT for the 200,000 records of an LA-wide file, most of INSERT's cost
+    being Django preparing each value. The values must be ones psycopg adapts as they are
+    (text, numbers, booleans, dates and times). Elsewhere (SQLite) it is ``bulk_create``.
+    """
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        created = model.objects.bulk_create([model(**row) for row in rows], batch_size=CHUNK)
+        return [each.pk for each in created]
+    meta = model._meta
+    now = timezone.now()
+    given = rows[0].keys()
+    defaults = {
+        f.attname: now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        else f.get_default()
+        for f in meta.concrete_fields
+        if f.attname not in given and not f.primary_key
+    }  # fmt: skip
+    fields = [f for f in meta.concrete_fields if ids or not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    values = itemgetter(*(f.attname for f in fields))
+    with connection.cursor() as cursor:
+        keys: list[int] = []
+        if ids:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(rows)],
+            )
+            keys = [key for (key,) in cursor.fetchall()]
+            rows = [{**row, meta.pk.attname: key} for key, row in zip(keys, rows, strict=True)]
+        with cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(values({**defaults, **row}))
+    return keys
 
 
 @dataclass
 class _ChunkWrites:
-    new_pupils: list[tuple[Pupil, PupilRow]] = field(default_factory=list)
+    new_pupils: list[tuple[int, PupilRow]] = field(default_factory=list)  # (school, row)
     updated_pupils: dict[int, Pupil] = field(default_factory=dict)
     changes: list[CharacteristicChange] = field(default_factory=list)
-    periods: list[FsmPeriod] = field(default_factory=list)
+    periods: list[dict] = field(default_factory=list)  # new ones, as _period gives
     period_ends: list[FsmPeriod] = field(default_factory=list)
     results: list[Attainment] = field(default_factory=list)
     result_updates: list[Attainment] = field(default_factory=list)
@@ -533,34 +615,24 @@ class _ChunkWrites:
     def save(self, run: _Run) -> None:
         now = timezone.now()
         if self.new_pupils:
-            created = Pupil.objects.bulk_create([p for p, _ in self.new_pupils], batch_size=CHUNK)
-            for pupil, row in zip(created, (r for _, r in self.new_pupils), strict=True):
-                run.touched_schools.add(pupil.school_id)
-                for period in row.fsm or []:
-                    self.periods.append(FsmPeriod(pupil=pupil, start=period.start, end=period.end))
+            ids = _create(
+                Pupil, [_new_pupil(school_id, row) for school_id, row in self.new_pupils], ids=True
+            )
+            for pupil_id, (school_id, row) in zip(ids, self.new_pupils, strict=True):
+                run.touched_schools.add(school_id)
+                run.known[school_id, row.upn] = pupil_id  # a later row for them updates them
+                for period in row.fsm or ():
+                    self.periods.append(_period(pupil_id, period.start, period.end))
                 if row.fsm_now:
-                    self.periods.append(FsmPeriod(pupil=pupil, start=run.as_of))
+                    self.periods.append(_period(pupil_id, run.as_of))
                 seen = set()
                 for a in row.assessments:
-                    key = (a.stage[:10], a.subject[:40], a.component[:40], a.method[:10], a.year)
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    self.results.append(
-                        Attainment(
-                            pupil=pupil,
-                            stage=key[0],
-                            subject=key[1],
-                            component=key[2],
-                            method=key[3],
-                            year=a.year,
-                            result=a.result[:20],
-                            score=_number(a.result),
-                        )
-                    )
-                flags = row.register
-                if flags is not None:
-                    run._register(pupil, flags, None, self)
+                    key = _result_key(a)
+                    if key not in seen:
+                        seen.add(key)
+                        self.results.append(_result(pupil_id, key, a.result))
+                if row.register is not None:
+                    run._register(pupil_id, school_id, row.register, None, self)
         if self.updated_pupils:
             for pupil in self.updated_pupils.values():
                 pupil.updated_at = now
@@ -570,7 +642,7 @@ class _ChunkWrites:
                 batch_size=CHUNK,
             )
         CharacteristicChange.objects.bulk_create(self.changes, batch_size=CHUNK)
-        FsmPeriod.objects.bulk_create(self.periods, batch_size=CHUNK)
+        _create(FsmPeriod, self.periods)
         if self.period_ends:
             FsmPeriod.objects.bulk_update(self.period_ends, ["end"], batch_size=CHUNK)
         Attainment.objects.bulk_create(self.results, batch_size=CHUNK)
@@ -619,6 +691,7 @@ def import_rows(
     run = _Run(target, outcome, write=write, as_of=as_of, actor=actor, source_label=source_label)
 
     def go() -> None:
+        run.load_known()
         done = 0
         for chunk in _chunks(rows, CHUNK):
             run.chunk(chunk)

@@ -33,6 +33,10 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and Office's encrypted 
 ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "utf-8-sig": "utf-8", "cp1252": "cp1252"}
 
 
+MAX_COLUMNS = 500
+MAX_HEADER = 200
+
+
 class TableRefused(ValueError):
     """The whole file cannot be read; the message says why and what to do."""
 
@@ -328,6 +332,17 @@ def headers(source: Source, fmt: str, encoding: str = "utf-8") -> list[str]:
     """The file's column headers: its first row with anything in it (for a workbook, of its
     first sheet). Raises ``TableRefused`` for a file we cannot read."""
     with _table(source, fmt, encoding) as (_, found, _records):
+        if len(found) > MAX_COLUMNS:
+            raise TableRefused(
+                f"The file has {len(found):,} columns; a pupil data export has at most "
+                f"{MAX_COLUMNS}. Export only the columns the import needs."
+            )
+        long = next((h for h in found if len(h) > MAX_HEADER), None)
+        if long is not None:
+            raise TableRefused(
+                f"A column header is {len(long):,} characters long (at most {MAX_HEADER}): "
+                "is the first row really the headers?"
+            )
         return found
 
 

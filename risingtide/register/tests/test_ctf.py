@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
+from lxml import etree
 
 from risingtide.register.ctf import CtfRefused, ctf_filename, read_ctf, write_ctf
 from risingtide.register.rows import Assessment, FsmPeriod, PupilRow, RegisterFlags
@@ -260,3 +261,56 @@ def test_ctf_file_names():
     assert ctf_filename("801", "2000", "XXX", "XXXX") == "8012000_CTF_XXXXXXX_001.xml"
     with pytest.raises(ValueError, match="3-digit"):
         ctf_filename("8012", "2000", "801", "4000")
+
+
+def test_text_holding_the_readers_own_separators_is_read_as_it_is():
+    # The reader separates values with Unicode non-characters the file does not use.
+    odd = "".join(chr(c) for c in range(0xFDD0, 0xFDD8))
+    result = read_ctf(ctf([pupil_xml(1, "names_at_pupil", surname=f"A{odd}B")]))
+    assert result.errors == []
+    assert result.pupils[0].legal_surname == f"A{odd}B"
+    # A file using every one of them (no real file does) cannot be read.
+    every = "".join(chr(c) for c in range(0xFDD0, 0xFDF0))
+    crowded = ctf([pupil_xml(1, "names_at_pupil", surname=every)])
+    with pytest.raises(CtfRefused, match="non-characters"):
+        read_ctf(crowded)
+
+
+def test_a_namespace_declared_on_one_pupil_is_read_like_the_rest():
+    pupils = [pupil_xml(n, "names_in_basic_details") for n in range(3)]
+    pupils[1] = pupils[1].replace("<Pupil>", '<Pupil xmlns="urn:supplier:ctf">')
+    result = read_ctf(ctf(pupils))
+    assert result.errors == []
+    assert [p.legal_forename for p in result.pupils] == ["Forename0", "Forename1", "Forename2"]
+
+
+def test_a_schema_instance_namespace_for_attributes_only_changes_nothing():
+    data = ctf([pupil_xml(n, "names_at_pupil") for n in range(3)])
+    declared = data.replace(
+        b"<CTfile>",
+        b'<CTfile xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        b'xsi:noNamespaceSchemaLocation="CTF.xsd">',
+    )
+    assert read_ctf(declared).pupils == read_ctf(data).pupils
+
+
+def test_the_first_non_blank_of_the_preferred_element_is_taken():
+    # LegalSurname before Surname, wherever each is; a blank one is passed over.
+    both = pupil_xml(1, "names_at_pupil").replace(
+        "<BasicDetails>", "<BasicDetails><LegalSurname>Legal</LegalSurname>"
+    )
+    blank = pupil_xml(2, "names_at_pupil").replace("<UPN>", "<LegalSurname> </LegalSurname><UPN>")
+    twice = pupil_xml(3, "names_at_pupil").replace(
+        "<Gender>", "<Ethnicity>\u00a0</Ethnicity><Ethnicity>APKN</Ethnicity><Gender>"
+    )
+    result = read_ctf(ctf([both, blank, twice]))
+    assert result.errors == []
+    assert [p.legal_surname for p in result.pupils] == ["Legal", "Surname2", "Surname3"]
+    assert result.pupils[2].ethnicity == "APKN"
+
+
+def test_a_pretty_printed_file_reads_as_a_compact_one():
+    data = ctf([pupil_xml(n, LAYOUTS[n % 2]) for n in range(20)])
+    pretty = etree.tostring(etree.fromstring(data), pretty_print=True)
+    assert b"\n  " in pretty
+    assert read_ctf(pretty).pupils == read_ctf(data).pupils

@@ -4,7 +4,10 @@ file with any error writes nothing."""
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from risingtide.register import importing
 from risingtide.register.importing import Source, import_rows, run_import
 from risingtide.register.models import (
     Attainment,
@@ -251,3 +254,92 @@ def test_new_records_are_linked_to_the_pupils_accounts_by_name(world):
     account = world.user("pupil@peer")  # Ada Peer
     _write(school, [_row(1, legal_forename=account.first_name, legal_surname=account.last_name)])
     assert Pupil.objects.get(school=school).account == account
+
+
+def _la_rows(own, peer, n: int, start: int = 0, **values) -> list[PupilRow]:
+    return [
+        _row(i, school_urn=(own if i % 2 else peer).urn, **values) for i in range(start, start + n)
+    ]
+
+
+def test_an_la_file_in_many_chunks_adds_updates_and_then_changes_nothing(world, monkeypatch):
+    monkeypatch.setattr(importing, "CHUNK", 3)
+    own, peer = world.schools["own"], world.schools["peer"]
+    history = [RowPeriod(date(2019, 9, 1), date(2021, 7, 20))]
+    ks2 = [Assessment("KS2", "MAT", "TT", "SCALED", "104", 2023)]
+    flags = RegisterFlags(True, domains=("music",))
+    held = _la_rows(own, peer, 4)
+    import_rows(held, schools=[own, peer], write=True, as_of=TODAY)
+    rows = [
+        _row(0, school_urn=peer.urn),  # as held
+        _row(1, school_urn=own.urn, ethnicity="APKN"),  # changed
+        *_la_rows(own, peer, 7, start=10, fsm_now=True),
+        _row(20, school_urn=own.urn, fsm=history, assessments=ks2, register=flags),
+    ]
+    progress = []
+    outcome = import_rows(
+        rows,
+        schools=[own, peer],
+        write=True,
+        as_of=TODAY,
+        progress=lambda done, total: progress.append(done),
+    )
+    assert outcome.written
+    assert (outcome.creates, outcome.updates, outcome.unchanged) == (8, 1, 1)
+    assert progress == [3, 6, 9, 10]
+    new = Pupil.objects.filter(upn__in=[r.upn for r in rows[2:]])
+    assert new.count() == 8
+    assert {p.school for p in new} == {own, peer}
+    fresh = new.get(upn=rows[2].upn)
+    assert (fresh.legal_surname, fresh.ethnic_group, fresh.eal, fresh.on_roll) == (
+        "Surname10",
+        "White",
+        False,
+        True,
+    )
+    assert fresh.created_at is not None and fresh.account is None
+    assert list(fresh.fsm_periods.values_list("start", "end")) == [(TODAY, None)]
+    last = new.get(upn=rows[-1].upn)
+    assert list(last.fsm_periods.values_list("start", "end")) == [
+        (date(2019, 9, 1), date(2021, 7, 20))
+    ]
+    assert last.attainment.get().score == 104.0
+    assert last.register_entries.get().domains == ["music"]
+    assert Pupil.objects.get(upn=rows[1].upn).changes.get().new_value == "APKN"
+    before = _counts()
+
+    again = import_rows(rows, schools=[own, peer], write=True, as_of=TODAY)
+    assert (again.creates, again.updates, again.unchanged) == (0, 0, 10)
+    assert _counts() == before
+
+
+def test_a_first_import_looks_up_no_records_chunk_by_chunk(world, monkeypatch):
+    monkeypatch.setattr(importing, "CHUNK", 2)
+    other = world.schools["other"]
+    with CaptureQueriesContext(connection) as queries:
+        outcome = _write(other, [_row(n, fsm_now=True) for n in range(6)])
+    assert outcome.creates == 6
+    # The school's records are read once, up front (and again to link accounts): no chunk
+    # looks any up.
+    reads = [q["sql"] for q in queries if 'FROM "register_' in q["sql"]]
+    assert len(reads) == 2 and 'account_id" IS NULL' in reads[1], reads
+    assert FsmPeriod.objects.filter(pupil__school=other).count() == 6
+
+
+def test_a_pupil_listed_again_in_a_later_chunk_is_updated_not_added_twice(world, monkeypatch):
+    monkeypatch.setattr(importing, "CHUNK", 2)
+    school = world.schools["peer"]
+    rows = [_row(1), _row(2), _row(3), _row(1, ethnicity="APKN")]
+    outcome = _write(school, rows)
+    assert (outcome.creates, outcome.updates) == (3, 1)
+    assert Pupil.objects.get(school=school, upn=rows[0].upn).ethnicity == "APKN"
+
+
+def test_an_error_in_a_late_chunk_undoes_the_chunks_written_before_it(world, monkeypatch):
+    monkeypatch.setattr(importing, "CHUNK", 2)
+    school = world.schools["peer"]
+    rows = [_row(n, fsm_now=True) for n in range(5)] + [RowError(7, "X", "UPN", "bad")]
+    outcome = _write(school, rows)
+    assert not outcome.written and outcome.creates == 5
+    assert not Pupil.objects.filter(school=school).exists()
+    assert not FsmPeriod.objects.exists()

@@ -533,3 +533,40 @@ def test_the_fast_upn_check_agrees_with_parse_upn(upn, position, char):
             assert str(invalid.value) == " ".join(exc.messages)
         else:
             assert validate.upn(candidate) == (expected.value, expected.temporary)
+
+
+@pytest.mark.parametrize(
+    ("values", "required"),
+    [
+        (["Ann", " Bo ", "Zoë Li"], True),
+        (["Ann", ""], False),
+        (["Ann", ""], True),  # one missing
+        (["Ann", "Zoë\u00a0Li"], True),  # a no-break space: checked one by one, and kept
+        (["Ann", "Ann\tMarie"], True),
+        (["Ann", "x" * 101], True),
+        ([], True),
+    ],
+)
+def test_a_column_of_names_checked_in_bulk_agrees_with_each_check(values, required):
+    found = validate.all_names(values, required=required)
+    try:
+        each = [validate.name(v, required=required) for v in values]
+    except validate.Invalid:
+        assert found is None
+    else:
+        assert found in (each, None)
+        assert found == each or any(not v.strip().isprintable() for v in values)
+
+
+@given(st.lists(upns, max_size=5), st.sampled_from(["", " ", "x", "lower"]))
+def test_a_column_of_upns_checked_in_bulk_agrees_with_each_check(column, spoil):
+    if column and spoil:
+        column[-1] = column[-1].lower() if spoil == "lower" else column[-1] + spoil
+    found = validate.all_upns(column)
+    try:
+        each = [validate.upn(v) for v in column]
+    except validate.Invalid:
+        assert found is None
+    else:
+        assert found in (each, None)
+        assert found is not None or spoil
