@@ -3,16 +3,16 @@ the register's pages. Pupil-level data is read only through ``access.core.visibl
 read of it writes one audit event per request (``register.api_read``), whatever the page size."""
 
 from datetime import date, datetime
-from functools import wraps
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Prefetch, Q, QuerySet
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from risingtide.access.core import requires, visible
+from risingtide.api.errors import ErrorOut, refusals_as_400
 from risingtide.lib.counts import count_of
 from risingtide.portfolios.models import Item
 from risingtide.register import services
@@ -22,6 +22,7 @@ from risingtide.register.models import (
     Pupil,
     RegisterEntry,
     academic_year,
+    current_entry,
     ever_6,
     fsm_on,
 )
@@ -34,36 +35,10 @@ MAX_PER_PAGE = 200
 ERRORS_SHOWN = 100  # of an import's row errors; the batch keeps up to a thousand
 READ = "register.api_read"
 # Where a service names a field differently from the API's body.
-API_FIELD = {"item": "item_id"}
+API_FIELDS = {"item": "item_id"}
 
 
 # --- answers ---------------------------------------------------------------------------------
-
-
-class RefusalOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = Field(
-        default_factory=dict, description="What is wrong with each field named, if any"
-    )
-
-
-def refusals_with_fields(operation):
-    """Answer a ``ValidationError`` from a service as 400 with its message and, when it names
-    fields, the messages for each (as the API's body calls them). Put it under ``requires``."""
-
-    @wraps(operation)
-    def answer(request, *args, **kwargs):
-        try:
-            return operation(request, *args, **kwargs)
-        except ValidationError as exc:
-            fields = (
-                {API_FIELD.get(k, k): v for k, v in exc.message_dict.items()}
-                if hasattr(exc, "error_dict")
-                else {}
-            )
-            return Status(400, {"detail": " ".join(exc.messages), "errors": fields})
-
-    return answer
 
 
 class EntrySummaryOut(Schema):
@@ -377,13 +352,7 @@ def school_pupils(
     if nc_year.strip():
         found = found.filter(nc_year=nc_year.strip())
     if status is not None:
-        found = found.filter(
-            Exists(
-                RegisterEntry.objects.current().filter(
-                    pupil=OuterRef("pk"), academic_year=year, status=status
-                )
-            )
-        )
+        found = found.filter(Exists(current_entry(year).filter(status=status)))
     q = q.strip()[:100]
     if q:
         found = found.filter(
@@ -423,11 +392,11 @@ def pupil_record(request, pupil_id: int):
 
 @router.get(
     "/schools/{school_id}/register",
-    response={200: RegisterPageOut, 400: RefusalOut},
+    response={200: RegisterPageOut, 400: ErrorOut},
     summary="This academic year's current register entries at a school",
 )
 @requires("register.view", "school_id", api=True)
-@refusals_with_fields
+@refusals_as_400(fields=API_FIELDS)
 def school_register(
     request,
     school_id: int,
@@ -487,14 +456,12 @@ def _item(user, item_id: int | None) -> Item | None:
 
 @router.post(
     "/pupils/{pupil_id}/nominations",
-    response={201: EntryOut, 400: RefusalOut},
+    response={201: EntryOut, 400: ErrorOut},
     summary="Nominate a pupil for the register, with the evidence that prompted it",
 )
 @requires("pupil_record.nominate", "pupil_id", api=True)
-@refusals_with_fields
+@refusals_as_400(fields=API_FIELDS)
 def nominate_pupil(request, pupil_id: int, nomination: NominationIn):
-    if not nomination.kind.endswith("_nomination"):
-        raise ValidationError({"kind": "Choose who nominates the pupil."})
     entry = services.nominate(
         request.user,
         request.access_target,
@@ -508,11 +475,11 @@ def nominate_pupil(request, pupil_id: int, nomination: NominationIn):
 
 @router.post(
     "/pupils/{pupil_id}/evidence",
-    response={201: EvidenceOut, 400: RefusalOut},
+    response={201: EvidenceOut, 400: ErrorOut},
     summary="Add a piece of evidence to a pupil's record",
 )
 @requires("pupil_record.nominate", "pupil_id", api=True)
-@refusals_with_fields
+@refusals_as_400(fields=API_FIELDS)
 def add_pupil_evidence(request, pupil_id: int, evidence: EvidenceIn):
     added = services.add_evidence(
         request.user,
@@ -529,11 +496,11 @@ def add_pupil_evidence(request, pupil_id: int, evidence: EvidenceIn):
 
 @router.post(
     "/pupils/{pupil_id}/decisions",
-    response={201: EntryOut, 400: RefusalOut},
+    response={201: EntryOut, 400: ErrorOut},
     summary="Decide: identify a pupil, not identify them, or remove them from the register",
 )
 @requires("pupil_record.decide", "pupil_id", api=True)
-@refusals_with_fields
+@refusals_as_400(fields=API_FIELDS)
 def decide_pupil(request, pupil_id: int, decision: DecisionIn):
     entry = services.decide(
         request.user,
@@ -582,12 +549,12 @@ def _batch(batch: ImportBatch) -> dict:
 
 @router.post(
     "/schools/{school_id}/imports",
-    response={202: ImportOut, 400: RefusalOut},
+    response={202: ImportOut, 400: ErrorOut},
     summary="Upload pupil data (CTF, CSV or XLSX): a CTF is checked at once, a table waits for "
     "its column mapping",
 )
 @requires("register.manage", "school_id", api=True)
-@refusals_with_fields
+@refusals_as_400(fields=API_FIELDS)
 def start_import(
     request,
     school_id: int,
@@ -613,36 +580,34 @@ def import_batch(request, import_id: int):
 
 @router.post(
     "/imports/{import_id}/mapping",
-    response={202: ImportOut, 400: RefusalOut},
+    response={202: ImportOut, 400: ErrorOut},
     summary="Map a CSV's or workbook's columns to fields, then check the file with it",
 )
 @requires("import.confirm", "import_id", api=True)
-@refusals_with_fields
+@refusals_as_400(fields=API_FIELDS)
 def map_import(request, import_id: int, mapping: MappingIn):
-    batch = request.access_target
-    if batch.format == ImportBatch.Format.CTF:
-        raise ValidationError("A CTF needs no column mapping.")
-    return Status(202, _batch(services.set_mapping(request.user, batch, mapping.mapping)))
+    batch = services.set_mapping(request.user, request.access_target, mapping.mapping)
+    return Status(202, _batch(batch))
 
 
 @router.post(
     "/imports/{import_id}/confirm",
-    response={202: ImportOut, 400: RefusalOut},
+    response={202: ImportOut, 400: ErrorOut},
     summary="Confirm a checked import without errors: it is written in the background",
 )
 @requires("import.confirm", "import_id", api=True)
-@refusals_with_fields
+@refusals_as_400(fields=API_FIELDS)
 def confirm_import(request, import_id: int):
     return Status(202, _batch(services.confirm_import(request.user, request.access_target)))
 
 
 @router.post(
     "/imports/{import_id}/cancel",
-    response={200: ImportOut, 400: RefusalOut},
+    response={200: ImportOut, 400: ErrorOut},
     summary="Cancel an import before it is confirmed (its file is discarded)",
 )
 @requires("import.confirm", "import_id", api=True)
-@refusals_with_fields
+@refusals_as_400(fields=API_FIELDS)
 def cancel_import(request, import_id: int):
     batch = request.access_target
     services.cancel_import(request.user, batch)

@@ -4,6 +4,19 @@ from django.conf import settings
 from django.db import models
 
 
+class AppendOnly:
+    """A record kept as written: saving it again or deleting it refuses (a change is a new
+    row). Mixed into models before ``models.Model``."""
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError(f"A {self._meta.verbose_name} is never changed; add a new one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(f"A {self._meta.verbose_name} is never deleted.")
+
+
 class AuditEventQuerySet(models.QuerySet):
     """The log is only ever added to. The one change allowed is the one Django makes itself
     when a person or school is deleted: the link becomes empty (the event stays)."""
@@ -19,7 +32,7 @@ class AuditEventQuerySet(models.QuerySet):
         raise ValueError("Audit events are never deleted.")
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnly, models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -39,15 +52,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
-
-    def save(self, *args, **kwargs) -> None:
-        # The log is read, never edited: an event once written stays as it is.
-        if not self._state.adding:
-            raise ValueError("An audit event is never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("An audit event is never deleted.")
 
 
 def record(actor, action: str, target=None, *, school=None, **detail) -> AuditEvent:

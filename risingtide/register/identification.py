@@ -29,6 +29,7 @@ from risingtide.register.models import (
     Pupil,
     RegisterEntry,
     academic_year,
+    current_entry,
     ever_6,
     fsm_on,
     year_label,
@@ -45,9 +46,7 @@ RANKED_EVIDENCE = [
 
 
 def _entries(year: int, status: str):
-    return RegisterEntry.objects.filter(
-        pupil=OuterRef("pk"), academic_year=year, current=True, status=status
-    )
+    return current_entry(year).filter(status=status)
 
 
 def _number(score: float) -> str:

@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from risingtide.audit.models import AppendOnly
 from risingtide.register.rows import DOMAINS
 from risingtide.schools.models import School
 
@@ -199,7 +200,7 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(current=True)
 
 
-class RegisterEntry(models.Model):
+class RegisterEntry(AppendOnly, models.Model):
     """One decision about one pupil in one academic year. The newest (``current``) stands;
     the ones before it are the history, kept unchanged."""
 
@@ -249,15 +250,6 @@ class RegisterEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.pupil} {year_label(self.academic_year)}: {self.get_status_display()}"
 
-    def save(self, *args, **kwargs) -> None:
-        # Never changed: a new decision or piece of evidence is a new row (the history).
-        if not self._state.adding:
-            raise ValueError(f"A {self._meta.verbose_name} is never changed; add a new one.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError(f"A {self._meta.verbose_name} is never deleted.")
-
     @property
     def domain_labels(self) -> list[str]:
         return [DOMAINS.get(d, d) for d in self.domains]
@@ -267,7 +259,12 @@ class RegisterEntry(models.Model):
         return self.status == self.Status.IDENTIFIED
 
 
-class Evidence(models.Model):
+def current_entry(year: int, path: str = "pk") -> models.QuerySet:
+    """The pupil's current register entry in ``year`` (a subquery over pupil records)."""
+    return RegisterEntry.objects.filter(pupil=OuterRef(path), academic_year=year, current=True)
+
+
+class Evidence(AppendOnly, models.Model):
     """Why a pupil was nominated or identified: one piece of evidence of a named kind."""
 
     class Kind(models.TextChoices):
@@ -306,15 +303,6 @@ class Evidence(models.Model):
 
     QUANTITATIVE = {Kind.TEST_SCORE, Kind.ATTAINMENT, Kind.TEACHER_ASSESSMENT}
     PROGRESS_KINDS = {Kind.PROGRESS}
-
-    def save(self, *args, **kwargs) -> None:
-        # Never changed: a new decision or piece of evidence is a new row (the history).
-        if not self._state.adding:
-            raise ValueError(f"A {self._meta.verbose_name} is never changed; add a new one.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError(f"A {self._meta.verbose_name} is never deleted.")
 
     @property
     def category(self) -> str:

@@ -1,7 +1,7 @@
 """What the register pages show, each in a fixed number of queries whatever the school's size."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q, Subquery
 from django.utils import timezone
 
 from risingtide.access.core import can, visible
@@ -14,6 +14,7 @@ from risingtide.register.models import (
     Pupil,
     RegisterEntry,
     academic_year,
+    current_entry,
     ever_6,
     fsm_on,
     year_label,
@@ -44,11 +45,7 @@ AUDIT_ACTIONS = {
 
 
 def _entry_subquery(field: str, year: int):
-    return Subquery(
-        RegisterEntry.objects.filter(pupil=OuterRef("pk"), academic_year=year, current=True).values(
-            field
-        )[:1]
-    )
+    return Subquery(current_entry(year).values(field)[:1])
 
 
 def school_links(user: User, school: School) -> dict:

@@ -91,12 +91,6 @@ def link_accounts(school_id: int) -> int:
 # --- entries and evidence ------------------------------------------------------------------
 
 
-def current_entry(pupil: Pupil, year: int | None = None) -> RegisterEntry | None:
-    return RegisterEntry.objects.filter(
-        pupil=pupil, academic_year=year or academic_year(), current=True
-    ).first()
-
-
 def _check_domains(domains, gifted: bool | None = None, talented: bool | None = None):
     domains = sorted(set(domains or []))
     unknown = [d for d in domains if d not in DOMAINS]
@@ -198,7 +192,7 @@ def nominate(
         raise ValidationError({"domains": "Choose at least one domain."})
     year = academic_year()
     add_evidence(actor, pupil, kind=kind, summary=summary, domain=domains[0], item=item, year=year)
-    entry = current_entry(pupil, year)
+    entry = RegisterEntry.objects.filter(pupil=pupil, academic_year=year, current=True).first()
     if entry is not None and entry.status == RegisterEntry.Status.IDENTIFIED:
         return entry
     if entry is not None and entry.status == RegisterEntry.Status.NOMINATED:

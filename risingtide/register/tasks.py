@@ -43,24 +43,36 @@ def _fail(batch_id: int, message: str) -> str:
     return "failed"
 
 
+def _run(batch_id: int, state: str, *, write: bool, failure: str):
+    """Claim the batch in ``state`` and run the import over its file: the batch and the
+    outcome, or the task's answer when there is nothing to do or the file was refused."""
+    batch = ImportBatch.objects.filter(pk=batch_id, state=state).first()
+    if batch is None:
+        return None, "nothing to do"
+    try:
+        return batch, run_import(
+            _source(batch),
+            school=batch.school,
+            write=write,
+            actor=batch.uploaded_by if write else None,
+            source_label=f"import {batch.pk} ({batch.file_name})"[:120],
+            progress=_progress(batch.pk, state),
+        )
+    except ImportRefused as refused:
+        return None, _fail(batch.pk, str(refused))
+    except Exception:  # an import must never stay checking or writing for ever
+        logger.exception("import %s failed while %s", batch_id, state)
+        return None, _fail(batch.pk, failure)
+
+
 @task()
 def check_import(batch_id: int) -> str:
     """Read the file and compare it with the school's records: the preview."""
-    batch = ImportBatch.objects.filter(pk=batch_id, state=ImportBatch.State.CHECKING).first()
+    batch, outcome = _run(
+        batch_id, ImportBatch.State.CHECKING, write=False, failure="The file could not be read."
+    )
     if batch is None:
-        return "nothing to do"
-    try:
-        outcome = run_import(
-            _source(batch),
-            school=batch.school,
-            write=False,
-            progress=_progress(batch.pk, ImportBatch.State.CHECKING),
-        )
-    except ImportRefused as refused:
-        return _fail(batch.pk, str(refused))
-    except Exception:  # an import must never stay "checking" for ever
-        logger.exception("checking import %s failed", batch_id)
-        return _fail(batch.pk, "The file could not be read.")
+        return outcome
     ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.CHECKING).update(
         state=ImportBatch.State.PREVIEW,
         summary={**batch.summary, **outcome.as_summary()},
@@ -75,25 +87,16 @@ def write_import(batch_id: int) -> str:
     """Write a confirmed import, all of it or nothing."""
     from risingtide.register.services import discard_file
 
-    batch = ImportBatch.objects.filter(pk=batch_id, state=ImportBatch.State.WRITING).first()
+    batch, outcome = _run(
+        batch_id,
+        ImportBatch.State.WRITING,
+        write=True,
+        failure="The import failed and nothing was written.",
+    )
     if batch is None:
-        return "nothing to do"
-    try:
-        outcome = run_import(
-            _source(batch),
-            school=batch.school,
-            write=True,
-            actor=batch.uploaded_by,
-            source_label=f"import {batch.pk} ({batch.file_name})"[:120],
-            progress=_progress(batch.pk, ImportBatch.State.WRITING),
-        )
-    except ImportRefused as refused:
-        return _fail(batch.pk, str(refused))
-    except Exception:
-        logger.exception("writing import %s failed", batch_id)
-        return _fail(batch.pk, "The import failed and nothing was written.")
+        return outcome
+    discard_file(batch)  # pupil data leaves our disk, whatever happened
     if not outcome.written:
-        discard_file(batch)
         ImportBatch.objects.filter(pk=batch.pk).update(
             state=ImportBatch.State.FAILED,
             summary={**batch.summary, **outcome.as_summary()},
@@ -108,5 +111,4 @@ def write_import(batch_id: int) -> str:
         total=outcome.rows,
         finished_at=timezone.now(),
     )
-    discard_file(batch)
     return "written"

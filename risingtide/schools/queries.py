@@ -1,6 +1,6 @@
 """Reads for organisation pages. Each makes a fixed number of queries whatever the size."""
 
-from django.db.models import OuterRef, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from risingtide.access.core import visible
 from risingtide.home.queries import schools_summary
@@ -62,17 +62,13 @@ def group_page(user: User, group: TeachingGroup) -> dict:
     )
     # Teachers nominate for the G&T register from here: each pupil's record, where the school
     # holds one and the user may nominate, with this year's register status.
-    from risingtide.register.models import RegisterEntry, academic_year
+    from risingtide.register.models import RegisterEntry, academic_year, current_entry
 
     records = {
         r.account_id: r
         for r in visible(user, "pupil_record", "pupil_record.nominate")
         .filter(account__in=[p.pk for p in pupils], school=group.school_id)
-        .annotate(
-            status=RegisterEntry.objects.filter(
-                pupil=OuterRef("pk"), academic_year=academic_year(), current=True
-            ).values("status")[:1]
-        )
+        .annotate(status=current_entry(academic_year()).values("status")[:1])
     }
     labels = dict(RegisterEntry.Status.choices)
     for pupil in pupils:
