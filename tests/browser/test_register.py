@@ -114,3 +114,50 @@ def test_register_journey(page: Page, tiny_world, tmp_path):
     expect(log.get_by_role("row", name="Lead Own Confirmed an import").first).to_be_visible()
     screenshot(page, "register-audit")
     assert_accessible(page)
+
+
+def test_csv_mapping_screening_export_and_sharing(page: Page, tiny_world, tmp_path):
+    from risingtide.register.tests import tabular_files
+
+    school = tiny_world.schools["own"]
+    csv_file = tmp_path / "arbor-export.csv"
+    csv_file.write_bytes(tabular_files.csv_bytes(12, "arbor"))
+
+    # A CSV: the coordinator checks the guessed column mapping, then the preview.
+    sign_in_and_land_home(page, "lead.own", TinyWorld.PASSWORD)
+    page.goto(f"/schools/{school.pk}/register/imports/")
+    page.get_by_label("File", exact=True).set_input_files(str(csv_file))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", name="Match the file's columns")).to_be_visible()
+    expect(page.get_by_label("UPN (required)")).not_to_have_value("")
+    screenshot(page, "register-import-mapping")
+    assert_accessible(page)
+    # This export names another school's URN on every row: leave that column out.
+    page.get_by_label("School URN").select_option("")
+    page.get_by_role("button", name="Check the file").click()
+    batch = ImportBatch.objects.get(file_name=csv_file.name)
+    assert check_import.call(batch.pk) == "checked"
+    expect(page.get_by_text("12 new pupils")).to_be_visible()
+
+    # The screening list and the export, which asks why.
+    page.goto(f"/schools/{school.pk}/register/screening/")
+    expect(page.get_by_role("heading", name="Screening")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"/schools/{school.pk}/register/export/")
+    page.get_by_label("The register (Excel)").check()
+    expect(page.get_by_label("Why")).to_have_attribute("required", "")  # no export without
+    assert_accessible(page)
+    page.get_by_label("Why").select_option("governors")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export").click()
+    assert download.value.path().read_bytes()[:2] == b"PK"
+    sign_out(page)
+
+    # The head records the school's data-sharing agreement with the LA.
+    sign_in_and_land_home(page, "head.own", TinyWorld.PASSWORD)
+    page.goto(f"/schools/{school.pk}/register/sharing/")
+    page.get_by_label("Reference").fill("DSA-2027")
+    page.get_by_label("In force from").fill("2026-09-01")
+    page.get_by_role("button", name="Record").click()
+    expect(page.get_by_role("table", name="Agreements")).to_contain_text("DSA-2027")
+    assert_accessible(page)
