@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "risingtide.feedback",
     "risingtide.library",
     "risingtide.register",
+    "risingtide.insights",
     "risingtide.home",
     "risingtide.api",
     "risingtide.demo",
@@ -289,6 +290,16 @@ STUCK_AFTER_DAYS = env_int("RISINGTIDE_STUCK_AFTER_DAYS", 7)
 # Tell people by email (through EMAIL_* above) that there is new feedback; off by default:
 # many pupils have no address, and the in-app notices are enough.
 FEEDBACK_EMAIL = env_bool("RISINGTIDE_FEEDBACK_EMAIL", False)
+
+# --- Register insights ------------------------------------------------------------------------
+# Disclosure control for every figure shown outside its own school: counts below the threshold
+# show as "c" (with complementary suppression); a rounding base (e.g. 5) rounds the counts
+# shown, 0 leaves them exact.
+SUPPRESSION_THRESHOLD = env_int("RISINGTIDE_SUPPRESSION_THRESHOLD", 6)
+SUPPRESSION_ROUNDING = env_int("RISINGTIDE_SUPPRESSION_ROUNDING", 0)
+# A G&T pupil whose attainment falls this many standardised points (or more) below what their
+# starting point predicts is on the school's underachievement list (a third of an SD).
+UNDERACHIEVEMENT_POINTS = env_int("RISINGTIDE_UNDERACHIEVEMENT_POINTS", 5)
 
 # --- Outbound fetching ------------------------------------------------------------------------
 # Web clippings (risingtide/lib/fetch.py): one deadline for the whole fetch, redirects included;

@@ -130,6 +130,7 @@ urlpatterns = [
     path("wheels/<int:pk>/reword/", tasc_views.wheel_reword, name="wheel_reword"),
     path("library/", include("risingtide.library.urls")),
     path("", include("risingtide.register.urls")),
+    path("", include("risingtide.insights.urls")),
     # API and admin
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

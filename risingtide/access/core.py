@@ -246,13 +246,15 @@ SUBJECTS["pupil_record"] = Subject(
         Reach.LA: _sharing_la("school__"),
     },
 )
+# A school's register insights (its summary figures; no pupil-level data leaves the school).
+SUBJECTS["insights"] = Subject(School, SUBJECTS["school"].paths)
 SUBJECTS["import"] = Subject(
     ImportBatch, {Reach.SELF: _field("uploaded_by_id"), Reach.SCHOOL: _field("school_id")}
 )
 MODEL_SUBJECT = {
     subject.model: name
     for name, subject in SUBJECTS.items()
-    if name not in ("pupil", "presentation", "register")  # other views of the same models
+    if name not in ("pupil", "presentation", "register", "insights")  # other views of models
 }
 
 

@@ -359,6 +359,43 @@ CAPABILITIES: dict[str, Capability] = {
             "Confirm or cancel an import once its preview is checked",
             {Role.LEADING_TEACHER: Reach.SCHOOL, Role.HEAD: Reach.SCHOOL},
         ),
+        # --- register insights: summaries, never pupil-level data, above the school; every
+        # figure shown outside its own school passes disclosure control ---
+        Capability(
+            "insights.view",
+            "insights",
+            "See a school's register insights report (outside the school: with small numbers "
+            "suppressed)",
+            {
+                **STAFF_IN_SCHOOL,
+                Role.LA_LEAD: Reach.LA,
+                Role.NATIONAL_OFFICER: Reach.NATION,
+            },
+        ),
+        Capability(
+            "insights.own",
+            "insights",
+            "See one's own school's figures exactly, without disclosure control",
+            {**STAFF_IN_SCHOOL},
+        ),
+        Capability(
+            "insights.la",
+            "local_authority",
+            "See an LA's report: its schools compared (suppressed), drill down to a school",
+            {Role.LA_LEAD: Reach.LA, Role.NATIONAL_OFFICER: Reach.NATION},
+        ),
+        Capability(
+            "insights.generate",
+            "local_authority",
+            "Generate every school's PDF report in one run and download them as a ZIP",
+            {Role.LA_LEAD: Reach.LA},
+        ),
+        Capability(
+            "insights.nation",
+            "nation",
+            "See the national dashboard: LAs compared (suppressed)",
+            {Role.NATIONAL_OFFICER: Reach.NATION},
+        ),
         # --- the library (school staff; pupils do not use it) ---
         Capability(
             "library.browse",

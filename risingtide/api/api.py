@@ -7,6 +7,7 @@ from ninja import NinjaAPI, Schema
 from ninja.security import HttpBearer, SessionAuth
 
 from risingtide.access.core import anchors, requires, visible
+from risingtide.api.insights import router as insights_router
 from risingtide.api.items import router as items_router
 from risingtide.api.models import ApiToken
 from risingtide.api.register import router as register_router
@@ -140,3 +141,4 @@ def group_pupils(request, group_id: int):
 api.add_router("/", tasc_router)
 api.add_router("/", items_router)
 api.add_router("/", register_router)
+api.add_router("/", insights_router)

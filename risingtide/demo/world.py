@@ -266,6 +266,9 @@ def load_demo(seed: int = 2026) -> Nation:
     from risingtide.demo import register as demo_register
 
     demo_register.load(academy, User.objects.get(username="coordinator"), random.Random(seed))
+    from risingtide.demo import insights as demo_insights
+
+    demo_insights.load(list(School.objects.filter(local_authority__nation=nation)), academy, rng)
     from risingtide.library.starter import ensure_starter_library
 
     ensure_starter_library()  # there already after `migrate`; not after a test's flush

@@ -26,14 +26,16 @@ def navigation(request) -> dict:
             coordinating |= anchors[role].schools
     if len(coordinating) == 1:
         nav.append(("G&T register", reverse("register", args=[next(iter(coordinating))])))
+    if len(staff_schools) == 1:
+        nav.append(("Insights", reverse("insights_school", args=[next(iter(staff_schools))])))
     if Role.LA_LEAD in held and len(anchors[Role.LA_LEAD].las) == 1:
-        nav.append(
-            ("My LA", reverse("local_authority", args=[next(iter(anchors[Role.LA_LEAD].las))]))
-        )
+        la = next(iter(anchors[Role.LA_LEAD].las))
+        nav.append(("My LA", reverse("local_authority", args=[la])))
+        nav.append(("LA insights", reverse("insights_la", args=[la])))
     if Role.NATIONAL_OFFICER in held and len(anchors[Role.NATIONAL_OFFICER].nations) == 1:
-        nav.append(
-            ("Nation", reverse("nation", args=[next(iter(anchors[Role.NATIONAL_OFFICER].nations))]))
-        )
+        nation = next(iter(anchors[Role.NATIONAL_OFFICER].nations))
+        nav.append(("Nation", reverse("nation", args=[nation])))
+        nav.append(("National insights", reverse("insights_nation", args=[nation])))
     if can(user, "project.create"):
         nav.append(("Projects", reverse("projects")))
     if can(user, "library.browse"):

@@ -100,3 +100,25 @@ def staff_providers(user: User) -> list:
     return list(
         visible(user, "provider").filter(pk__in=_member_of(user, Role.PROVIDER_STAFF, "provider"))
     )
+
+
+def insight_schools(user: User) -> list[School]:
+    """The schools whose insights report a member of staff sees from their home page, each with
+    its newest PDF report from the LA (``report_id``, ``report_at``), in one query."""
+    from django.db.models import OuterRef, Subquery
+
+    from risingtide.insights.models import SchoolReportFile
+
+    newest = SchoolReportFile.objects.filter(school=OuterRef("pk")).order_by("-created_at", "-pk")
+    mine = Membership.objects.filter(
+        user=user, role__in=[Role.TEACHER, Role.LEADING_TEACHER, Role.HEAD], school__isnull=False
+    ).values("school")
+    return list(
+        visible(user, "insights")
+        .filter(pk__in=mine)
+        .annotate(
+            report_id=Subquery(newest.values("pk")[:1]),
+            report_at=Subquery(newest.values("created_at")[:1]),
+        )
+        .order_by("name")
+    )

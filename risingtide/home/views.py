@@ -16,6 +16,7 @@ def home(request):
     held = roles(request.user)
     user = request.user
     panels = []
+    insights = None
     for role in queries.ROLE_ORDER:
         if role not in held:
             continue
@@ -29,6 +30,9 @@ def home(request):
             data["groups"] = queries.teacher_groups(user)
         elif role in (Role.LEADING_TEACHER, Role.HEAD):
             data["schools"] = queries.led_schools(user, role)
+        if role in (Role.TEACHER, Role.LEADING_TEACHER, Role.HEAD) and insights is None:
+            # Shown once, in the first staff panel: the school's report and its newest PDF.
+            insights = data["insights"] = queries.insight_schools(user)
         elif role == Role.LA_LEAD:
             data["authorities"] = queries.la_schools(user)
         elif role == Role.NATIONAL_OFFICER:

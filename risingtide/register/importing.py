@@ -240,7 +240,8 @@ class _Run:
         self.actor = actor
         self.actor_name = (actor.get_full_name() or actor.username) if actor else ""
         self.source_label = source_label
-        self.touched_schools: set[int] = set()
+        self.touched_schools: set[int] = set()  # given new records (to link to accounts)
+        self.schools_in_file: set[int] = set()  # their census is taken again after a write
         self.known: dict[tuple[int, str], int] = {}
 
     def load_known(self) -> None:
@@ -265,6 +266,7 @@ class _Run:
                 self.outcome.add_error(RowError(row.row, row.upn, "School URN", problem))
                 continue
             placed.append((school_id, row))
+            self.schools_in_file.add(school_id)
         if not placed:
             return
         known = self.known
@@ -701,10 +703,13 @@ def import_rows(
         if write and outcome.error_count:
             raise HasErrors
         if write:
+            from risingtide.insights.rollup import school_data_changed
             from risingtide.register.services import link_accounts
 
             for school_id in run.touched_schools:
                 link_accounts(school_id)
+            # The school's figures, its LA's and the nation's follow in the same transaction.
+            school_data_changed(run.schools_in_file, as_of=as_of)
 
     if not write:
         go()

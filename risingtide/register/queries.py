@@ -29,6 +29,7 @@ AUDIT_ACTIONS = {
     "register.pupils_viewed": "Viewed the pupil list",
     "register.screening_viewed": "Viewed the screening list",
     "register.equity_viewed": "Viewed the equity check",
+    "insights.underachievement_viewed": "Viewed the underachievement list",
     "register.exported": "Exported",
     "register.api_read": "Read through the API",
     "pupil_record.viewed": "Viewed a pupil's record",

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from risingtide.access.core import can
 from risingtide.audit.models import record
+from risingtide.insights.rollup import school_data_changed
 from risingtide.people.models import Membership, Role
 from risingtide.portfolios.models import Item, PortfolioMember
 from risingtide.register.models import (
@@ -265,6 +266,7 @@ def decide(
         next_review=next_review,
     )
     record(actor, "register.decided", pupil, school=pupil.school, status=status)
+    school_data_changed([pupil.school_id])
     return entry
 
 

@@ -41,7 +41,9 @@ def test_la_lead_opens_their_local_authority(page: Page, demo):
 
 def test_national_officer_opens_the_nation(page: Page, demo):
     sign_in_and_land_home(page, "national", DEMO_PASSWORD)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Nation").click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Nation", exact=True
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Westmarch")
     expect(page.get_by_text("2 local authorities, 6 schools")).to_be_visible()
     expect(page.get_by_role("rowheader")).to_have_text(["Hollowmere", "Riverton"])
