@@ -289,18 +289,8 @@ def _headline(b: Breakdown, counts: list[Figure]) -> dict:
     }
 
 
-def _gaps(line: Line, national_all: int) -> dict:
-    """The gaps to the national comparators, each withheld when its national group has fewer
-    pupils than the threshold (as the PDF report does): the school's own progress may be exact,
-    and the gap would then give away a small national group's mean."""
-    threshold = Control.suppressed().threshold
-    same = line.nation.gt_scored
-    sizes = (same, national_all - same, national_all)
-    shown = [
-        gap if n >= threshold else Figure(None, digits=1)
-        for gap, n in zip(line.gaps, sizes, strict=True)
-    ]
-    return dict(zip(("same", "other", "all"), (_figure(f) for f in shown), strict=True))
+def _gaps(line: Line) -> dict:
+    return dict(zip(("same", "other", "all"), map(_figure, line.gaps), strict=True))
 
 
 def _school_trend(row: TrendRow) -> dict:
@@ -336,7 +326,6 @@ def _school_report(report: SchoolReport, trend: str) -> dict:
     answer["headline"] = dict(
         zip(("school", "la", "nation"), map(_headline, report.headline, report.counts), strict=True)
     )
-    national_all = report.headline[2].rows[0].gt_scored if report.headline[2].rows else 0
     answer["dimensions"] = [
         {
             "dimension": _dimension(c.dimension),
@@ -347,7 +336,7 @@ def _school_report(report: SchoolReport, trend: str) -> dict:
                     "school": _school_group(line.school),
                     "la": _school_group(line.la),
                     "nation": _school_group(line.nation),
-                    "gaps": _gaps(line, national_all),
+                    "gaps": _gaps(line),
                 }
                 for line in c.lines
             ],

@@ -4,18 +4,18 @@ nation are outside every school."""
 
 from dataclasses import dataclass, field
 
-from risingtide.insights import disclosure, measures
+from risingtide.insights import masks, measures
 from risingtide.insights.disclosure import Figure
 from risingtide.insights.groups import BY_KEY, Dimension
 from risingtide.insights.measures import Figures
 from risingtide.insights.models import Summary
 from risingtide.insights.queries import (
     DASH,
+    Breakdown,
     Control,
     GroupRow,
     TrendRow,
     _dimension,
-    _flagged,
     _load,
     _years,
     breakdown,
@@ -71,6 +71,7 @@ class Comparing:
 
 def _compare(
     title: str,
+    area: tuple[str, int],
     entities: list[tuple[int, str, str]],
     figures: dict[int, Figures],
     whole: Figures,
@@ -78,77 +79,29 @@ def _compare(
     dim: Dimension,
     year: int,
     years: list[int],
+    control: Control,
 ) -> Comparing:
-    control = Control.suppressed()
+    """The area's schools (or LAs) side by side: each figure published under the year's
+    masks, so the table hides what every other table showing these figures hides."""
     subs = whole.subgroups(dim)
-    groups = {
-        pk: {
-            g.subgroup: g
-            for g in measures.group_measures(figures.get(pk, Figures()), dim, expected)
-        }
-        for pk, _n, _c in entities
-    }
-    cohorts = [
-        [groups[pk][s].cohort if s in groups[pk] else 0 for s in subs] for pk, _n, _c in entities
-    ]
-    registers = [
-        [groups[pk][s].register if s in groups[pk] else 0 for s in subs] for pk, _n, _c in entities
-    ]
-    cohort_t, register_t = control.publish(cohorts, registers)
-    whole_row = breakdown(title, whole, dim, expected, control, subs)
-    la_rate = whole_row.rate
-    rows = []
-    for i, (pk, name, code) in enumerate(entities):
-        f = figures.get(pk, Figures())
-        cells = []
-        for j, sub in enumerate(subs):
-            g = groups[pk].get(sub)
-            c, r = cohort_t.cells[i][j], register_t.cells[i][j]
-            ratio = disclosure.ratio(r, register_t.row_totals[i], c, cohort_t.row_totals[i])
-            cells.append(
-                GroupRow(
-                    label=dim.label_of(sub),
-                    subgroup=sub,
-                    cohort=c,
-                    register=r,
-                    rate=disclosure.percent(r, c),
-                    share_of_cohort=disclosure.percent(c, cohort_t.row_totals[i]),
-                    share_of_register=disclosure.percent(r, register_t.row_totals[i]),
-                    ratio=ratio,
-                    flagged=_flagged(g, ratio, control),
-                    gt_attainment=DASH,
-                    gt_progress=control.mean(g.gt_progress if g else None, g.gt_scored if g else 0),
-                    gt_scored=g.gt_scored if g else 0,
-                )
-            )
+    level = Summary.Level.SCHOOL if area[0] == Summary.Level.LA else Summary.Level.LA
+    area_row = breakdown(title, whole, dim, expected, control, subs, year=year, entity=area)
+    area_all = breakdown(title, whole, BY_KEY["all"], expected, control, year=year, entity=area)
+
+    def entity_row(pk, name, code, b: Breakdown, f: Figures, outliers: bool) -> EntityRow:
         gt = f.register_figures("all", ["all"])
         progress = control.mean(measures.progress(gt, expected), measures.progress_n(gt))
-        rate = disclosure.percent(register_t.row_totals[i], cohort_t.row_totals[i])
-        rows.append(
-            EntityRow(
-                pk,
-                name,
-                code,
-                cohort_t.row_totals[i],
-                register_t.row_totals[i],
-                rate,
-                cells,
-                progress,
-                _outliers(rate, la_rate, cells, progress, dim),
-            )
-        )
-    gt = whole.register_figures("all", ["all"])
-    total = EntityRow(
-        0,
-        title,
-        "",
-        whole_row.cohort,
-        whole_row.register,
-        whole_row.rate,
-        whole_row.rows,
-        control.mean(measures.progress(gt, expected), measures.progress_n(gt)),
-        [],
-    )
+        for cell in b.rows:
+            cell.gt_attainment = DASH
+        why = _outliers(b.rate, area_all.rate, b.rows, progress, dim) if outliers else []
+        return EntityRow(pk, name, code, b.cohort, b.register, b.rate, b.rows, progress, why)
+
+    rows = []
+    for pk, name, code in entities:
+        f = figures.get(pk, Figures())
+        b = breakdown(name, f, dim, expected, control, subs, year=year, entity=(level, pk))
+        rows.append(entity_row(pk, name, code, b, f, True))
+    total = entity_row(0, title, "", area_row, whole, False)
     return Comparing(title, year, years, dim, subs, rows, total)
 
 
@@ -178,6 +131,14 @@ def la_report(la: LocalAuthority, year: int | None = None, dimension: str | None
     )
     if year is None:
         return Comparing(la.name, None, [], dim, [], [], None)
+    control = Control.suppressed(
+        masks.load(
+            years,
+            entities=[(Summary.Level.LA, la.pk)],
+            children=[(Summary.Level.SCHOOL, la.pk)],
+            dimensions=[dim.key],
+        )
+    )
     figures = {
         pk: f
         for (pk, _y), f in _load(
@@ -187,8 +148,10 @@ def la_report(la: LocalAuthority, year: int | None = None, dimension: str | None
     area = _load(Summary.Level.LA, "local_authority_id", [la.pk], years, dimensions=dims)
     nations = _load(Summary.Level.NATION, "nation_id", [la.nation_id], years, dimensions=dims)
     n = nations.get((la.nation_id, year), Figures())
+    entity = (Summary.Level.LA, la.pk)
     report = _compare(
         la.name,
+        entity,
         schools,
         figures,
         area.get((la.pk, year), Figures()),
@@ -196,8 +159,9 @@ def la_report(la: LocalAuthority, year: int | None = None, dimension: str | None
         dim,
         year,
         years,
+        control,
     )
-    report.trend = _area_trend(years, area, la.pk, nations, la.nation_id, dim)
+    report.trend = _area_trend(years, area, entity, nations, la.nation_id, dim, control)
     report.available = available
     return report
 
@@ -214,6 +178,14 @@ def nation_report(nation: Nation, year: int | None = None, dimension: str | None
     )
     if year is None:
         return Comparing(nation.name, None, [], dim, [], [], None)
+    control = Control.suppressed(
+        masks.load(
+            years,
+            entities=[(Summary.Level.NATION, nation.pk)],
+            children=[(Summary.Level.LA, nation.pk)],
+            dimensions=[dim.key],
+        )
+    )
     figures = {
         pk: f
         for (pk, _y), f in _load(
@@ -222,23 +194,28 @@ def nation_report(nation: Nation, year: int | None = None, dimension: str | None
     }
     nations = _load(Summary.Level.NATION, "nation_id", [nation.pk], years, dimensions=dims)
     n = nations.get((nation.pk, year), Figures())
-    report = _compare(nation.name, las, figures, n, n.expected_by_band(), dim, year, years)
-    report.trend = _area_trend(years, nations, nation.pk, nations, nation.pk, dim)
+    entity = (Summary.Level.NATION, nation.pk)
+    report = _compare(
+        nation.name, entity, las, figures, n, n.expected_by_band(), dim, year, years, control
+    )
+    report.trend = _area_trend(years, nations, entity, nations, nation.pk, dim, control)
     report.available = available
     return report
 
 
-def _area_trend(years, area, area_pk, nations, nation_pk, dim) -> list[TrendRow]:
-    control = Control.suppressed()
+def _area_trend(years, area, entity, nations, nation_pk, dim, control) -> list[TrendRow]:
     focus = dim.focus or next(iter(dim.groups))
+    area_pk = entity[1]
     rows = []
     for year in years:
         f, n = area.get((area_pk, year)), nations.get((nation_pk, year))
         if f is None or n is None:
             continue
         expected = n.expected_by_band()
-        whole = breakdown("", f, BY_KEY["all"], expected, control)
-        row = breakdown("", f, dim, expected, control, list(dim.groups)).row(focus)
+        whole = breakdown("", f, BY_KEY["all"], expected, control, year=year, entity=entity)
+        row = breakdown(
+            "", f, dim, expected, control, list(dim.groups), year=year, entity=entity
+        ).row(focus)
         rows.append(
             TrendRow(
                 year,

@@ -44,9 +44,10 @@ def suppress(
 ) -> Mask:
     """One mask protecting every table in ``tables`` (same-shape counts about the same cells).
 
-    A figure is hidden if it is 0 or below ``threshold`` in any table, or marked in ``primary``;
-    further figures are hidden until no hidden figure of any table can be recovered from the
-    published cells and totals, by linear algebra or by non-negativity.
+    A figure is hidden if it is 0 or below ``threshold`` in any table, or marked in ``primary``
+    (r × c for the cells, or (r+1) × (c+1) with the row totals last in each row and the column
+    totals in a last row); further figures are hidden until no hidden figure of any table can
+    be recovered from the published cells and totals, by linear algebra or by non-negativity.
     """
     r, c = _shape(tables)
     if r == 0 or c == 0:
@@ -57,8 +58,9 @@ def suppress(
         for i in range(r + 1)
     ]
     if primary is not None:
-        if len(primary) != r or any(len(row) != c for row in primary):
-            raise ValueError(f"primary must be {r} × {c}")
+        wide = len(primary) == r + 1 and all(len(row) == c + 1 for row in primary)
+        if not wide and (len(primary) != r or any(len(row) != c for row in primary)):
+            raise ValueError(f"primary must be {r} × {c} or {r + 1} × {c + 1}")
         for i, j in ((i, j) for i, row in enumerate(primary) for j, flag in enumerate(row) if flag):
             hidden[i][j] = True
     _Protector(full, hidden).protect()

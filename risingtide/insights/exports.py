@@ -6,17 +6,12 @@ from collections.abc import Iterator
 from django.utils.text import slugify
 
 from risingtide.insights.comparing import Comparing
-from risingtide.insights.measures import gap
 from risingtide.insights.queries import SchoolReport
 
 
 def filename(code: str, report: SchoolReport | Comparing, ext: str = "csv") -> str:
     year = report.year_label.replace("/", "-") or "no-figures"
     return f"gt-insights-{slugify(code)}-{year}.{ext}"
-
-
-def _points(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}"
 
 
 def school_rows(report: SchoolReport) -> Iterator[list]:
@@ -40,10 +35,8 @@ def school_rows(report: SchoolReport) -> Iterator[list]:
         "Gap to all G&T nationally",
     ]
     for comparison in report.comparisons:
-        for i, row in enumerate(comparison.school.rows):
-            rows = [comparison.school.rows[i], comparison.la.rows[i], comparison.nation.rows[i]]
-            comparator = comparison.comparators[row.subgroup]
-            ours = row.gt_progress.value
+        for line in comparison.lines:
+            rows, row = (line.school, line.la, line.nation), line.school
             yield [
                 report.year_label,
                 comparison.dimension.label,
@@ -62,9 +55,7 @@ def school_rows(report: SchoolReport) -> Iterator[list]:
                 *(r.ratio.shown for r in rows),
                 row.gt_attainment.shown,
                 row.gt_progress.shown,
-                _points(gap(ours, comparator.same)),
-                _points(gap(ours, comparator.other)),
-                _points(gap(ours, comparator.all)),
+                *(g.shown for g in line.gaps),
             ]
 
 

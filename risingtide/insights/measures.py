@@ -178,16 +178,25 @@ class Comparators:
     same: float | None
     other: float | None
     all: float | None
+    sizes: tuple[int, int, int] = (0, 0, 0)  # the pupils behind each mean
+
+    @property
+    def means(self) -> tuple[float | None, float | None, float | None]:
+        return self.same, self.other, self.all
 
 
 def comparators(
     nation: Figures, dimension: Dimension, subgroup: str, expected: list[float | None]
 ) -> Comparators:
     others = [s for s in nation.subgroups(dimension) if s != subgroup]
+    same = nation.register_figures(dimension.key, [subgroup])
+    other = nation.register_figures(dimension.key, others)
+    every = nation.register_figures("all", ["all"])
     return Comparators(
-        progress(nation.register_figures(dimension.key, [subgroup]), expected),
-        progress(nation.register_figures(dimension.key, others), expected) if others else None,
-        progress(nation.register_figures("all", ["all"]), expected),
+        progress(same, expected),
+        progress(other, expected) if others else None,
+        progress(every, expected),
+        (progress_n(same), progress_n(other) if others else 0, progress_n(every)),
     )
 
 

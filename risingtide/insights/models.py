@@ -207,3 +207,41 @@ class SchoolReportFile(models.Model):
 
     def __str__(self) -> str:
         return f"Report for {self.school} ({self.year})"
+
+
+class HiddenFigure(models.Model):
+    """A figure withheld by *complementary* suppression in one published table of one year
+    (``insights.masks``). Small counts (primary suppression) are not stored: they follow from
+    the figure itself wherever it is shown. A figure is shown nowhere if any table hides it."""
+
+    year = models.PositiveSmallIntegerField()
+    table = models.CharField(max_length=40)  # "la:<id>:<dimension>" or "nation:<id>:<dimension>"
+    level = models.CharField(max_length=6, choices=Summary.Level.choices)
+    entity = models.PositiveIntegerField()  # the school, LA or nation
+    parent = models.PositiveIntegerField()  # a school's LA, an LA's nation; a nation's own id
+    dimension = models.CharField(max_length=12)
+    subgroup = models.CharField(max_length=20)  # ("all", "all") is the entity's total
+
+    class Meta:
+        indexes = [
+            # A table's own hides, replaced when it is worked out again.
+            models.Index(fields=["year", "table"], name="hidden_table"),
+            # What a page reads: an LA's schools, a nation's LAs, one entity.
+            models.Index(fields=["level", "parent", "year"], name="hidden_parent"),
+            models.Index(fields=["level", "entity", "year"], name="hidden_entity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.level} {self.entity} {self.dimension}={self.subgroup}"
+
+
+class MaskYear(models.Model):
+    """The year's masks are worked out, for this threshold: figures of a year without one
+    (or with another threshold) are not shown outside their school at all."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    threshold = models.PositiveSmallIntegerField()
+    built_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"masks {self.year} (threshold {self.threshold})"

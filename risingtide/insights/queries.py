@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from risingtide.access.core import can
-from risingtide.insights import disclosure, measures
+from risingtide.insights import disclosure, masks, measures
 from risingtide.insights.disclosure import Figure
 from risingtide.insights.groups import BY_KEY, DIMENSIONS, Dimension
 from risingtide.insights.measures import Figures
@@ -24,42 +24,45 @@ DASH = Figure(None)
 @dataclass(frozen=True)
 class Control:
     """How figures are published to this viewer: exactly (a school's own staff looking at
-    their school), or with small counts suppressed and optionally rounded."""
+    their school), or under disclosure control: small counts hidden (``masks.primary``), the
+    complementary hides of every table the figure is published in (``masks.Hidden``), and
+    shown counts optionally rounded."""
 
     exact: bool
     threshold: int
     rounding: int | None
+    hidden: masks.Hidden = field(default_factory=masks.Hidden)
 
     @classmethod
-    def suppressed(cls) -> "Control":
+    def suppressed(cls, hidden: masks.Hidden | None = None) -> "Control":
+        """Disclosure control with these hides (none loaded: nothing is shown at all)."""
         rounding = settings.SUPPRESSION_ROUNDING or None
-        return cls(False, settings.SUPPRESSION_THRESHOLD, rounding)
+        return cls(False, settings.SUPPRESSION_THRESHOLD, rounding, hidden or masks.Hidden())
 
     @classmethod
-    def for_school(cls, user, school: School) -> "Control":
-        if user is not None and can(user, "insights.own", school):
-            return cls(True, 0, None)
-        return cls.suppressed()
+    def exactly(cls) -> "Control":
+        return cls(True, 0, None)
 
-    def publish(self, cohorts: list[list[int]], registers: list[list[int]]):
-        """Cohort and register counts of entities × subgroups, published under one mask. A
-        cell is also hidden when few of its pupils are *not* on the register."""
+    def pair(self, year: int, key: masks.Key, cohort: int, register: int) -> tuple[Figure, Figure]:
+        """A figure's cohort and register counts as published (hidden together)."""
         if self.exact:
-            return disclosure.publish_table([cohorts, registers], threshold=0)
-        primary = [
-            [c - r < self.threshold for c, r in zip(crow, rrow, strict=True)]
-            for crow, rrow in zip(cohorts, registers, strict=True)
-        ]
-        return disclosure.publish_table(
-            [cohorts, registers], self.threshold, self.rounding, primary=primary
-        )
+            return Figure(cohort, raw=cohort), Figure(register, raw=register)
+        if masks.primary(cohort, register, self.threshold) or self.hidden.hides(year, key):
+            return DASH, DASH
+        return self._count(cohort), self._count(register)
+
+    def _count(self, n: int) -> Figure:
+        shown = disclosure.round_count(n, self.rounding) if self.rounding else n
+        # Derived figures are made from the count as shown: the exact one would narrow down
+        # what the rounding hides.
+        return Figure(shown, raw=shown)
 
     def single(self, n: int) -> Figure:
         if self.exact:
             return Figure(n, raw=n)
-        if n < self.threshold:
+        if n < self.threshold or n == 0:
             return DASH
-        return Figure(disclosure.round_count(n, self.rounding) if self.rounding else n, raw=n)
+        return self._count(n)
 
     def mean(self, value: float | None, n: int, digits: int = 1) -> Figure:
         """A mean (attainment, progress) over ``n`` pupils: hidden when ``n`` is small."""
@@ -165,19 +168,25 @@ def breakdown(
     expected: list[float | None],
     control: Control,
     subgroups: list[str] | None = None,
+    *,
+    year: int,
+    entity: tuple[str, int],
 ) -> Breakdown:
+    """One entity's (``entity``: level and id) subgroups of ``dimension`` in ``year``, each
+    count published as the figure it is (``masks.Key``) wherever else it appears."""
     groups = {g.subgroup: g for g in measures.group_measures(figures, dimension, expected)}
     subgroups = subgroups if subgroups is not None else list(groups)
-    cohorts = [[groups[s].cohort if s in groups else 0 for s in subgroups]]
-    registers = [[groups[s].register if s in groups else 0 for s in subgroups]]
-    cohort_t, register_t = control.publish(cohorts, registers)
+    level, pk = entity
+    cohort, register = control.pair(
+        year, (level, pk, *masks.TOTAL), figures.cohort(), figures.register()
+    )
     rows = []
-    for j, sub in enumerate(subgroups):
+    for sub in subgroups:
         g = groups.get(sub)
-        c, r = cohort_t.cells[0][j], register_t.cells[0][j]
-        share_c = disclosure.percent(c, cohort_t.row_totals[0])
-        share_r = disclosure.percent(r, register_t.row_totals[0])
-        ratio = disclosure.ratio(r, register_t.row_totals[0], c, cohort_t.row_totals[0])
+        c, r = control.pair(
+            year, (level, pk, dimension.key, sub), g.cohort if g else 0, g.register if g else 0
+        )
+        ratio = disclosure.ratio(r, register, c, cohort)
         rows.append(
             GroupRow(
                 label=dimension.label_of(sub),
@@ -185,8 +194,8 @@ def breakdown(
                 cohort=c,
                 register=r,
                 rate=disclosure.percent(r, c),
-                share_of_cohort=share_c,
-                share_of_register=share_r,
+                share_of_cohort=disclosure.percent(c, cohort),
+                share_of_register=disclosure.percent(r, register),
                 ratio=ratio,
                 flagged=_flagged(g, ratio, control),
                 gt_attainment=control.mean(
@@ -196,7 +205,6 @@ def breakdown(
                 gt_scored=g.gt_scored if g else 0,
             )
         )
-    cohort, register = cohort_t.row_totals[0], register_t.row_totals[0]
     return Breakdown(name, dimension, rows, cohort, register, disclosure.percent(register, cohort))
 
 
@@ -216,15 +224,19 @@ class Comparison:
 
     @property
     def lines(self) -> list["Line"]:
+        """Each subgroup across the levels, with its gaps to the national comparators. A gap
+        to a national group smaller than the threshold is withheld like the group's mean: the
+        school's own progress may be exact, and ours minus the gap is theirs."""
+        threshold = settings.SUPPRESSION_THRESHOLD
         out = []
         for ours, la, nation in zip(self.school.rows, self.la.rows, self.nation.rows, strict=True):
             c = self.comparators[ours.subgroup]
             progress = ours.gt_progress.value
             gaps = [
                 Figure(None, digits=1)
-                if (g := measures.gap(progress, theirs)) is None
+                if (g := measures.gap(progress, theirs)) is None or n < threshold
                 else Figure(round(g, 1), digits=1)
-                for theirs in (c.same, c.other, c.all)
+                for theirs, n in zip(c.means, c.sizes, strict=True)
             ]
             out.append(Line(ours, la, nation, gaps))
         return out
@@ -290,10 +302,21 @@ class SchoolReport:
 def school_report(
     user, school: School, year: int | None = None, trend: str | None = None
 ) -> SchoolReport:
-    """The school's report for ``year`` (default: its latest), against its LA and nation."""
+    """The school's report for ``year`` (default: its latest), against its LA and nation:
+    exact for the school's own staff, otherwise under disclosure control like the LA's."""
     la = LocalAuthority.objects.select_related("nation").get(pk=school.local_authority_id)
-    control = Control.for_school(user, school)
     year, years, available = _years(Summary.Level.SCHOOL, "school_id", school.pk, year)
+    hidden = masks.load(
+        years,
+        entities=[
+            (Summary.Level.SCHOOL, school.pk),
+            (Summary.Level.LA, la.pk),
+            (Summary.Level.NATION, la.nation_id),
+        ],
+    )
+    outside = Control.suppressed(hidden)
+    own = user is not None and can(user, "insights.own", school)
+    control = Control.exactly() if own else outside
     report = SchoolReport(school, la, year, years, control, available=available)
     if year is None:
         return report
@@ -301,67 +324,56 @@ def school_report(
     theirs = _load(Summary.Level.LA, "local_authority_id", [la.pk], years)
     nations = _load(Summary.Level.NATION, "nation_id", [la.nation_id], years)
     empty = Figures()
-    s = ours.get((school.pk, year), empty)
-    a = theirs.get((la.pk, year), empty)
+    places = [
+        (school.name, (Summary.Level.SCHOOL, school.pk), ours, school.pk, control),
+        (la.name, (Summary.Level.LA, la.pk), theirs, la.pk, outside),
+        (la.nation.name, (Summary.Level.NATION, la.nation_id), nations, la.nation_id, outside),
+    ]
     n = nations.get((la.nation_id, year), empty)
-    outside = Control.suppressed()
     expected = report.expected = n.expected_by_band()
-    all_dim = BY_KEY["all"]
-    report.headline = [
-        breakdown(school.name, s, all_dim, expected, control),
-        breakdown(la.name, a, all_dim, expected, outside),
-        breakdown(la.nation.name, n, all_dim, expected, outside),
-    ]
+
+    def one(place, dim, subs=None, in_year=year, expect=expected):
+        name, entity, loaded, pk, c = place
+        figures = loaded.get((pk, in_year), empty)
+        return breakdown(name, figures, dim, expect, c, subs, year=in_year, entity=entity)
+
+    report.headline = [one(place, BY_KEY["all"]) for place in places]
     report.counts = [
-        [c.single(f.count(m)) for m in ("gifted", "talented", "top_5")]
-        for f, c in ((s, control), (a, outside), (n, outside))
+        [c.single(loaded.get((pk, year), empty).count(m)) for m in ("gifted", "talented", "top_5")]
+        for _name, _entity, loaded, pk, c in places
     ]
+    s = ours.get((school.pk, year), empty)
     for dim in DIMENSIONS[1:]:
         subs = n.subgroups(dim) or s.subgroups(dim)
         subs += [x for x in s.subgroups(dim) if x not in subs]
         report.comparisons.append(
             Comparison(
                 dim,
-                breakdown(school.name, s, dim, expected, control, subs),
-                breakdown(la.name, a, dim, expected, outside, subs),
-                breakdown(la.nation.name, n, dim, expected, outside, subs),
+                *(one(place, dim, subs) for place in places),
                 {sub: measures.comparators(n, dim, sub, expected) for sub in subs},
             )
         )
-    report.trend_dimension = _dimension(trend)
-    report.trend = _trend(report, ours, theirs, nations, report.trend_dimension)
-    report.prompts = prompts(report)
-    return report
-
-
-def _trend(report, ours, theirs, nations, dim: Dimension) -> list[TrendRow]:
+    report.trend_dimension = dim = _dimension(trend)
     focus = dim.focus or next(iter(dim.groups))
-    rows = []
-    keys = [(report.school.pk, report.control), (report.local_authority.pk, None)]
-    for year in report.years:
-        n = nations.get((report.local_authority.nation_id, year))
-        if n is None:
+    for y in years:
+        if (la.nation_id, y) not in nations:
             continue
-        expected = n.expected_by_band()
+        expect = nations[(la.nation_id, y)].expected_by_band()
         rates, ratios, progress = [], [], []
-        for figures, control in (
-            (ours.get((keys[0][0], year)), report.control),
-            (theirs.get((keys[1][0], year)), Control.suppressed()),
-            (n, Control.suppressed()),
-        ):
-            if figures is None:
+        for place in places:
+            if (place[3], y) not in place[2]:
                 rates.append(DASH)
                 ratios.append(DASH)
                 progress.append(DASH)
                 continue
-            b = breakdown("", figures, dim, expected, control, list(dim.groups))
-            whole = breakdown("", figures, BY_KEY["all"], expected, control)
+            whole = one(place, BY_KEY["all"], in_year=y, expect=expect)
+            row = one(place, dim, list(dim.groups), in_year=y, expect=expect).row(focus)
             rates.append(whole.rate)
-            row = b.row(focus)
             ratios.append(row.ratio if row else DASH)
             progress.append(whole.rows[0].gt_progress)
-        rows.append(TrendRow(year, year_label(year), rates, ratios, progress))
-    return rows
+        report.trend.append(TrendRow(y, year_label(y), rates, ratios, progress))
+    report.prompts = prompts(report)
+    return report
 
 
 def _pct(f: Figure) -> str:

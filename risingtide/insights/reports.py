@@ -78,20 +78,13 @@ def _subgroup_tables(report: SchoolReport) -> list[Section]:
 
 def _progress_tables(report: SchoolReport) -> list[Section]:
     """The school's G&T pupils by subgroup: attainment, progress, the same group's progress
-    nationally and the gaps to ASP's three national comparators (same, other, all). A gap to a
-    national group of fewer than the threshold's pupils is withheld like any small figure."""
-    threshold = Control.suppressed().threshold
-    all_n = report.headline[2].rows[0].gt_scored if report.headline else 0
+    nationally and the gaps to ASP's three national comparators (same, other, all), withheld
+    as ``Comparison.lines`` withholds them."""
     out = []
     for c in report.comparisons:
         lines = []
         for line in c.lines:
-            same_n = line.nation.gt_scored
-            gaps = [
-                gap if n >= threshold else Figure(None, digits=1)
-                for gap, n in zip(line.gaps, (same_n, all_n - same_n, all_n), strict=True)
-            ]
-            progress = (line.school.gt_progress, line.nation.gt_progress, *gaps)
+            progress = (line.school.gt_progress, line.nation.gt_progress, *line.gaps)
             cells = [line.school.gt_attainment.shown, *(_signed(f) for f in progress)]
             lines.append(Line(line.school.label, cells))
         out.append(Section(c.dimension.label, lines))

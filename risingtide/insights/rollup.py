@@ -14,6 +14,7 @@ from statistics import fmean
 from django.db import connection, transaction
 from django.utils import timezone
 
+from risingtide.insights import masks
 from risingtide.insights.groups import DIMENSIONS, NO, YES
 from risingtide.insights.models import BANDS, MEASURES, CensusRecord, Summary, prior_band
 from risingtide.register.models import (
@@ -242,6 +243,7 @@ def rebuild_schools(school_ids: Iterable[int], years: Iterable[int]) -> None:
         ).delete()
         _insert_school_rows(f"{schools_in} AND {years_in}", school_params + year_params)
         _resum(las, nations, years)
+        masks.areas_changed(sorted(las), years)
 
 
 def _resum(las: Iterable[int], nations: Iterable[int], years: list[int]) -> None:
@@ -276,6 +278,8 @@ def rebuild_all(years: Iterable[int] | None = None) -> int:
     """Rebuild every summary (for ``years``, or all) from the census records: the recovery
     path, and what the benchmark times. Returns the number of summary rows written."""
     years = sorted(set(years)) if years is not None else None
+    if years == []:
+        return 0
     where, params = ("", []) if years is None else _in("year", years)
     with transaction.atomic():
         list(LocalAuthority.objects.select_for_update().order_by("pk"))
@@ -292,7 +296,7 @@ def rebuild_all(years: Iterable[int] | None = None) -> int:
             Summary.objects.all().delete()
         elif years is not None:
             Summary.objects.filter(year__in=years).delete()
-        return (
+        written = (
             _insert_school_rows(where, params)
             + _insert_sums(
                 Summary.Level.LA,
@@ -309,6 +313,16 @@ def rebuild_all(years: Iterable[int] | None = None) -> int:
                 params,
             )
         )
+        rebuild_masks(years)
+        return written
+
+
+def rebuild_masks(years: Iterable[int] | None = None) -> int:
+    """Work out the disclosure masks of ``years`` (or of every year with figures) afresh, as
+    a full rebuild does; on its own after the threshold changes. Returns the hides stored."""
+    if years is None:
+        years = Summary.objects.values_list("year", flat=True).distinct()
+    return masks.rebuild(sorted(set(years)))
 
 
 def school_data_changed(school_ids: Iterable[int], *, as_of: date | None = None) -> None:

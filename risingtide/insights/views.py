@@ -40,6 +40,8 @@ def school(request, school):
         request.user, school, _year(request), request.GET.get("dimension")
     )
     underachievers = None
+    # Pupil-level: for those who see the school's register (its staff, and its LA only under
+    # a data-sharing agreement in force), audited as the register is.
     if report.has_figures and can(request.user, "register.view", school):
         underachievers = queries.underachievement(school, report.year, report.expected)
         log_access(

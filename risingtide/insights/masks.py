@@ -1,0 +1,366 @@
+"""Disclosure control that holds across every table a figure is published in.
+
+The same figure appears in several tables: a school's FSM count is a cell of its LA's table
+(schools × FSM) and of the school's own report seen from outside; the LA's FSM count is a
+column total of that table, a cell of the nation's table (LAs × FSM) and the LA column of each
+school's report; a school's total is the row total of its LA's table for every dimension. A
+mask worked out table by table would hide a figure in one place and print it in another, from
+which the hidden cells can be recovered. So one set of hidden figures is kept per year:
+
+- *Primary* suppression follows from the figure alone (``primary``) and is applied wherever it
+  is shown, so it is not stored.
+- *Complementary* suppression is worked out per table (an LA's schools × one dimension's
+  subgroups, with the LA's figures as column totals; a nation's LAs × subgroups), taking every
+  figure that any other table hides as already hidden, and stored (``HiddenFigure``). When a
+  table's hidden figures change, every other table holding one of them is worked out again,
+  until none changes.
+
+A figure is identified by its ``Key``: (level, entity id, dimension, subgroup); ("all", "all")
+is the entity's total. Cohort and register counts of a figure share its fate (one mask for
+both, as ``disclosure.suppress`` takes them).
+
+Limit: each table is protected on its own, given the figures every other table hides. Tables
+share only totals, and every shared figure is hidden or shown alike everywhere; attacks that
+combine the equations of two tables through hidden shared totals are not ruled out (the
+linked-tables problem; see docs/architecture.md).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+
+from risingtide.insights import disclosure
+from risingtide.insights.groups import DIMENSIONS
+from risingtide.insights.models import HiddenFigure, MaskYear, Summary
+from risingtide.schools.models import LocalAuthority
+
+Key = tuple[str, int, str, str]  # (level, entity, dimension, subgroup)
+TableId = tuple[str, int, str]  # ("la" or "nation", its id, dimension)
+SCHOOL, LA, NATION = Summary.Level.SCHOOL, Summary.Level.LA, Summary.Level.NATION
+TOTAL = ("all", "all")
+COLUMNED = [d for d in DIMENSIONS if d.column]
+# Recomputations of one table before its hidden figures may only grow: a guard against a cycle
+# of tables undoing each other's choices (which the fixpoint would otherwise never leave).
+SETTLE = 4
+
+
+def primary(cohort: int, register: int, threshold: int) -> bool:
+    """Hidden on its own: a small or zero count of pupils, on the register or not on it."""
+    return (
+        cohort == 0
+        or register == 0
+        or cohort < threshold
+        or register < threshold
+        or cohort - register < threshold
+    )
+
+
+def table_name(table: TableId) -> str:
+    return ":".join(map(str, table))
+
+
+# --- what the pages read -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """The complementary hides of some years and entities, as a page loaded them."""
+
+    keys: frozenset[tuple[int, Key]] = frozenset()  # (year, key)
+    years: frozenset[int] = frozenset()  # years whose masks are built for the threshold
+
+    def hides(self, year: int, key: Key) -> bool:
+        return year not in self.years or (year, key) in self.keys
+
+
+def load(
+    years: list[int],
+    *,
+    entities: list[tuple[str, int]] = (),
+    children: list[tuple[str, int]] = (),
+    dimensions: list[str] | None = None,
+) -> Hidden:
+    """The hides of ``entities`` (level, id) and of every entity whose parent is one of
+    ``children`` (level of the children, parent id), in ``years``: two queries."""
+    if not years:
+        return Hidden()
+    threshold = settings.SUPPRESSION_THRESHOLD
+    built = MaskYear.objects.filter(year__in=years, threshold=threshold)
+    where = Q()
+    for level, pk in entities:
+        where |= Q(level=level, entity=pk)
+    for level, parent in children:
+        where |= Q(level=level, parent=parent)
+    keys: set[tuple[int, Key]] = set()
+    if where:
+        rows = HiddenFigure.objects.filter(where, year__in=years)
+        if dimensions is not None:
+            rows = rows.filter(dimension__in=["all", *dimensions])
+        for year, level, entity, dim, sub in rows.values_list(
+            "year", "level", "entity", "dimension", "subgroup"
+        ).iterator(chunk_size=5000):
+            keys.add((year, (level, entity, dim, sub)))
+    return Hidden(frozenset(keys), frozenset(built.values_list("year", flat=True)))
+
+
+# --- working the masks out -----------------------------------------------------------------
+
+
+@dataclass
+class _Tables:
+    """One year's figures and hides, loaded an LA or a nation at a time as tables need them."""
+
+    year: int
+    threshold: int
+    values: dict[Key, list[int]] = field(default_factory=dict)  # key -> [cohort, register]
+    # The table's rows (schools or LAs) and columns (subgroups) per table.
+    shape: dict[TableId, tuple[list[int], list[str]]] = field(default_factory=dict)
+    own: dict[TableId, set[Key]] = field(default_factory=dict)  # stored hides per table
+    by: dict[Key, set[TableId]] = field(default_factory=lambda: defaultdict(set))
+    parent: dict[tuple[str, int], int] = field(default_factory=dict)
+    loaded: set[tuple[str, int]] = field(default_factory=set)
+    changed: set[TableId] = field(default_factory=set)
+    runs: dict[TableId, int] = field(default_factory=lambda: defaultdict(int))
+
+    # loading
+
+    def _read(self, rows) -> dict[tuple[str, int], dict[str, set[str]]]:
+        subgroups: dict[tuple[str, int], dict[str, set[str]]] = defaultdict(
+            lambda: defaultdict(set)
+        )
+        for level, school, la, nation, dim, sub, on_register, pupils in rows.values_list(
+            "level",
+            "school_id",
+            "local_authority_id",
+            "nation_id",
+            "dimension",
+            "subgroup",
+            "on_register",
+            "pupils",
+        ).iterator(chunk_size=10000):
+            entity = {SCHOOL: school, LA: la, NATION: nation}[level]
+            self.parent[(level, entity)] = {SCHOOL: la, LA: nation, NATION: nation}[level]
+            pair = self.values.setdefault((level, entity, dim, sub), [0, 0])
+            pair[0] += pupils
+            if on_register:
+                pair[1] += pupils
+            subgroups[(level, entity)][dim].add(sub)
+        return subgroups
+
+    def load_la(self, la: int, with_hides: bool) -> None:
+        """An LA's schools and its own figures, its tables, and (``with_hides``) their hides."""
+        if ("la", la) in self.loaded:
+            return
+        self.loaded.add(("la", la))
+        rows = Summary.objects.filter(
+            Q(level=SCHOOL) | Q(level=LA), local_authority_id=la, year=self.year
+        )
+        subgroups = self._read(rows)
+        schools = sorted(pk for level, pk in subgroups if level == SCHOOL)
+        for dim in COLUMNED:
+            cols = _ordered(dim, subgroups.get((LA, la), {}).get(dim.key, set()))
+            self.shape[("la", la, dim.key)] = (schools, cols)
+        if with_hides:
+            self._hides(Q(table__startswith=f"la:{la}:"))
+
+    def load_nation(self, nation: int, with_hides: bool) -> None:
+        if ("nation", nation) in self.loaded:
+            return
+        self.loaded.add(("nation", nation))
+        rows = Summary.objects.filter(
+            Q(level=LA) | Q(level=NATION), nation_id=nation, year=self.year
+        )
+        subgroups = self._read(rows)
+        las = sorted(pk for level, pk in subgroups if level == LA)
+        for dim in COLUMNED:
+            cols = _ordered(dim, subgroups.get((NATION, nation), {}).get(dim.key, set()))
+            self.shape[("nation", nation, dim.key)] = (las, cols)
+        if with_hides:
+            # The nation's own tables, and every LA table's hides of an LA-level figure.
+            self._hides(Q(table__startswith=f"nation:{nation}:") | Q(level=LA, parent=nation))
+
+    def _hides(self, where: Q) -> None:
+        for table, level, entity, dim, sub in (
+            HiddenFigure.objects.filter(where, year=self.year)
+            .values_list("table", "level", "entity", "dimension", "subgroup")
+            .iterator(chunk_size=10000)
+        ):
+            kind, pk, tdim = table.split(":")
+            tid = (kind, int(pk), tdim)
+            key = (level, entity, dim, sub)
+            self.own.setdefault(tid, set()).add(key)
+            self.by[key].add(tid)
+
+    # tables and their figures
+
+    def keys(self, table: TableId) -> list[list[Key]]:
+        """The table's figures with margins: (r+1) × (c+1) keys, row totals last."""
+        kind, pk, dim = table
+        rows, cols = self.shape[table]
+        level, whole = (SCHOOL, LA) if kind == "la" else (LA, NATION)
+        grid = [[(level, e, dim, s) for s in cols] + [(level, e, *TOTAL)] for e in rows]
+        grid.append([(whole, pk, dim, s) for s in cols] + [(whole, pk, *TOTAL)])
+        return grid
+
+    def tables_holding(self, key: Key) -> list[TableId]:
+        level, entity, dim, _sub = key
+        dims = [d.key for d in COLUMNED] if dim == "all" else [dim]
+        out: list[TableId] = []
+        if level == SCHOOL:
+            out += [("la", self.parent[(SCHOOL, entity)], d) for d in dims]
+        elif level == LA:
+            out += [("la", entity, d) for d in dims]
+            out += [("nation", self.parent[(LA, entity)], d) for d in dims]
+        else:
+            out += [("nation", entity, d) for d in dims]
+        return out
+
+    def work_out(self, table: TableId) -> set[Key]:
+        """The table's complementary hides, given what every other table hides."""
+        grid = self.keys(table)
+        rows, cols = self.shape[table]
+        if not rows or not cols:
+            return set()
+        pairs = [[self.values.get(k, [0, 0]) for k in row] for row in grid]
+        cohorts = [[p[0] for p in row[:-1]] for row in pairs[:-1]]
+        registers = [[p[1] for p in row[:-1]] for row in pairs[:-1]]
+        small = [[primary(c, r, self.threshold) for c, r in row] for row in pairs]
+        previous = self.own.get(table, set())
+        keep = previous if self.runs[table] >= SETTLE else set()
+        forced = [[bool(self.by.get(k, set()) - {table}) or k in keep for k in row] for row in grid]
+        mask = disclosure.suppress(
+            [cohorts, registers],
+            self.threshold,
+            primary=[
+                [a or b for a, b in zip(s, f, strict=True)]
+                for s, f in zip(small, forced, strict=True)
+            ],
+        )
+        hidden = [[*cells, total] for cells, total in zip(mask.cells, mask.row_totals, strict=True)]
+        hidden.append([*mask.col_totals, mask.grand_total])
+        return {
+            k
+            for krow, hrow, srow, frow in zip(grid, hidden, small, forced, strict=True)
+            for k, h, s, f in zip(krow, hrow, srow, frow, strict=True)
+            if h and not s and (not f or k in keep)
+        }
+
+    def settle(self, queue: list[TableId]) -> None:
+        """Work tables out until no table's hides change."""
+        queued = set(queue)
+        while queue:
+            table = queue.pop(0)
+            queued.discard(table)
+            new = self.work_out(table)
+            old = self.own.get(table, set())
+            self.runs[table] += 1
+            if new == old:
+                continue
+            self.own[table] = new
+            self.changed.add(table)
+            for key in old - new:
+                self.by[key].discard(table)
+            for key in new - old:
+                self.by[key].add(table)
+            for key in old ^ new:
+                for other in self.tables_holding(key):
+                    if other != table and other not in queued:
+                        self._ensure(other)
+                        queued.add(other)
+                        queue.append(other)
+
+    def _ensure(self, table: TableId) -> None:
+        kind, pk, _dim = table
+        if kind == "la":
+            self.load_la(pk, with_hides=True)
+        else:
+            self.load_nation(pk, with_hides=True)
+
+    def write(self) -> None:
+        """Replace the stored hides of every table that changed."""
+        names = [table_name(t) for t in self.changed]
+        for chunk in range(0, len(names), 500):
+            HiddenFigure.objects.filter(
+                year=self.year, table__in=names[chunk : chunk + 500]
+            ).delete()
+        HiddenFigure.objects.bulk_create(
+            (
+                HiddenFigure(
+                    year=self.year,
+                    table=table_name(table),
+                    level=key[0],
+                    entity=key[1],
+                    parent=self.parent.get((key[0], key[1]), key[1]),
+                    dimension=key[2],
+                    subgroup=key[3],
+                )
+                for table in self.changed
+                for key in self.own.get(table, ())
+            ),
+            batch_size=5000,
+        )
+
+
+def _ordered(dim, seen: set[str]) -> list[str]:
+    return [g for g in dim.groups if g in seen] + sorted(seen - set(dim.groups))
+
+
+def rebuild(years: list[int]) -> int:
+    """Work out every table's hides for ``years`` afresh; returns the number stored."""
+    threshold = settings.SUPPRESSION_THRESHOLD
+    stored = 0
+    with transaction.atomic():
+        for year in sorted(set(years)):
+            HiddenFigure.objects.filter(year=year).delete()
+            tables = _Tables(year, threshold)
+            nations = sorted(
+                set(
+                    Summary.objects.filter(level=NATION, year=year).values_list(
+                        "nation_id", flat=True
+                    )
+                )
+            )
+            queue: list[TableId] = []
+            for nation in nations:
+                tables.load_nation(nation, with_hides=False)
+                las = tables.shape[("nation", nation, COLUMNED[0].key)][0]
+                for la in las:
+                    tables.load_la(la, with_hides=False)
+                    queue += [("la", la, d.key) for d in COLUMNED]
+                queue += [("nation", nation, d.key) for d in COLUMNED]
+            tables.settle(queue)
+            tables.write()
+            stored += sum(len(tables.own.get(t, ())) for t in tables.changed)
+            MaskYear.objects.update_or_create(year=year, defaults={"threshold": threshold})
+        MaskYear.objects.filter(year__in=years).exclude(
+            year__in=Summary.objects.filter(year__in=years).values("year")
+        ).delete()
+    return stored
+
+
+def areas_changed(la_ids: list[int], years: list[int]) -> None:
+    """These LAs' figures changed (a school's data did): work out again their tables and
+    their nations', then any other table whose figures those hide or stop hiding."""
+    threshold = settings.SUPPRESSION_THRESHOLD
+    with transaction.atomic():
+        built = dict(MaskYear.objects.filter(year__in=years).values_list("year", "threshold"))
+        nations = sorted(
+            set(LocalAuthority.objects.filter(pk__in=la_ids).values_list("nation_id", flat=True))
+        )
+        for year in sorted(set(years)):
+            if built.get(year) != threshold:
+                rebuild([year])  # never built (or for another threshold): the whole year
+                continue
+            tables = _Tables(year, threshold)
+            queue: list[TableId] = []
+            for nation in nations:
+                tables.load_nation(nation, with_hides=True)
+                queue += [("nation", nation, d.key) for d in COLUMNED]
+            for la in sorted(set(la_ids)):
+                tables.load_la(la, with_hides=True)
+                queue = [("la", la, d.key) for d in COLUMNED] + queue
+            tables.settle(queue)
+            tables.write()
