@@ -33,7 +33,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from risingtide.insights import disclosure
-from risingtide.insights.groups import DIMENSIONS
+from risingtide.insights.groups import BY_KEY, DIMENSIONS
 from risingtide.insights.models import HiddenFigure, MaskYear, Summary
 from risingtide.schools.models import LocalAuthority
 
@@ -42,9 +42,6 @@ TableId = tuple[str, int, str]  # ("la" or "nation", its id, dimension)
 SCHOOL, LA, NATION = Summary.Level.SCHOOL, Summary.Level.LA, Summary.Level.NATION
 TOTAL = ("all", "all")
 COLUMNED = [d for d in DIMENSIONS if d.column]
-# Recomputations of one table before its hidden figures may only grow: a guard against a cycle
-# of tables undoing each other's choices (which the fixpoint would otherwise never leave).
-SETTLE = 4
 
 
 def primary(cohort: int, register: int, threshold: int) -> bool:
@@ -121,16 +118,17 @@ class _Tables:
     own: dict[TableId, set[Key]] = field(default_factory=dict)  # stored hides per table
     by: dict[Key, set[TableId]] = field(default_factory=lambda: defaultdict(set))
     parent: dict[tuple[str, int], int] = field(default_factory=dict)
+    children: dict[tuple[str, int], list[int]] = field(default_factory=lambda: defaultdict(list))
+    seen: dict[tuple[str, int], dict[str, set[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(set))
+    )
     loaded: set[tuple[str, int]] = field(default_factory=set)
     changed: set[TableId] = field(default_factory=set)
     runs: dict[TableId, int] = field(default_factory=lambda: defaultdict(int))
 
     # loading
 
-    def _read(self, rows) -> dict[tuple[str, int], dict[str, set[str]]]:
-        subgroups: dict[tuple[str, int], dict[str, set[str]]] = defaultdict(
-            lambda: defaultdict(set)
-        )
+    def _read(self, rows) -> None:
         for level, school, la, nation, dim, sub, on_register, pupils in rows.values_list(
             "level",
             "school_id",
@@ -142,27 +140,34 @@ class _Tables:
             "pupils",
         ).iterator(chunk_size=10000):
             entity = {SCHOOL: school, LA: la, NATION: nation}[level]
-            self.parent[(level, entity)] = {SCHOOL: la, LA: nation, NATION: nation}[level]
+            if (level, entity) not in self.parent:
+                parent = {SCHOOL: la, LA: nation, NATION: nation}[level]
+                self.parent[(level, entity)] = parent
+                self.children[(level, parent)].append(entity)
             pair = self.values.setdefault((level, entity, dim, sub), [0, 0])
             pair[0] += pupils
             if on_register:
                 pair[1] += pupils
-            subgroups[(level, entity)][dim].add(sub)
-        return subgroups
+            self.seen[(level, entity)][dim].add(sub)
+
+    def _shape(self, table: TableId, level: str, entities: list[int]) -> None:
+        """The table's rows (``entities`` of ``level``) and columns: the subgroups any of
+        them has (the area's own, as its figures are their sums)."""
+        dim = table[2]
+        seen = set().union(*(self.seen[(level, e)][dim] for e in entities))
+        self.shape[table] = (entities, _ordered(BY_KEY[dim], seen))
 
     def load_la(self, la: int, with_hides: bool) -> None:
         """An LA's schools and its own figures, its tables, and (``with_hides``) their hides."""
         if ("la", la) in self.loaded:
             return
         self.loaded.add(("la", la))
-        rows = Summary.objects.filter(
-            Q(level=SCHOOL) | Q(level=LA), local_authority_id=la, year=self.year
-        )
-        subgroups = self._read(rows)
-        schools = sorted(pk for level, pk in subgroups if level == SCHOOL)
+        # The LA's own rows, unless its nation brought them already.
+        levels = [SCHOOL] if (LA, la) in self.parent else [SCHOOL, LA]
+        self._read(Summary.objects.filter(level__in=levels, local_authority_id=la, year=self.year))
+        schools = sorted(self.children[(SCHOOL, la)])
         for dim in COLUMNED:
-            cols = _ordered(dim, subgroups.get((LA, la), {}).get(dim.key, set()))
-            self.shape[("la", la, dim.key)] = (schools, cols)
+            self._shape(("la", la, dim.key), SCHOOL, schools)
         if with_hides:
             self._hides(Q(table__startswith=f"la:{la}:"))
 
@@ -170,14 +175,16 @@ class _Tables:
         if ("nation", nation) in self.loaded:
             return
         self.loaded.add(("nation", nation))
-        rows = Summary.objects.filter(
-            Q(level=LA) | Q(level=NATION), nation_id=nation, year=self.year
+        # LA rows an LA brought already are not read twice (nor summed twice).
+        done = [e for (level, e) in self.parent if level == LA]
+        self._read(
+            Summary.objects.filter(
+                Q(level=LA) | Q(level=NATION), nation_id=nation, year=self.year
+            ).exclude(level=LA, local_authority_id__in=done)
         )
-        subgroups = self._read(rows)
-        las = sorted(pk for level, pk in subgroups if level == LA)
+        las = sorted(self.children[(LA, nation)])
         for dim in COLUMNED:
-            cols = _ordered(dim, subgroups.get((NATION, nation), {}).get(dim.key, set()))
-            self.shape[("nation", nation, dim.key)] = (las, cols)
+            self._shape(("nation", nation, dim.key), LA, las)
         if with_hides:
             # The nation's own tables, and every LA table's hides of an LA-level figure.
             self._hides(Q(table__startswith=f"nation:{nation}:") | Q(level=LA, parent=nation))
@@ -218,8 +225,9 @@ class _Tables:
             out += [("nation", entity, d) for d in dims]
         return out
 
-    def work_out(self, table: TableId) -> set[Key]:
-        """The table's complementary hides, given what every other table hides."""
+    def work_out(self, table: TableId, keep: set[Key]) -> set[Key]:
+        """The table's complementary hides, given what every other table hides and keeping
+        ``keep`` hidden."""
         grid = self.keys(table)
         rows, cols = self.shape[table]
         if not rows or not cols:
@@ -228,8 +236,6 @@ class _Tables:
         cohorts = [[p[0] for p in row[:-1]] for row in pairs[:-1]]
         registers = [[p[1] for p in row[:-1]] for row in pairs[:-1]]
         small = [[primary(c, r, self.threshold) for c, r in row] for row in pairs]
-        previous = self.own.get(table, set())
-        keep = previous if self.runs[table] >= SETTLE else set()
         forced = [[bool(self.by.get(k, set()) - {table}) or k in keep for k in row] for row in grid]
         mask = disclosure.suppress(
             [cohorts, registers],
@@ -248,13 +254,16 @@ class _Tables:
             if h and not s and (not f or k in keep)
         }
 
-    def settle(self, queue: list[TableId]) -> None:
-        """Work tables out until no table's hides change."""
+    def settle(self, queue: list[TableId], fresh: set[TableId] = frozenset()) -> None:
+        """Work tables out until no table's hides change. A table's hides only grow while it
+        settles (tables could otherwise undo each other's choices for ever), except that a
+        table in ``fresh``, whose figures changed, starts its first working-out from none."""
         queued = set(queue)
         while queue:
             table = queue.pop(0)
             queued.discard(table)
-            new = self.work_out(table)
+            first = table in fresh and not self.runs[table]
+            new = self.work_out(table, set() if first else self.own.get(table, set()))
             old = self.own.get(table, set())
             self.runs[table] += 1
             if new == old:
@@ -362,5 +371,8 @@ def areas_changed(la_ids: list[int], years: list[int]) -> None:
             for la in sorted(set(la_ids)):
                 tables.load_la(la, with_hides=True)
                 queue = [("la", la, d.key) for d in COLUMNED] + queue
-            tables.settle(queue)
+            # The changed LAs' tables start afresh (their figures are new); every other table
+            # keeps what it hid, so a change settles in a few tables, not across the nation.
+            # A full rebuild (``rebuild_insights --masks-only``) sheds hides no longer needed.
+            tables.settle(queue, fresh={t for t in queue if t[0] == "la"})
             tables.write()

@@ -220,10 +220,26 @@ def test_masks_are_stored_per_table_and_follow_a_change(area):
 
     CensusRecord.objects.filter(school=w.schools["peer"], upn__lt="X000000005000").delete()
     rollup.rebuild_schools([w.schools["peer"].pk], [YEAR])
-    incremental = set(HiddenFigure.objects.values_list("level", "entity", "dimension", "subgroup"))
-    rollup.rebuild_masks([YEAR])
-    full = set(HiddenFigure.objects.values_list("level", "entity", "dimension", "subgroup"))
-    assert incremental == full
+    _check(_stored(w))  # every table safe given what every table hides
+    incremental = _hides()
+    masks.areas_changed([w.las["own"].pk], [YEAR])  # nothing changed: nothing moves
+    assert _hides() == incremental
+    rollup.rebuild_masks([YEAR])  # afresh: sheds hides the change left, still safe
+    _check(_stored(w))
+
+
+def _hides() -> set:
+    return set(
+        HiddenFigure.objects.values_list("table", "level", "entity", "dimension", "subgroup")
+    )
+
+
+def _stored(w) -> _Tables:
+    t = _Tables(YEAR, 6)
+    t.load_nation(w.nation.pk, with_hides=True)
+    for la in w.las.values():
+        t.load_la(la.pk, with_hides=True)
+    return t
 
 
 @pytest.mark.django_db
