@@ -86,12 +86,10 @@ def _load(
     rows = Summary.objects.filter(level=level, **{f"{key}__in": ids, "year__in": years})
     if dimensions:
         rows = rows.filter(dimension__in=dimensions)
-    rows = rows.values(by, "year", "dimension", "subgroup", "on_register", *MEASURES)
-    for row in rows.iterator(chunk_size=5000):
-        figures = out.setdefault((row[by], row["year"]), Figures())
-        figures.rows[(row["dimension"], row["subgroup"], row["on_register"])] = {
-            m: row[m] for m in MEASURES
-        }
+    rows = rows.values_list(by, "year", "dimension", "subgroup", "on_register", *MEASURES)
+    for pk, year, dim, sub, on_register, *values in rows.iterator(chunk_size=5000):
+        figures = out.get((pk, year)) or out.setdefault((pk, year), Figures())
+        figures.rows[(dim, sub, on_register)] = dict(zip(MEASURES, values, strict=True))
     return out
 
 
