@@ -12,13 +12,14 @@ Every published figure is a ``Figure``: ``{"value": 12, "shown": "12"}``, ``{"va
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 
 from risingtide.access.core import requires
 from risingtide.api.errors import ErrorOut, refusals_as_400
-from risingtide.insights import comparing, queries, reports
+from risingtide.insights import comparing, exports, queries, reports
 from risingtide.insights.comparing import Comparing, EntityRow
 from risingtide.insights.disclosure import Figure
 from risingtide.insights.groups import BY_KEY, DIMENSIONS, Dimension
@@ -31,6 +32,7 @@ from risingtide.insights.queries import (
     SchoolReport,
     TrendRow,
 )
+from risingtide.lib.uploads import serve
 from risingtide.register.models import year_label
 
 router = Router(tags=["Insights"])
@@ -218,7 +220,7 @@ class RunOut(Schema):
     message: str
     created_at: datetime
     finished_at: datetime | None
-    download: str | None = Field(description="The ZIP, once done (a page: sign in to fetch it)")
+    download: str | None = Field(description="The ZIP, once done (GET it with the same token)")
 
 
 # --- writing figures out ---------------------------------------------------------------------
@@ -468,7 +470,7 @@ def _run(request, run: ReportRun) -> dict:
     done = run.state == ReportRun.State.DONE and bool(run.archive)
     download = (
         request.build_absolute_uri(
-            reverse("insights_run_zip", args=[run.local_authority_id, run.pk])
+            reverse("api-1:insights_run_zip", args=[run.local_authority_id, run.pk])
         )
         if done
         else None
@@ -517,3 +519,35 @@ def report_run(request, la_id: int, run_id: int):
     return _run(
         request, get_object_or_404(ReportRun, local_authority=request.access_target, pk=run_id)
     )
+
+
+@router.get(
+    "/insights/las/{la_id}/reports/{int:run_id}/zip",
+    url_name="insights_run_zip",
+    response={200: None},
+    summary="A finished run's ZIP of every school's PDF report (application/zip)",
+)
+@requires("insights.generate", "la_id", api=True)
+def report_run_zip(request, la_id: int, run_id: int):
+    run = get_object_or_404(
+        ReportRun, local_authority=request.access_target, pk=run_id, state=ReportRun.State.DONE
+    )
+    if not run.archive:
+        raise Http404("The reports are not ready yet.")
+    return serve(run.archive.open("rb"), "application/zip", run.archive.name.rsplit("/", 1)[-1])
+
+
+@router.get(
+    "/insights/schools/{school_id}/pdf",
+    response={200: None, 400: ErrorOut},
+    summary="A school's report as PDF (application/pdf), figures as in the JSON answer",
+)
+@requires("insights.view", "school_id", api=True)
+@refusals_as_400
+def school_report_pdf(request, school_id: int, year: int | None = Query(None, description=YEAR)):
+    school = request.access_target
+    report = queries.school_report(request.user, school, year)
+    response = HttpResponse(reports.report_pdf(report), content_type="application/pdf")
+    name = exports.filename(school.urn, report, "pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

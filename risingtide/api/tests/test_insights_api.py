@@ -3,7 +3,9 @@ suppression (a school's own staff see it exactly, everyone else under disclosure
 same answers as the pages' CSVs, the LA lead's run of reports within their LA, and a fixed
 number of queries however big the census."""
 
+import io
 import json
+import zipfile
 
 import pytest
 from django.db import connection
@@ -392,7 +394,7 @@ def test_a_run_is_started_refused_while_going_and_read_within_its_la(world):
     done = call(lead, "get", f"{la_path(world)}/reports/{run['id']}").json()
     assert (done["state"], done["done"], done["percent"]) == ("done", 2, 100)
     assert done["download"].endswith(
-        f"/insights/las/{world.las['own'].pk}/reports/{run['id']}/zip/"
+        f"/api/v1/insights/las/{world.las['own'].pk}/reports/{run['id']}/zip"
     )
 
     # Another LA's lead: the LA is not theirs (404); their own LA does not hold this run (404).
@@ -473,3 +475,40 @@ def test_the_reports_make_the_same_queries_however_big_the_census(world, what):
         assert len(many["teacher@own"].data["trend"]) == 5
     else:
         assert len(many["la_lead@own"].data["trend"]) == 5
+
+
+def test_a_finished_runs_zip_and_a_schools_pdf_come_through_the_api(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    build_figures(world)
+    lead = as_user(world.user("la_lead@own"))
+    run = call(lead, "post", f"{la_path(world)}/reports?year={YEAR}").json()
+    zip_path = f"{la_path(world)}/reports/{run['id']}/zip"
+    assert call(lead, "get", zip_path).status_code == 404  # not made yet
+    from risingtide.insights.tasks import make_school_reports
+
+    assert make_school_reports.call(run["id"]) == "done"
+    download = call(lead, "get", f"{la_path(world)}/reports/{run['id']}").json()["download"]
+    response = lead.get(download, secure=True)
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert len(archive.namelist()) == 2
+    other = as_user(world.user("la_lead@other"))
+    assert call(other, "get", zip_path).status_code == 404
+    officer = as_user(world.user("national_officer@nation"))
+    assert call(officer, "get", zip_path).status_code == 403
+
+    # A school's PDF: exact for its own staff, suppressed for the LA (3 FSM on the register).
+    pdf_path = f"{school_path(world)}/pdf?year={YEAR}"
+    own = call(as_user(world.user("leading_teacher@own")), "get", pdf_path)
+    assert own.status_code == 200 and own["Content-Type"] == "application/pdf"
+    outside = call(lead, "get", pdf_path)
+    assert outside.status_code == 200
+    from pypdf import PdfReader
+
+    def text(pdf: bytes) -> str:
+        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+    assert "Exact figures: for the school’s own staff" in text(own.content)
+    assert "Figures under disclosure control" in text(outside.content)
+    assert "Exact figures" not in text(outside.content)
+    assert call(as_user(world.user("teacher@other")), "get", pdf_path).status_code == 404
