@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 from risingtide.insights import rollup
 from risingtide.insights.groups import DIMENSIONS, NO, YES
 from risingtide.insights.models import BANDS, MEASURES, CensusRecord, Summary, prior_band
-from risingtide.register.models import Attainment, FsmPeriod, RegisterEntry, academic_year
+from risingtide.register.models import (
+    Attainment,
+    FsmPeriod,
+    Pupil,
+    RegisterEntry,
+    academic_year,
+)
 from risingtide.register.services import add_evidence, decide
 from risingtide.schools.models import School
 
@@ -274,3 +280,21 @@ def test_an_import_reaches_the_national_figures_in_the_same_transaction(world):
     bad = [_row(98, fsm_now=True), RowError(99, "A801400120099", "Date of birth", "not a date")]
     assert not import_rows(bad, school=peer, write=True, as_of=today).written
     assert _figures(level="nation", nation=world.nation, year=academic_year(today)) == nation
+
+
+def test_rebuild_insights_can_take_this_years_census_again(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    year = academic_year()
+    CensusRecord.objects.all().delete()
+    out = StringIO()
+    call_command("rebuild_insights", "--recensus", stdout=out)
+    on_roll = Pupil.objects.filter(on_roll=True).count()
+    assert f"Took this year's census again: {on_roll:,} pupils" in out.getvalue()
+    assert CensusRecord.objects.filter(year=year).count() == on_roll
+    nation = Summary.objects.get(
+        level="nation", year=year, dimension="all", subgroup="all", on_register=False
+    )
+    assert nation.pupils == on_roll - CensusRecord.objects.filter(on_register=True).count()

@@ -7,10 +7,11 @@ from statistics import correlation, fmean, pstdev
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
+from django.test import override_settings
 
 from risingtide.insights import rollup, synthetic
 from risingtide.insights.groups import NC_YEARS
-from risingtide.insights.models import MEASURES, CensusRecord, Summary
+from risingtide.insights.models import MEASURES, CensusRecord, MaskYear, Summary
 from risingtide.register.upn import parse_upn
 from risingtide.schools.models import LocalAuthority, Nation, School
 
@@ -227,6 +228,15 @@ def test_the_commands_generate_and_rebuild():
     out = StringIO()
     call_command("rebuild_insights", stdout=out)
     assert "(all years)" in out.getvalue()
+    assert Summary.objects.filter(level="nation", year=2024).exists()
+    assert set(MaskYear.objects.values_list("year", "threshold")) == {(2024, 6), (2025, 6)}
+
+    # A new threshold: until the masks are worked out again, nothing shows outside a school.
+    with override_settings(SUPPRESSION_THRESHOLD=3):
+        out = StringIO()
+        call_command("rebuild_insights", "--masks-only", stdout=out)
+        assert "Worked out the masks (all years)" in out.getvalue()
+        assert set(MaskYear.objects.values_list("year", "threshold")) == {(2024, 3), (2025, 3)}
     assert Summary.objects.filter(level="nation", year=2024).exists()
 
 
