@@ -86,19 +86,20 @@ def load(
         return Hidden()
     threshold = settings.SUPPRESSION_THRESHOLD
     built = MaskYear.objects.filter(year__in=years, threshold=threshold)
-    where = Q()
-    for level, pk in entities:
-        where |= Q(level=level, entity=pk)
-    for level, parent in children:
-        where |= Q(level=level, parent=parent)
+    # One indexed SELECT per condition, joined by UNION ALL: an OR of them lets the planner
+    # scan every year's hides.
+    wheres = [Q(level=level, entity=pk) for level, pk in entities]
+    wheres += [Q(level=level, parent=parent) for level, parent in children]
     keys: set[tuple[int, Key]] = set()
-    if where:
+    parts = []
+    for where in wheres:
         rows = HiddenFigure.objects.filter(where, year__in=years)
         if dimensions is not None:
             rows = rows.filter(dimension__in=["all", *dimensions])
-        for year, level, entity, dim, sub in rows.values_list(
-            "year", "level", "entity", "dimension", "subgroup"
-        ).iterator(chunk_size=5000):
+        parts.append(rows.values_list("year", "level", "entity", "dimension", "subgroup"))
+    if parts:
+        rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        for year, level, entity, dim, sub in rows:
             keys.add((year, (level, entity, dim, sub)))
     return Hidden(frozenset(keys), frozenset(built.values_list("year", flat=True)))
 
