@@ -121,86 +121,70 @@ def _outliers(rate, area_rate, cells, progress, dim) -> list[str]:
     return out
 
 
-def la_report(la: LocalAuthority, year: int | None = None, dimension: str | None = None):
-    """The LA's schools compared (always suppressed: the LA is outside every school)."""
+def _area_report(
+    area: tuple[str, int],
+    name: str,
+    nation_id: int,
+    children: tuple[str, str],
+    entities: list[tuple[int, str, str]],
+    year: int | None,
+    dimension: str | None,
+) -> Comparing:
+    """An area (LA or nation) and its children (schools or LAs) compared for one dimension:
+    ``children`` is their summary level and the id field of theirs that names them."""
+    level, pk = area
+    key = "local_authority_id" if level == Summary.Level.LA else "nation_id"
+    child_level, child_key = children
     dim = _dimension(dimension)
     dims = ["all", dim.key]  # the rows the comparison reads, not every dimension's
-    year, years, available = _years(Summary.Level.LA, "local_authority_id", la.pk, year)
-    schools = list(
-        School.objects.filter(local_authority=la).order_by("name").values_list("pk", "name", "urn")
-    )
+    year, years, available = _years(level, key, pk, year)
     if year is None:
-        return Comparing(la.name, None, [], dim, [], [], None)
+        return Comparing(name, None, [], dim, [], [], None)
     control = Control.suppressed(
-        masks.load(
-            years,
-            entities=[(Summary.Level.LA, la.pk)],
-            children=[(Summary.Level.SCHOOL, la.pk)],
-            dimensions=[dim.key],
-        )
+        masks.load(years, entities=[area], children=[(child_level, pk)], dimensions=[dim.key])
     )
     figures = {
-        pk: f
-        for (pk, _y), f in _load(
-            Summary.Level.SCHOOL, "local_authority_id", [la.pk], [year], "school_id", dims
-        ).items()
+        child: f
+        for (child, _y), f in _load(child_level, key, [pk], [year], child_key, dims).items()
     }
-    area = _load(Summary.Level.LA, "local_authority_id", [la.pk], years, dimensions=dims)
-    nations = _load(Summary.Level.NATION, "nation_id", [la.nation_id], years, dimensions=dims)
-    n = nations.get((la.nation_id, year), Figures())
-    entity = (Summary.Level.LA, la.pk)
+    own = _load(level, key, [pk], years, dimensions=dims)
+    nations = _load(Summary.Level.NATION, "nation_id", [nation_id], years, dimensions=dims)
+    n = nations.get((nation_id, year), Figures())
+    whole = own.get((pk, year), Figures())
     report = _compare(
-        la.name,
-        entity,
-        schools,
-        figures,
-        area.get((la.pk, year), Figures()),
-        n.expected_by_band(),
-        dim,
-        year,
-        years,
-        control,
+        name, area, entities, figures, whole, n.expected_by_band(), dim, year, years, control
     )
-    report.trend = _area_trend(years, area, entity, nations, la.nation_id, dim, control)
+    report.trend = _area_trend(years, own, area, nations, nation_id, dim, control)
     report.available = available
     return report
+
+
+def la_report(la: LocalAuthority, year: int | None = None, dimension: str | None = None):
+    """The LA's schools compared (always suppressed: the LA is outside every school)."""
+    schools = School.objects.filter(local_authority=la).order_by("name")
+    return _area_report(
+        (Summary.Level.LA, la.pk),
+        la.name,
+        la.nation_id,
+        (Summary.Level.SCHOOL, "school_id"),
+        list(schools.values_list("pk", "name", "urn")),
+        year,
+        dimension,
+    )
 
 
 def nation_report(nation: Nation, year: int | None = None, dimension: str | None = None):
     """The nation's LAs compared."""
-    dim = _dimension(dimension)
-    dims = ["all", dim.key]
-    year, years, available = _years(Summary.Level.NATION, "nation_id", nation.pk, year)
-    las = list(
-        LocalAuthority.objects.filter(nation=nation)
-        .order_by("name")
-        .values_list("pk", "name", "code")
+    las = LocalAuthority.objects.filter(nation=nation).order_by("name")
+    return _area_report(
+        (Summary.Level.NATION, nation.pk),
+        nation.name,
+        nation.pk,
+        (Summary.Level.LA, "local_authority_id"),
+        list(las.values_list("pk", "name", "code")),
+        year,
+        dimension,
     )
-    if year is None:
-        return Comparing(nation.name, None, [], dim, [], [], None)
-    control = Control.suppressed(
-        masks.load(
-            years,
-            entities=[(Summary.Level.NATION, nation.pk)],
-            children=[(Summary.Level.LA, nation.pk)],
-            dimensions=[dim.key],
-        )
-    )
-    figures = {
-        pk: f
-        for (pk, _y), f in _load(
-            Summary.Level.LA, "nation_id", [nation.pk], [year], "local_authority_id", dims
-        ).items()
-    }
-    nations = _load(Summary.Level.NATION, "nation_id", [nation.pk], years, dimensions=dims)
-    n = nations.get((nation.pk, year), Figures())
-    entity = (Summary.Level.NATION, nation.pk)
-    report = _compare(
-        nation.name, entity, las, figures, n, n.expected_by_band(), dim, year, years, control
-    )
-    report.trend = _area_trend(years, nations, entity, nations, nation.pk, dim, control)
-    report.available = available
-    return report
 
 
 def _area_trend(years, area, entity, nations, nation_pk, dim, control) -> list[TrendRow]:
