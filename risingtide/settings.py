@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "risingtide.library",
     "risingtide.register",
     "risingtide.insights",
+    "risingtide.standards",
     "risingtide.home",
     "risingtide.api",
     "risingtide.demo",

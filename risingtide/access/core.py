@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from risingtide.access.policy import SIGNED_IN, VIEW_CAPABILITY, Reach, capability
+from risingtide.access.policy import SIGNED_IN, VIEW_CAPABILITY, Reach, capability, reaches
 from risingtide.feedback.models import Comment
 from risingtide.library.models import Resource
 from risingtide.people.models import Membership, Role, User
@@ -29,6 +29,7 @@ from risingtide.schools.models import (
     School,
     TeachingGroup,
 )
+from risingtide.standards.models import ClassroomEvaluation, ImprovementPlan, SelfEvaluation
 from risingtide.tasc.models import Assignment, Project, Wheel
 
 PathBuilder = Callable[[set[int]], Q]
@@ -251,10 +252,28 @@ SUBJECTS["insights"] = Subject(School, SUBJECTS["school"].paths)
 SUBJECTS["import"] = Subject(
     ImportBatch, {Reach.SELF: _field("uploaded_by_id"), Reach.SCHOOL: _field("school_id")}
 )
+# Quality standards: a school's judgements and plan are the school's; its LA monitors them.
+SUBJECTS["standards"] = Subject(School, SUBJECTS["school"].paths)
+_school_paths = {
+    Reach.SCHOOL: _field("school_id"),
+    Reach.LA: _field("school__local_authority_id"),
+    Reach.NATION: _field("school__local_authority__nation_id"),
+}
+SUBJECTS["self_evaluation"] = Subject(SelfEvaluation, _school_paths)
+SUBJECTS["improvement_plan"] = Subject(ImprovementPlan, _school_paths)
+SUBJECTS["classroom_evaluation"] = Subject(
+    ClassroomEvaluation,
+    {
+        # The teacher's own, and those they observed as the colleague.
+        Reach.SELF: lambda ids: Q(teacher_id__in=ids) | Q(colleague_id__in=ids),
+        # A school's coordinator: only what its teachers have shared.
+        Reach.SCHOOL: lambda ids: Q(school_id__in=ids, shared_at__isnull=False),
+    },
+)
 MODEL_SUBJECT = {
     subject.model: name
     for name, subject in SUBJECTS.items()
-    if name not in ("pupil", "presentation", "register", "insights")  # other views of models
+    if name not in ("pupil", "presentation", "register", "insights", "standards")  # other views
 }
 
 
@@ -378,11 +397,12 @@ def visible(user, subject: str | type[Model], action: str | None = None) -> Quer
     for role, held in anchors(user).items():
         if role not in cap.grants:
             continue
-        part = _reach_filter(user, held, cap.grants[role], spec)
-        if part is EVERYTHING:
-            return qs
-        if part is not None:
-            condition = part if condition is None else condition | part
+        for reach in reaches(cap.grants[role]):
+            part = _reach_filter(user, held, reach, spec)
+            if part is EVERYTHING:
+                return qs
+            if part is not None:
+                condition = part if condition is None else condition | part
     return qs.none() if condition is None else qs.filter(condition)
 
 

@@ -1,6 +1,6 @@
 """docs/access.md, written from the declaration and the route catalogue."""
 
-from risingtide.access.policy import CAPABILITIES, PUBLIC_ROUTES, SIGNED_IN, Reach
+from risingtide.access.policy import CAPABILITIES, PUBLIC_ROUTES, SIGNED_IN, Reach, reaches
 from risingtide.access.routes import catalogue
 from risingtide.people.models import Role
 
@@ -37,7 +37,12 @@ def render() -> str:
         if SIGNED_IN in cap.grants:
             cells = ["yes (anyone signed in)"] * len(roles)
         else:
-            cells = [REACH_WORDS[cap.grants[r]] if r in cap.grants else "" for r in roles]
+            cells = [
+                " + ".join(REACH_WORDS[reach] for reach in reaches(cap.grants[r]))
+                if r in cap.grants
+                else ""
+                for r in roles
+            ]
         lines.append(
             f"| `{cap.name}` | {cap.subject or 'the site'} | {cap.summary} | "
             + " | ".join(cells)

@@ -39,7 +39,13 @@ class Capability:
     name: str
     subject: str | None
     summary: str
-    grants: dict[str, Reach] = field(default_factory=dict)
+    # A role reaches one way, or several at once (a coordinator: their own CQS reflections and
+    # those their school's teachers have shared).
+    grants: dict[str, Reach | tuple[Reach, ...]] = field(default_factory=dict)
+
+
+def reaches(grant: Reach | tuple[Reach, ...]) -> tuple[Reach, ...]:
+    return grant if isinstance(grant, tuple) else (grant,)
 
 
 STAFF_IN_SCHOOL = {
@@ -395,6 +401,116 @@ CAPABILITIES: dict[str, Capability] = {
             "nation",
             "See the national dashboard: LAs compared (suppressed)",
             {Role.NATIONAL_OFFICER: Reach.NATION},
+        ),
+        # --- quality standards: the school's self-evaluation (IQS) and improvement plan are
+        # the school's own; its LA monitors them; the nation sees only counts of schools ---
+        Capability(
+            "framework.browse",
+            None,
+            "Read the quality-standards frameworks (IQS, CQS, LAQS) and their descriptors",
+            {
+                **{role: Reach.ANY for role in STAFF_IN_SCHOOL},
+                Role.LA_LEAD: Reach.ANY,
+                Role.NATIONAL_OFFICER: Reach.ANY,
+                Role.SITE_ADMIN: Reach.ANY,
+            },
+        ),
+        Capability(
+            "framework.manage",
+            None,
+            "Import, export and edit frameworks and their descriptor texts",
+            {Role.SITE_ADMIN: Reach.ANY},
+        ),
+        Capability(
+            "standards.view",
+            "standards",
+            "See a school's quality-standards profile, judgements, plan and LA notes",
+            {**STAFF_IN_SCHOOL, Role.LA_LEAD: Reach.LA},
+        ),
+        Capability(
+            "standards.evaluate",
+            "standards",
+            "Start and edit the school's IQS self-evaluation, attach evidence, submit it",
+            {Role.LEADING_TEACHER: Reach.SCHOOL, Role.HEAD: Reach.SCHOOL},
+        ),
+        Capability(
+            "standards.plan",
+            "standards",
+            "Write and update the school's G&T improvement plan",
+            {Role.LEADING_TEACHER: Reach.SCHOOL, Role.HEAD: Reach.SCHOOL},
+        ),
+        Capability(
+            "standards.note",
+            "standards",
+            "Leave a dated monitoring note and agreed actions the school sees",
+            {Role.LA_LEAD: Reach.LA},
+        ),
+        Capability(
+            "self_evaluation.view",
+            "self_evaluation",
+            "See one self-evaluation (a draft or a submitted judgement) and its evidence",
+            {**STAFF_IN_SCHOOL, Role.LA_LEAD: Reach.LA},
+        ),
+        Capability(
+            "self_evaluation.edit",
+            "self_evaluation",
+            "Record a level, evidence and next steps in a draft; submit it",
+            {Role.LEADING_TEACHER: Reach.SCHOOL, Role.HEAD: Reach.SCHOOL},
+        ),
+        Capability(
+            "plan.view",
+            "improvement_plan",
+            "See an improvement plan, its history and exports",
+            {**STAFF_IN_SCHOOL, Role.LA_LEAD: Reach.LA},
+        ),
+        Capability(
+            "plan.edit",
+            "improvement_plan",
+            "Add and update a plan's actions and milestones",
+            {Role.LEADING_TEACHER: Reach.SCHOOL, Role.HEAD: Reach.SCHOOL},
+        ),
+        Capability(
+            "standards.monitor",
+            "local_authority",
+            "See every school of the LA: levels, plan progress, reviews; filter to target support",
+            {Role.LA_LEAD: Reach.LA, Role.NATIONAL_OFFICER: Reach.NATION},
+        ),
+        Capability(
+            "standards.indicator",
+            "nation",
+            "See the programme's indicator: schools at each IQS level, by LA and phase, over time",
+            {Role.NATIONAL_OFFICER: Reach.NATION},
+        ),
+        # --- a teacher's classroom self-evaluation (CQS): theirs and the observing colleague's;
+        # the coordinator sees it only once the teacher shares it ---
+        Capability(
+            "classroom.start",
+            None,
+            "Start a classroom self-evaluation (CQS) of one's own class or subject",
+            {role: Reach.ANY for role in STAFF_IN_SCHOOL},
+        ),
+        Capability(
+            "classroom_evaluation.view",
+            "classroom_evaluation",
+            "See a classroom self-evaluation (the teacher's and the observing colleague's; the "
+            "coordinator's once shared)",
+            {
+                Role.TEACHER: Reach.SELF,
+                Role.LEADING_TEACHER: (Reach.SELF, Reach.SCHOOL),
+                Role.HEAD: (Reach.SELF, Reach.SCHOOL),
+            },
+        ),
+        Capability(
+            "classroom_evaluation.edit",
+            "classroom_evaluation",
+            "Rate the prompts, write next steps (the teacher and the observing colleague)",
+            {role: Reach.SELF for role in STAFF_IN_SCHOOL},
+        ),
+        Capability(
+            "classroom.summary",
+            "standards",
+            "See the school's CQS summary: how many reflections, and the ratings teachers shared",
+            {Role.LEADING_TEACHER: Reach.SCHOOL, Role.HEAD: Reach.SCHOOL},
         ),
         # --- the library (school staff; pupils do not use it) ---
         Capability(

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import path, reverse
 
-from risingtide.access.policy import CAPABILITIES, VIEW_CAPABILITY, Reach
+from risingtide.access.policy import CAPABILITIES, VIEW_CAPABILITY, Reach, reaches
 from risingtide.access.routes import catalogue, unguarded
 from risingtide.lib.testing import png_file
 from risingtide.people.models import Role
@@ -162,8 +162,9 @@ def expected_allowed(user_key: str, action: str, where: dict | None) -> bool:
         return "signed_in" in cap.grants or bool(roles & set(cap.grants))
     return any(
         _reaches(user_key, role, reach, where)
-        for role, reach in cap.grants.items()
+        for role, grant in cap.grants.items()
         if role in roles
+        for reach in reaches(grant)
     )
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StandardsConfig(AppConfig):
+    name = "risingtide.standards"
+    verbose_name = "Quality standards"
