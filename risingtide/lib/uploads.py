@@ -78,6 +78,29 @@ def sniff(head: bytes) -> Sniffed:
     return Sniffed(kind.mime, ALLOWED[kind.mime])
 
 
+def check(upload, field: str = "file") -> Sniffed:
+    """An uploaded file's real type, or a ``ValidationError`` on ``field`` saying why it is
+    refused (too large for ``UPLOAD_MAX_BYTES``, or not a kind of file we keep)."""
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+
+    limit = settings.UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            {
+                field: f"{upload.name} is {upload.size / 1_048_576:.1f} MB; files can be at "
+                f"most {limit / 1_048_576:.0f} MB."
+            }
+        )
+    upload.seek(0)
+    try:
+        sniffed = sniff(upload.read(8192))
+    except UploadRefused as exc:
+        raise ValidationError({field: str(exc)}) from None
+    upload.seek(0)
+    return sniffed
+
+
 _RANGE = re.compile(r"^bytes=(\d{0,15})-(\d{0,15})$")
 
 

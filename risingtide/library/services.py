@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
@@ -116,7 +115,7 @@ def publish(
             ) from None
     elif kind not in (Resource.Kind.LESSON_PLAN, Resource.Kind.FILE):
         raise ValidationError({"kind": "Publish a lesson plan, a file or a link."})
-    sniffed = _sniff(upload) if upload is not None else None
+    sniffed = uploads.check(upload) if upload is not None else None
     with transaction.atomic():
         resource = Resource(
             kind=kind,
@@ -135,24 +134,6 @@ def publish(
         resource.save()
         record(actor, "library.published", resource, school=school, kind=kind)
     return resource
-
-
-def _sniff(upload) -> uploads.Sniffed:
-    limit = settings.UPLOAD_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            {
-                "file": f"{upload.name} is {upload.size / 1_048_576:.1f} MB; files can be at "
-                f"most {limit / 1_048_576:.0f} MB."
-            }
-        )
-    upload.seek(0)
-    try:
-        sniffed = uploads.sniff(upload.read(8192))
-    except uploads.UploadRefused as exc:
-        raise ValidationError({"file": str(exc)}) from None
-    upload.seek(0)
-    return sniffed
 
 
 def _still_there(resource: Resource) -> None:
