@@ -131,6 +131,8 @@ urlpatterns = [
     path("library/", include("risingtide.library.urls")),
     path("", include("risingtide.register.urls")),
     path("", include("risingtide.insights.urls")),
+    path("", include("risingtide.standards.urls")),
+    path("", include("risingtide.standards.classroom_urls")),
     # API and admin
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -458,6 +458,12 @@ CAPABILITIES: dict[str, Capability] = {
             {Role.LEADING_TEACHER: Reach.SCHOOL, Role.HEAD: Reach.SCHOOL},
         ),
         Capability(
+            "self_evaluation.plan",
+            "self_evaluation",
+            "Make an improvement plan from a submitted judgement's next steps",
+            {Role.LEADING_TEACHER: Reach.SCHOOL, Role.HEAD: Reach.SCHOOL},
+        ),
+        Capability(
             "plan.view",
             "improvement_plan",
             "See an improvement plan, its history and exports",

@@ -49,6 +49,9 @@ class TinyWorld:
     resources: dict = field(default_factory=dict)
     records: dict = field(default_factory=dict)
     imports: dict = field(default_factory=dict)
+    evaluations: dict = field(default_factory=dict)
+    plans: dict = field(default_factory=dict)
+    classroom: dict = field(default_factory=dict)
 
     def user(self, key: str) -> User:
         return User.objects.get(pk=self.users[key].pk)  # fresh: no cached access data
@@ -139,6 +142,7 @@ def build_tiny_world() -> TinyWorld:
     _add_projects(w)
     _add_library(w)
     _add_register(w)
+    _add_standards(w)
     return w
 
 
@@ -294,4 +298,44 @@ def _add_register(w: TinyWorld) -> None:
             format="ctf",
             state=ImportBatch.State.PREVIEW,
             summary={"error_count": 0},
+        )
+
+
+def _add_standards(w: TinyWorld) -> None:
+    """The shipped frameworks; "own" has a draft IQS self-evaluation and a plan of its own,
+    "other" a submitted judgement and a plan made from it. Classroom reflections by
+    teacher@own ("own_private", and "own_shared", shared with the coordinator) and by
+    teacher@other ("other", unshared)."""
+    from django.utils import timezone
+
+    from risingtide.standards import frameworks, plans, services
+    from risingtide.standards.models import ClassroomEvaluation, ImprovementPlan, Judgement
+
+    frameworks.ensure_shipped()
+    w.evaluations["own"] = services.start(w.users["leading_teacher@own"], w.schools["own"])
+    other = services.start(w.users["leading_teacher@other"], w.schools["other"])
+    Judgement.objects.filter(evaluation=other).update(
+        level=2, evidence="Seen in lessons.", next_steps="Share practice."
+    )
+    w.evaluations["other"] = services.submit(w.users["leading_teacher@other"], other)
+    w.plans["other"] = plans.create_from(w.users["leading_teacher@other"], w.evaluations["other"])
+    today = timezone.localdate()
+    w.plans["own"] = ImprovementPlan.objects.create(
+        school=w.schools["own"],
+        title="Own plan",
+        starts_on=today,
+        ends_on=today.replace(year=today.year + 1),
+    )
+    cqs = services.current_version("cqs")
+    for key, teacher, school, shared in (
+        ("own_private", "teacher@own", "own", None),
+        ("own_shared", "teacher@own", "own", timezone.now()),
+        ("other", "teacher@other", "other", None),
+    ):
+        w.classroom[key] = ClassroomEvaluation.objects.create(
+            school=w.schools[school],
+            teacher=w.users[teacher],
+            version=cqs,
+            class_name=f"{key} 7A",
+            shared_at=shared,
         )

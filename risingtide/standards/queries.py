@@ -103,6 +103,7 @@ def profile(evaluation: SelfEvaluation) -> Profile:
                 status=SelfEvaluation.Status.SUBMITTED,
                 superseded_at__isnull=True,
             )
+            .exclude(pk=evaluation.pk)
             .select_related("version")
             .first()
         )
@@ -495,3 +496,43 @@ def indicator(nation: Nation, framework_key: str = "iqs") -> Indicator:
         by_phase,
         over_time,
     )
+
+
+# --- the chequerboard, drawn -----------------------------------------------------------------
+
+BOARD_LABEL_WIDTH, BOARD_CELL, BOARD_ROW, BOARD_TOP = 300, 96, 30, 34
+CHANGE_MARKS = {"up": "▲", "down": "▼", "same": "=", "new": "•"}
+
+
+def board(profile: Profile) -> dict:
+    """Where each square of the chequerboard falls: elements down, levels across, a square
+    filled for each level an element has reached, and the change since the judgement before.
+    The table beside it carries the same facts for those who do not see the drawing."""
+    rows = []
+    for i, row in enumerate(profile.rows):
+        y = BOARD_TOP + i * BOARD_ROW
+        rows.append(
+            {
+                "y": y,
+                "text_y": y + BOARD_ROW // 2 + 5,
+                "label": f"{row.element.number} {row.element.name}"[:42],
+                "cells": [
+                    {"x": BOARD_LABEL_WIDTH + j * BOARD_CELL, "reached": reached, "level": lv}
+                    for j, (lv, reached) in enumerate(row.cells)
+                ],
+                "mark": CHANGE_MARKS.get(row.change, ""),
+                "change": row.change,
+            }
+        )
+    return {
+        "width": BOARD_LABEL_WIDTH + 3 * BOARD_CELL + 50,
+        "height": BOARD_TOP + len(rows) * BOARD_ROW + 4,
+        "cell": BOARD_CELL - 4,
+        "row": BOARD_ROW - 4,
+        "heads": [
+            {"x": BOARD_LABEL_WIDTH + j * BOARD_CELL + BOARD_CELL // 2, "label": lv.label}
+            for j, lv in enumerate(LEVELS)
+        ],
+        "mark_x": BOARD_LABEL_WIDTH + 3 * BOARD_CELL + 20,
+        "rows": rows,
+    }

@@ -18,6 +18,7 @@ from risingtide.standards.models import (
     FrameworkVersion,
     Judgement,
     Level,
+    MonitoringNote,
     SelfEvaluation,
 )
 
@@ -292,3 +293,35 @@ def submit(actor: User, evaluation: SelfEvaluation) -> SelfEvaluation:
             overall=draft.overall_level,
         )
     return draft
+
+
+def leave_note(
+    actor: User, school: School, text: str, agreed_actions: str = "", reviewed_on=None
+) -> MonitoringNote:
+    """The LA lead's dated note after a review, with the actions agreed; the school sees it."""
+    if not can(actor, "standards.note", school):
+        raise PermissionDenied
+    text, agreed_actions = (text or "").strip(), (agreed_actions or "").strip()
+    problems = {}
+    if not text:
+        problems["text"] = "Write what the review found."
+    elif len(text) > 10000:
+        problems["text"] = "Keep the note under 10,000 characters."
+    if len(agreed_actions) > 5000:
+        problems["agreed_actions"] = "Keep the agreed actions under 5,000 characters."
+    today = timezone.localdate()
+    reviewed_on = reviewed_on or today
+    if reviewed_on > today:
+        problems["reviewed_on"] = "A review date cannot be in the future."
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        note = MonitoringNote.objects.create(
+            school=school,
+            author=actor,
+            reviewed_on=reviewed_on,
+            text=text,
+            agreed_actions=agreed_actions,
+        )
+        record(actor, "standards.note_left", note, school=school)
+    return note

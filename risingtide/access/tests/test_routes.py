@@ -111,6 +111,15 @@ TARGETS = {
     "import": {k: {"school": k, "self": f"leading_teacher@{k}"} for k in ("own", "other")},
 }
 TARGETS["insights"] = TARGETS["school"]
+TARGETS["standards"] = TARGETS["school"]
+TARGETS["self_evaluation"] = {k: {"school": k, "la": k} for k in ("own", "other")}
+TARGETS["improvement_plan"] = TARGETS["self_evaluation"]
+# A classroom reflection is its teacher's; the school's coordinators reach it once shared.
+TARGETS["classroom_evaluation"] = {
+    "own_private": {"self": "teacher@own"},
+    "own_shared": {"self": "teacher@own", "school": "own"},
+    "other": {"self": "teacher@other"},
+}
 
 
 def _reaches(user_key: str, role: str, reach: Reach, where: dict) -> bool:
@@ -192,6 +201,10 @@ def _target_pk(world, subject, key, route_name=""):
         "insights": lambda: world.schools[key].pk,
         "pupil_record": lambda: world.records[key].pk,
         "import": lambda: world.imports[key].pk,
+        "standards": lambda: world.schools[key].pk,
+        "self_evaluation": lambda: world.evaluations[key].pk,
+        "improvement_plan": lambda: world.plans[key].pk,
+        "classroom_evaluation": lambda: world.classroom[key].pk,
     }[subject]()
 
 
@@ -304,7 +317,10 @@ def test_route_answers_each_role_as_declared(route, world, client):
                 if expected == "allowed"
                 else status == expected
             )
-            past_the_guard_404 = {"token_id", "run_id", "file_id"}  # no such token, run, file
+            # No such token, run, file, element, piece of evidence, action, milestone, version
+            # or prompt: the guard let the person past, then the view found nothing.
+            past_the_guard_404 = {"token_id", "run_id", "file_id", "element_id", "link_id"}
+            past_the_guard_404 |= {"action_id", "milestone_id", "version_id", "prompt_id"}
             if (
                 past_the_guard_404 & set(static_kwargs) or route.name == "presentation_picture"
             ) and (expected == "allowed"):
