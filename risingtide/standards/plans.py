@@ -202,7 +202,11 @@ def add_action(actor: User, plan: ImprovementPlan, data: ActionInput) -> PlanAct
             plan=plan,
             actor=actor,
             summary=f"Added action {action.position}: {action.what[:200]}",
-            changes={ACTION_FIELDS[k]: ["", _shown(v)] for k, v in values.items() if v},
+            changes={
+                ACTION_FIELDS[k]: ["", _shown(v)]
+                for k, v in values.items()
+                if v and k in ACTION_FIELDS
+            },
         )
     return action
 
