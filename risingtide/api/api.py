@@ -11,6 +11,7 @@ from risingtide.api.insights import router as insights_router
 from risingtide.api.items import router as items_router
 from risingtide.api.models import ApiToken
 from risingtide.api.register import router as register_router
+from risingtide.api.standards import router as standards_router
 from risingtide.api.tasc import router as tasc_router
 from risingtide.people.models import Role
 
@@ -142,3 +143,4 @@ api.add_router("/", tasc_router)
 api.add_router("/", items_router)
 api.add_router("/", register_router)
 api.add_router("/", insights_router)
+api.add_router("/", standards_router)

@@ -262,6 +262,12 @@ API_BODIES = {
     "POST /api/v1/imports/<import_id>/confirm": None,
     "POST /api/v1/imports/<import_id>/cancel": None,
     "POST /api/v1/insights/las/<la_id>/reports": None,
+    "POST /api/v1/schools/<school_id>/self-evaluations": None,
+    "PUT /api/v1/self-evaluations/<evaluation_id>/elements/<int:element_id>": {"revision": 0},
+    "POST /api/v1/self-evaluations/<evaluation_id>/submit": None,
+    "POST /api/v1/self-evaluations/<evaluation_id>/plans": None,
+    "POST /api/v1/plans/<plan_id>/actions": {"what": "A masterclass"},
+    "PUT /api/v1/plans/<plan_id>/actions/<int:action_id>": {"what": "A masterclass"},
 }
 
 
