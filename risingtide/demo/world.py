@@ -269,6 +269,15 @@ def load_demo(seed: int = 2026) -> Nation:
     from risingtide.demo import insights as demo_insights
 
     demo_insights.load(list(School.objects.filter(local_authority__nation=nation)), academy, rng)
+    from risingtide.demo import standards as demo_standards
+
+    demo_standards.load(
+        list(School.objects.filter(local_authority__nation=nation)),
+        academy,
+        User.objects.get(username="coordinator"),
+        User.objects.get(username="la.lead"),
+        rng,
+    )
     from risingtide.library.starter import ensure_starter_library
 
     ensure_starter_library()  # there already after `migrate`; not after a test's flush

@@ -27,17 +27,25 @@ def navigation(request) -> dict:
     if len(coordinating) == 1:
         nav.append(("G&T register", reverse("register", args=[next(iter(coordinating))])))
     if len(staff_schools) == 1:
-        nav.append(("Insights", reverse("insights_school", args=[next(iter(staff_schools))])))
+        school = next(iter(staff_schools))
+        nav.append(("Insights", reverse("insights_school", args=[school])))
+        nav.append(("Quality standards", reverse("standards_school", args=[school])))
     if Role.LA_LEAD in held and len(anchors[Role.LA_LEAD].las) == 1:
         la = next(iter(anchors[Role.LA_LEAD].las))
         nav.append(("My LA", reverse("local_authority", args=[la])))
         nav.append(("LA insights", reverse("insights_la", args=[la])))
+        nav.append(("LA standards", reverse("standards_la", args=[la])))
     if Role.NATIONAL_OFFICER in held and len(anchors[Role.NATIONAL_OFFICER].nations) == 1:
         nation = next(iter(anchors[Role.NATIONAL_OFFICER].nations))
         nav.append(("Nation", reverse("nation", args=[nation])))
         nav.append(("National insights", reverse("insights_nation", args=[nation])))
+        nav.append(("Standards indicator", reverse("standards_nation", args=[nation])))
     if can(user, "project.create"):
         nav.append(("Projects", reverse("projects")))
+    if can(user, "classroom.start"):
+        nav.append(("My classroom (CQS)", reverse("classroom_list")))
+    if can(user, "framework.manage"):
+        nav.append(("Frameworks", reverse("frameworks")))
     if can(user, "library.browse"):
         nav.append(("Library", reverse("library:search")))
     if can(user, "feedback.inbox"):

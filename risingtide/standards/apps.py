@@ -1,6 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _load_shipped_frameworks(sender, using, **kwargs) -> None:
+    # Reference data, like the starter library: the IQS, CQS and LAQS are there from the
+    # first `migrate`, so a new install can start a self-evaluation at once. Idempotent.
+    from risingtide.standards.frameworks import ensure_shipped
+
+    ensure_shipped()
 
 
 class StandardsConfig(AppConfig):
     name = "risingtide.standards"
     verbose_name = "Quality standards"
+
+    def ready(self) -> None:
+        post_migrate.connect(_load_shipped_frameworks, sender=self)

@@ -29,6 +29,7 @@ order. docs/standards-frameworks.md is the administrator's guide, with every lim
 - `ensure_shipped()` loads the frameworks in ``data/`` that are not loaded yet.
 """
 
+import functools
 import json
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -244,8 +245,7 @@ def ensure_shipped() -> list[FrameworkVersion]:
     """Load every shipped framework version not loaded yet; returns those it loaded (none on a
     second run). A version already there, even one edited since, is left alone."""
     loaded = []
-    for file in shipped_files():
-        spec = parse(file.read_bytes(), file.name)
+    for spec in _shipped_specs():
         if _is_loaded(spec):
             continue
         try:
@@ -254,6 +254,13 @@ def ensure_shipped() -> list[FrameworkVersion]:
             if not _is_loaded(spec):  # not merely another process loading it at the same time
                 raise
     return loaded
+
+
+@functools.cache
+def _shipped_specs() -> tuple[FrameworkSpec, ...]:
+    # The shipped files do not change while the process runs: read them once (tests build
+    # the tiny world, shipped frameworks included, hundreds of times).
+    return tuple(parse(file.read_bytes(), file.name) for file in shipped_files())
 
 
 def _is_loaded(spec: FrameworkSpec) -> bool:
