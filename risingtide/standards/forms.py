@@ -10,6 +10,7 @@ class JudgementForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
+        widget=forms.RadioSelect,
     )
     evidence = forms.CharField(
         label="Evidence", widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=10000
@@ -44,7 +45,9 @@ class ActionForm(forms.Form):
     )
     who = forms.CharField(label="Who", max_length=200, required=False)
     due_on = forms.DateField(
-        label="By when", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="By when",
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     success_criteria = forms.CharField(
         label="Success criteria", widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -63,12 +66,15 @@ class ActionForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label="Milestone", max_length=200)
-    due_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(
+        label="Date", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
 
 
 class NoteForm(forms.Form):
     reviewed_on = forms.DateField(
-        label="Date of the review", widget=forms.DateInput(attrs={"type": "date"})
+        label="Date of the review",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     text = forms.CharField(
         label="What the review found", widget=forms.Textarea(attrs={"rows": 4}), max_length=10000

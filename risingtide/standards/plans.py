@@ -282,9 +282,9 @@ def mark_milestone(actor: User, plan: ImprovementPlan, milestone_id: int, done: 
 
 
 def current_plan(school: School) -> ImprovementPlan | None:
-    """The school's plan whose period has not ended, newest first."""
+    """The school's newest plan (by start) whose period has not ended."""
     return (
         ImprovementPlan.objects.filter(school=school, ends_on__gte=timezone.localdate())
-        .order_by("-ends_on", "-pk")
+        .order_by("-starts_on", "-pk")
         .first()
     )

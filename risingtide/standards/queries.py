@@ -256,7 +256,7 @@ def la_monitoring(
         ),
         plan_id=Subquery(
             ImprovementPlan.objects.filter(school=OuterRef("pk"), ends_on__gte=today)
-            .order_by("-ends_on", "-pk")
+            .order_by("-starts_on", "-pk")
             .values("pk")[:1]
         ),
     )
@@ -500,8 +500,13 @@ def indicator(nation: Nation, framework_key: str = "iqs") -> Indicator:
 
 # --- the chequerboard, drawn -----------------------------------------------------------------
 
-BOARD_LABEL_WIDTH, BOARD_CELL, BOARD_ROW, BOARD_TOP = 300, 96, 30, 34
+BOARD_LABEL_WIDTH, BOARD_CELL, BOARD_ROW, BOARD_TOP = 380, 96, 30, 34
+BOARD_LABEL_CHARS = 50
 CHANGE_MARKS = {"up": "▲", "down": "▼", "same": "=", "new": "•"}
+
+
+def _clipped(text: str) -> str:
+    return text if len(text) <= BOARD_LABEL_CHARS else text[: BOARD_LABEL_CHARS - 1] + "…"
 
 
 def board(profile: Profile) -> dict:
@@ -515,7 +520,8 @@ def board(profile: Profile) -> dict:
             {
                 "y": y,
                 "text_y": y + BOARD_ROW // 2 + 5,
-                "label": f"{row.element.number} {row.element.name}"[:42],
+                "label": _clipped(f"{row.element.number} {row.element.name}"),
+                "name": f"{row.element.number} {row.element.name}",
                 "cells": [
                     {"x": BOARD_LABEL_WIDTH + j * BOARD_CELL, "reached": reached, "level": lv}
                     for j, (lv, reached) in enumerate(row.cells)

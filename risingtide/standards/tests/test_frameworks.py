@@ -110,7 +110,14 @@ def _counts() -> tuple[int, ...]:
 
 
 @pytest.fixture
-def shipped(db):
+def no_frameworks(db):
+    # `migrate` loads the shipped ones already (standards.apps): start from none.
+    FrameworkVersion.objects.all().delete()
+    Framework.objects.all().delete()
+
+
+@pytest.fixture
+def shipped(no_frameworks):
     return ensure_shipped()
 
 
@@ -501,7 +508,7 @@ def test_json_escapes_come_through_whole():
 
 
 @pytest.mark.django_db
-def test_the_command_loads_the_shipped_frameworks_once():
+def test_the_command_loads_the_shipped_frameworks_once(no_frameworks):
     out = StringIO()
     call_command("load_frameworks", stdout=out)
     assert (
@@ -514,7 +521,7 @@ def test_the_command_loads_the_shipped_frameworks_once():
 
 
 @pytest.mark.django_db
-def test_the_command_loads_files_all_or_nothing(tmp_path):
+def test_the_command_loads_files_all_or_nothing(tmp_path, no_frameworks):
     good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
     good.write_text(GOOD)
     bad.write_bytes(_edit(replace={3: "  key: other", 23: ""}))
@@ -603,6 +610,10 @@ def test_any_texts_survive_dump_and_parse(texts, fmt):
         ],
     )
     assert parse(dump(spec, fmt).encode(), f"f.{fmt}") == spec
+
+
+def test_the_migrated_database_holds_the_shipped_frameworks(db):
+    assert FrameworkVersion.objects.count() == 4
 
 
 @pytest.mark.django_db
