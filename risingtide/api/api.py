@@ -7,6 +7,7 @@ from ninja import NinjaAPI, Schema
 from ninja.security import HttpBearer, SessionAuth
 
 from risingtide.access.core import anchors, requires, visible
+from risingtide.api.classroom import router as classroom_router
 from risingtide.api.insights import router as insights_router
 from risingtide.api.items import router as items_router
 from risingtide.api.models import ApiToken
@@ -144,3 +145,4 @@ api.add_router("/", items_router)
 api.add_router("/", register_router)
 api.add_router("/", insights_router)
 api.add_router("/", standards_router)
+api.add_router("/", classroom_router)

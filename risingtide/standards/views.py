@@ -233,7 +233,9 @@ def judge(request, evaluation, element_id):
         form.data = form.data.copy()
         form.data[f"{form.prefix}-revision"] = row.judgement.revision
     if _is_htmx(request):
-        return render(request, "standards/_element.html", context, status=status)
+        # htmx swaps only 2xx answers: the refusal comes back as 200, its message inside the
+        # element (role=alert), so the person sees it where they typed.
+        return render(request, "standards/_element.html", context)
     return render(request, "standards/element_page.html", context, status=status)
 
 

@@ -268,6 +268,9 @@ API_BODIES = {
     "POST /api/v1/self-evaluations/<evaluation_id>/plans": None,
     "POST /api/v1/plans/<plan_id>/actions": {"what": "A masterclass"},
     "PUT /api/v1/plans/<plan_id>/actions/<int:action_id>": {"what": "A masterclass"},
+    "POST /api/v1/classroom": {"class_name": "Route test"},
+    "PUT /api/v1/classroom/<evaluation_id>/prompts/<int:prompt_id>": {"for_all": 1},
+    "POST /api/v1/classroom/<evaluation_id>/share": {},
 }
 
 
