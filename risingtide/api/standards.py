@@ -497,6 +497,10 @@ class IndicatorOut(Schema):
     by_la: list[CountsOut]
     by_phase: list[CountsOut]
     over_time: list[CountsOut] = Field(description="At the end of each academic year")
+    classroom_schools: int = Field(description="Schools with a completed CQS reflection")
+    classroom: list[CountsOut] = Field(
+        description="Shared, completed CQS reflections at each Layer 2 level, per feature"
+    )
 
 
 def _counts(c: queries.LevelCounts) -> dict:
@@ -527,4 +531,6 @@ def indicator(request, nation_id: int):
         "by_la": [_counts(c) for c in i.by_la],
         "by_phase": [_counts(c) for c in i.by_phase],
         "over_time": [_counts(c) for c in i.over_time],
+        "classroom_schools": i.classroom_schools,
+        "classroom": [_counts(c) for _, c in i.classroom],
     }

@@ -127,3 +127,7 @@ def indicator_rows(indicator: Indicator):
         yield ["Phase", counts.label, *counts.cells, counts.total]
     for counts in indicator.over_time:
         yield ["Year", counts.label, *counts.cells, counts.total]
+    yield ["CQS", "Schools with a completed classroom reflection", "", "", "", "",
+           indicator.classroom_schools]  # fmt: skip
+    for _, counts in indicator.classroom:
+        yield ["CQS feature (shared reflections)", counts.label, *counts.cells, counts.total]

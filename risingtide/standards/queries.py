@@ -16,6 +16,7 @@ from risingtide.standards.models import (
     Element,
     EvidenceLink,
     Framework,
+    FrameworkVersion,
     ImprovementPlan,
     Judgement,
     Level,
@@ -384,6 +385,10 @@ class Indicator:
     by_la: list[LevelCounts]
     by_phase: list[LevelCounts]
     over_time: list[LevelCounts]  # one per academic year: schools by level at its end
+    # The CQS: schools where a teacher has completed a classroom reflection, and the Layer 2
+    # levels of the completed reflections teachers have shared (never an unshared one).
+    classroom_schools: int = 0
+    classroom: list[tuple[Element, LevelCounts]] = field(default_factory=list)
 
 
 def _counts(label: str, rows: dict[int, int], total: int) -> LevelCounts:
@@ -487,6 +492,7 @@ def indicator(nation: Nation, framework_key: str = "iqs") -> Indicator:
             for i in range(len(ends)):
                 per_year[i][row["overall_level"]] = row[f"y{i}"]
         over_time = [_counts(label, per_year[i], total) for i, (label, _) in enumerate(ends)]
+    classroom_schools, classroom = _classroom_counts(nation)
     return Indicator(
         nation,
         framework,
@@ -495,7 +501,47 @@ def indicator(nation: Nation, framework_key: str = "iqs") -> Indicator:
         by_la,
         by_phase,
         over_time,
+        classroom_schools,
+        classroom,
     )
+
+
+def _classroom_counts(nation: Nation) -> tuple[int, list[tuple[Element, LevelCounts]]]:
+    from risingtide.standards.models import ClassroomEvaluation, FeatureLevel
+
+    completed = ClassroomEvaluation.objects.filter(
+        school__local_authority__nation=nation, completed_at__isnull=False
+    )
+    schools = completed.values("school_id").distinct().count()
+    shared = completed.filter(shared_at__isnull=False)
+    version = (
+        FrameworkVersion.objects.filter(framework__key="cqs", active=True)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    per_feature: dict[int, dict[int, int]] = defaultdict(dict)
+    reflections = shared.count()
+    for number, lv, n in (
+        FeatureLevel.objects.filter(evaluation__in=shared, level__isnull=False)
+        .values("element__number", "level")
+        .annotate(n=Count("pk"))
+        .values_list("element__number", "level", "n")
+    ):
+        per_feature[number][lv] = n
+    features = []
+    if version is not None:
+        for element in version.elements.order_by("number"):
+            features.append(
+                (
+                    element,
+                    _counts(
+                        f"{element.number} {element.name}",
+                        per_feature.get(element.number, {}),
+                        reflections,
+                    ),
+                )
+            )
+    return schools, features
 
 
 # --- the chequerboard, drawn -----------------------------------------------------------------

@@ -555,6 +555,7 @@ def nation(request, nation):
                 queries.LevelCounts(f"{e.number} {e.name}", c.counts, c.total)
                 for e, c in indicator.elements
             ],
+            "classroom_groups": [c for _, c in indicator.classroom],
             "levels": list(Level),
         },
     )

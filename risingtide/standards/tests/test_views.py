@@ -401,3 +401,25 @@ def test_a_leading_teacher_without_a_school_membership_is_not_counted_missing(wo
     Membership.objects.filter(role=Role.LEADING_TEACHER, cluster=world.cluster).delete()
     lines = {line.school.name: line for line in la_monitoring(world.las["own"]).lines}
     assert not lines["Peer School"].has_leading_teacher
+
+
+def test_the_indicator_counts_only_shared_classroom_reflections(world, client_for):
+    from risingtide.standards.models import ClassroomEvaluation, FeatureLevel
+
+    private = world.classroom["own_private"]
+    shared = world.classroom["own_shared"]
+    feature = services.current_version("cqs").elements.order_by("number").first()
+    FeatureLevel.objects.create(evaluation=private, element=feature, level=3)
+    FeatureLevel.objects.create(evaluation=shared, element=feature, level=1)
+    ClassroomEvaluation.objects.filter(pk__in=[private.pk, shared.pk]).update(
+        completed_at=timezone.now()
+    )
+    national = client_for(world.user("national_officer@nation"))
+    indicator = national.get(reverse("standards_nation", args=[world.nation.pk])).context[
+        "indicator"
+    ]
+    assert indicator.classroom_schools == 1
+    first = indicator.classroom[0][1]
+    assert first.counts[1] == 1 and first.counts.get(3, 0) == 0  # the private one is not
+    api = national.get(f"/api/v1/nations/{world.nation.pk}/standards-indicator").json()
+    assert api["classroom"][0]["exemplary"] == 0 and api["classroom"][0]["entry"] == 1
