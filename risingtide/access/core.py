@@ -259,7 +259,15 @@ _school_paths = {
     Reach.LA: _field("school__local_authority_id"),
     Reach.NATION: _field("school__local_authority__nation_id"),
 }
-SUBJECTS["self_evaluation"] = Subject(SelfEvaluation, _school_paths)
+SUBJECTS["self_evaluation"] = Subject(
+    SelfEvaluation,
+    {
+        **_school_paths,
+        # The LA monitors judgements; a draft is the school's work in progress.
+        Reach.LA: lambda ids: Q(school__local_authority_id__in=ids, status="submitted"),
+        Reach.NATION: lambda ids: Q(school__local_authority__nation_id__in=ids, status="submitted"),
+    },
+)
 SUBJECTS["improvement_plan"] = Subject(ImprovementPlan, _school_paths)
 SUBJECTS["classroom_evaluation"] = Subject(
     ClassroomEvaluation,

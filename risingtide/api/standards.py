@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
-from risingtide.access.core import requires
+from risingtide.access.core import requires, visible
 from risingtide.api.errors import ErrorOut, refusals_as_400
 from risingtide.standards import frameworks, plans, queries, services
 from risingtide.standards.models import Framework, FrameworkVersion, Level, PlanAction
@@ -204,12 +204,10 @@ def _evaluation(evaluation) -> dict:
 )
 @requires("standards.view", "school_id", api=True)
 def school_evaluations(request, school_id: int):
-    school = request.access_target
+    evaluations = visible(request.user, "self_evaluation").filter(school=request.access_target)
     return [
         _brief(e)
-        for e in school.self_evaluations.select_related("framework", "version").order_by(
-            "-created_at"
-        )
+        for e in evaluations.select_related("framework", "version").order_by("-created_at")
     ]
 
 
@@ -373,7 +371,7 @@ class ActionIn(Schema):
     due_on: date | None = None
     success_criteria: str = ""
     cost: Decimal | None = None
-    credits: int = 0
+    credits: int = Field(0, ge=0, le=1_000_000)
     status: str = PlanAction.Status.NOT_STARTED
     impact: str = ""
 

@@ -5,7 +5,22 @@ version always find the elements they were made on."""
 
 from django.contrib import admin
 
+from risingtide.audit.models import record
 from risingtide.standards.models import Element, Framework, FrameworkVersion, Prompt
+
+
+class Audited:
+    """Every change an administrator makes to a framework is in the audit log: judgements
+    already made read these texts."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        record(request.user, "standards.framework_edited", obj, fields=sorted(form.changed_data))
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for obj in formset.changed_objects:
+            record(request.user, "standards.framework_edited", obj[0], fields=sorted(obj[1]))
 
 
 class PromptInline(admin.TabularInline):
@@ -20,7 +35,7 @@ class PromptInline(admin.TabularInline):
 
 
 @admin.register(Element)
-class ElementAdmin(admin.ModelAdmin):
+class ElementAdmin(Audited, admin.ModelAdmin):
     list_display = ["number", "name", "version"]
     list_filter = ["version"]
     fields = ["version", "theme", "number", "name", "summary", "entry", "developing", "exemplary"]
@@ -35,7 +50,7 @@ class ElementAdmin(admin.ModelAdmin):
 
 
 @admin.register(FrameworkVersion)
-class FrameworkVersionAdmin(admin.ModelAdmin):
+class FrameworkVersionAdmin(Audited, admin.ModelAdmin):
     list_display = ["framework", "label", "active", "created_at"]
     list_editable = ["active"]
     fields = ["framework", "label", "active", "source_note"]
@@ -49,7 +64,7 @@ class FrameworkVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(Audited, admin.ModelAdmin):
     list_display = ["name", "key", "kind"]
     fields = ["key", "name", "kind", "description"]
     readonly_fields = ["key", "kind"]

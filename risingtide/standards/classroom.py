@@ -127,6 +127,11 @@ def _editable(actor: User, evaluation: ClassroomEvaluation) -> None:
         raise PermissionDenied
 
 
+def _owner(actor: User, evaluation: ClassroomEvaluation, what: str) -> None:
+    if evaluation.teacher_id != actor.pk:
+        raise PermissionDenied(f"Only the teacher whose reflection this is may {what}.")
+
+
 def _lock(evaluation: ClassroomEvaluation, *, open_only: bool = True) -> ClassroomEvaluation:
     """Lock the reflection's row (always before its ratings: one lock order) and, for a change
     to ratings or levels, make sure no one completed it meanwhile."""
@@ -211,8 +216,10 @@ def write_next_steps(
     actor: User, evaluation: ClassroomEvaluation, text: str
 ) -> ClassroomEvaluation:
     """The teacher's own next steps. They stay open after completion: turning what the ratings
-    showed into next steps often comes afterwards."""
+    showed into next steps often comes afterwards. They are the teacher's own: the observing
+    colleague rates with them but does not write these."""
     _editable(actor, evaluation)
+    _owner(actor, evaluation, "write the teacher's own next steps")
     text = (text or "").strip()
     if len(text) > 10000:
         raise ValidationError({"next_steps": "Keep your next steps under 10,000 characters."})
@@ -249,8 +256,9 @@ def _unrated(element: Element, prompt: Prompt, rating: PromptRating) -> str | No
 
 def complete(actor: User, evaluation: ClassroomEvaluation) -> ClassroomEvaluation:
     """Mark the reflection complete once every prompt is rated both ways; its ratings and
-    levels are then kept as they are."""
+    levels are then kept as they are. The teacher decides when it is complete."""
     _editable(actor, evaluation)
+    _owner(actor, evaluation, "complete it")
     with transaction.atomic():
         locked = _lock(evaluation, open_only=False)
         if locked.completed_at is not None:
@@ -268,8 +276,7 @@ def share(actor: User, evaluation: ClassroomEvaluation, shared: bool) -> Classro
     """Share the reflection with the school's coordinator, or take it back. Only the teacher
     whose reflection it is decides: the observing colleague may not."""
     _editable(actor, evaluation)
-    if evaluation.teacher_id != actor.pk:
-        raise PermissionDenied("Only the teacher whose reflection this is may share it.")
+    _owner(actor, evaluation, "share it")
     with transaction.atomic():
         locked = _lock(evaluation, open_only=False)
         if shared == (locked.shared_at is not None):

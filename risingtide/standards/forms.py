@@ -53,7 +53,9 @@ class ActionForm(forms.Form):
         label="Success criteria", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     cost = forms.CharField(label="Cost (£)", max_length=20, required=False)
-    credits = forms.IntegerField(label="E-credits budgeted", min_value=0, initial=0, required=False)
+    credits = forms.IntegerField(
+        label="E-credits budgeted", min_value=0, max_value=1_000_000, initial=0, required=False
+    )
     status = forms.ChoiceField(label="Status", choices=PlanAction.Status.choices)
     impact = forms.CharField(
         label="Evidence of impact", widget=forms.Textarea(attrs={"rows": 2}), required=False

@@ -551,7 +551,8 @@ class _Checker:
                 _line(node), f"{where}: '{key}' should be a whole number, not {_describe(node)}"
             )
             return 0
-        if not 1 <= int(written) <= MAX_NUMBER:
+        # Length first: int() of a 5,000-digit string is refused by Python itself.
+        if len(written) > len(str(MAX_NUMBER)) or not 1 <= int(written) <= MAX_NUMBER:
             self.add(_line(node), f"{where}: '{key}' should be from 1 to {MAX_NUMBER}")
             return 0
         return int(written)

@@ -30,6 +30,7 @@ from risingtide.standards.models import (
 )
 
 AMBER_DAYS = 14
+MAX_CREDITS = 1_000_000
 RED, AMBER, GREEN = "red", "amber", "green"
 RAG_LABELS = {RED: "Red: overdue", AMBER: "Amber: due soon, not started", GREEN: "Green: on track"}
 CLOSED = (PlanAction.Status.DONE, PlanAction.Status.DROPPED)
@@ -68,10 +69,12 @@ def plan_rag(actions: list[PlanAction], milestones: list[Milestone], today: dt.d
     return GREEN
 
 
-def _school_year_end(today: dt.date) -> dt.date:
-    """31 August of the academic year ``today`` is in (a plan's default end)."""
+def _plan_end(today: dt.date) -> dt.date:
+    """A plan's default end: 31 August of the academic year ``today`` is in, or of the next
+    one when less than a term (90 days) of this one is left."""
     year = today.year if today.month < 9 else today.year + 1
-    return dt.date(year, 8, 31)
+    end = dt.date(year, 8, 31)
+    return end if (end - today).days >= 90 else dt.date(year + 1, 8, 31)
 
 
 def create_from(actor: User, evaluation: SelfEvaluation) -> ImprovementPlan:
@@ -82,7 +85,16 @@ def create_from(actor: User, evaluation: SelfEvaluation) -> ImprovementPlan:
         raise PermissionDenied
     if evaluation.is_draft:
         raise ValidationError("Submit the self-evaluation first: a plan is built from a judgement.")
+    if evaluation.superseded_at is not None:
+        raise ValidationError("A later judgement has replaced this one: plan from that one.")
     today = timezone.localdate()
+    made = (
+        ImprovementPlan.objects.filter(evaluation=evaluation, ends_on__gte=today)
+        .order_by("-starts_on", "-pk")
+        .first()
+    )
+    if made is not None:
+        return made  # a second click, or a retry: the plan already made from it
     judgements = (
         evaluation.judgements.exclude(next_steps="")
         .select_related("element")
@@ -92,9 +104,9 @@ def create_from(actor: User, evaluation: SelfEvaluation) -> ImprovementPlan:
         plan = ImprovementPlan.objects.create(
             school=school,
             evaluation=evaluation,
-            title=f"G&T improvement plan {today.year}–{_school_year_end(today).year}",
+            title=f"G&T improvement plan {_plan_end(today).year - 1}–{_plan_end(today).year}",
             starts_on=today,
-            ends_on=_school_year_end(today),
+            ends_on=_plan_end(today),
             created_by=actor,
         )
         PlanAction.objects.bulk_create(
@@ -138,14 +150,20 @@ def _clean(plan: ImprovementPlan, data: ActionInput) -> dict:
     else:
         try:
             cost = Decimal(str(cost).replace("£", "").replace(",", "").strip())
+            if not cost.is_finite():
+                raise InvalidOperation
         except InvalidOperation:
             cost = None
             problems["cost"] = "Give the cost in pounds, e.g. 250 or 250.00."
         else:
             if cost < 0 or cost >= Decimal("10000000") or cost != cost.quantize(Decimal("0.01")):
                 problems["cost"] = "Give a cost between £0 and £9,999,999.99, to the penny."
-    if not isinstance(data.credits, int) or isinstance(data.credits, bool) or data.credits < 0:
-        problems["credits"] = "Give a whole number of e-credits, 0 or more."
+    if (
+        not isinstance(data.credits, int)
+        or isinstance(data.credits, bool)
+        or not 0 <= data.credits <= MAX_CREDITS
+    ):
+        problems["credits"] = f"Give a whole number of e-credits from 0 to {MAX_CREDITS:,}."
     element_id = data.element_id
     if (
         element_id is not None
@@ -282,9 +300,10 @@ def mark_milestone(actor: User, plan: ImprovementPlan, milestone_id: int, done: 
 
 
 def current_plan(school: School) -> ImprovementPlan | None:
-    """The school's newest plan (by start) whose period has not ended."""
+    """The school's running plan: the newest started whose period has not ended."""
+    today = timezone.localdate()
     return (
-        ImprovementPlan.objects.filter(school=school, ends_on__gte=timezone.localdate())
+        ImprovementPlan.objects.filter(school=school, starts_on__lte=today, ends_on__gte=today)
         .order_by("-starts_on", "-pk")
         .first()
     )

@@ -125,8 +125,7 @@ def profile(evaluation: SelfEvaluation) -> Profile:
         else {}
     )
     rows = [
-        ElementRow(j, j.element, j.level, before.get(j.element.number), links[j.pk])
-        for j in judgements
+        ElementRow(j, j.element, j.level, before.get(j.element_id), links[j.pk]) for j in judgements
     ]
     return Profile(evaluation, previous, rows)
 
@@ -242,7 +241,8 @@ def la_monitoring(
     framework = Framework.objects.filter(key=framework_key).first()
     today = timezone.localdate()
     judged = _in_force(framework.pk if framework else None)
-    lead = Membership.objects.filter(role=Role.LEADING_TEACHER).filter(
+    running = ImprovementPlan.objects.filter(starts_on__lte=today, ends_on__gte=today)
+    lead = Membership.objects.filter(role=Role.LEADING_TEACHER, user__is_active=True).filter(
         Q(school=OuterRef("pk")) | Q(cluster__isnull=False, cluster=OuterRef("cluster_id"))
     )
     schools = School.objects.filter(local_authority=la).annotate(
@@ -256,9 +256,7 @@ def la_monitoring(
             .values("reviewed_on")[:1]
         ),
         plan_id=Subquery(
-            ImprovementPlan.objects.filter(school=OuterRef("pk"), ends_on__gte=today)
-            .order_by("-starts_on", "-pk")
-            .values("pk")[:1]
+            running.filter(school=OuterRef("pk")).order_by("-starts_on", "-pk").values("pk")[:1]
         ),
     )
     counts = (
@@ -266,9 +264,7 @@ def la_monitoring(
         .annotate(
             has_lead=Exists(lead),
             judged=Exists(judged.filter(school=OuterRef("pk"))),
-            planned=Exists(
-                ImprovementPlan.objects.filter(school=OuterRef("pk"), ends_on__gte=today)
-            ),
+            planned=Exists(running.filter(school=OuterRef("pk"))),
         )
         .aggregate(
             total=Count("pk"),
@@ -277,17 +273,28 @@ def la_monitoring(
             no_judgement=Count("pk", filter=Q(judged=False)),
         )
     )
+    newest_version = (
+        FrameworkVersion.objects.filter(framework=framework, active=True)
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
     if element is not None and level is not None:
         if level == 0:
             schools = schools.exclude(
                 pk__in=Judgement.objects.filter(
-                    evaluation__in=judged, element__number=element, level__isnull=False
+                    evaluation__in=judged,
+                    element__number=element,
+                    element__version=Subquery(newest_version),
+                    level__isnull=False,
                 ).values("evaluation__school_id")
             )
         else:
             schools = schools.filter(
                 pk__in=Judgement.objects.filter(
-                    evaluation__in=judged, element__number=element, level=level
+                    evaluation__in=judged,
+                    element__number=element,
+                    element__version=Subquery(newest_version),
+                    level=level,
                 ).values("evaluation__school_id")
             )
     if flag == "no_leading_teacher":
@@ -297,10 +304,11 @@ def la_monitoring(
     elif flag == "no_judgement":
         schools = schools.filter(evaluation_id__isnull=True)
     elif flag == "overdue":
+        # Overdue in the plan the table shows (the running one), as its column counts.
         schools = schools.filter(
-            pk__in=PlanAction.objects.filter(plan__ends_on__gte=today, due_on__lt=today)
+            plan_id__in=PlanAction.objects.filter(due_on__lt=today)
             .exclude(status__in=plans.CLOSED)
-            .values("plan__school_id")
+            .values("plan_id")
         )
     found = list(schools.order_by("name"))
     elements = (
@@ -317,10 +325,13 @@ def la_monitoring(
         newest = elements[0].version_id
         elements = [e for e in elements if e.version_id == newest]
     numbers = [e.number for e in elements]
+    columns = elements[0].version_id if elements else None
     by_evaluation: dict[int, dict[int, int | None]] = defaultdict(dict)
     evaluation_ids = [s.evaluation_id for s in found if s.evaluation_id]
+    # Only levels judged on the version the columns name fill them: a revision may renumber
+    # its elements. A school judged on another version shows its whole-school level only.
     for evaluation_id, number, lv in Judgement.objects.filter(
-        evaluation_id__in=evaluation_ids
+        evaluation_id__in=evaluation_ids, element__version_id=columns
     ).values_list("evaluation_id", "element__number", "level"):
         by_evaluation[evaluation_id][number] = lv
     progress = {
@@ -406,7 +417,8 @@ def _year_ends(first: dt.datetime | None, today: dt.date) -> list[tuple[str, dt.
     current = today.year if today.month >= 9 else today.year - 1
     ends = []
     for year in range(start, current + 1):
-        end = dt.datetime(year + 1, 9, 1, tzinfo=dt.UTC)
+        # Midnight at the start of 1 September, local time (BST then, not UTC).
+        end = dt.datetime(year + 1, 9, 1, tzinfo=timezone.get_current_timezone())
         label = f"{year}/{(year + 1) % 100:02d}"
         ends.append((label, min(end, timezone.now())))
     return ends[-10:]
@@ -431,8 +443,10 @@ def indicator(nation: Nation, framework_key: str = "iqs") -> Indicator:
         else None
     )
     per_element: dict[int, dict[int, int]] = defaultdict(dict)
+    # Per element only on the version the rows name (a revision may renumber elements); the
+    # whole-school counts above take every version.
     for number, lv, n in (
-        Judgement.objects.filter(evaluation__in=judged)
+        Judgement.objects.filter(evaluation__in=judged, element__version=newest)
         .values("element__number", "level")
         .annotate(n=Count("pk"))
         .values_list("element__number", "level", "n")

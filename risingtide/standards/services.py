@@ -4,7 +4,7 @@ that is then read-only. The acting person first, the check, the change, the audi
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from risingtide.access.core import can, visible
@@ -65,9 +65,15 @@ def start(actor: User, school: School, framework_key: str = "iqs") -> SelfEvalua
         )
         if draft is not None:
             return draft
-        draft = SelfEvaluation.objects.create(
-            school=school, framework=version.framework, version=version, created_by=actor
-        )
+        try:
+            with transaction.atomic():  # a savepoint: another leader may start it this instant
+                draft = SelfEvaluation.objects.create(
+                    school=school, framework=version.framework, version=version, created_by=actor
+                )
+        except IntegrityError:
+            return SelfEvaluation.objects.get(
+                school=school, framework=version.framework, status="draft"
+            )
         before = in_force(school, version.framework)
         carried = {}
         if before is not None and before.version_id == version.pk:
@@ -214,17 +220,30 @@ def add_evidence(
         link.title = title
         if upload is not None and kind == EvidenceLink.Kind.FILE:
             link.file.save("evidence", upload, save=False)
-        link.save()
+            # Written before the row: if the transaction fails, the file goes too.
+            name, storage = link.file.name, link.file.storage
+            try:
+                link.save()
+            except Exception:
+                storage.delete(name)
+                raise
+        else:
+            link.save()
         record(actor, "standards.evidence_added", link, school=school, kind=kind)
     return link
 
 
 def remove_evidence(actor: User, evaluation: SelfEvaluation, link_id: int) -> None:
     _editable(actor, evaluation)
-    link = EvidenceLink.objects.filter(pk=link_id, judgement__evaluation=evaluation).first()
-    if link is None:
-        raise ValidationError("That evidence is not part of this self-evaluation.")
     with transaction.atomic():
+        _lock_draft(evaluation)  # and still a draft: a submitted judgement keeps its evidence
+        link = (
+            EvidenceLink.objects.select_for_update()
+            .filter(pk=link_id, judgement__evaluation=evaluation)
+            .first()
+        )
+        if link is None:
+            raise ValidationError("That evidence is not part of this self-evaluation.")
         record(
             actor, "standards.evidence_removed", link, school=evaluation.school, title=link.title
         )

@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from risingtide.access.core import can, requires, visible
@@ -66,6 +68,8 @@ def school(request, school):
             "can_plan": can(user, "standards.plan", school),
             "can_note": can(user, "standards.note", school),
             "can_summary": can(user, "classroom.summary", school),
+            "can_see_draft": bool(standing.draft)
+            and can(user, "self_evaluation.view", standing.draft),
             "board": queries.board(standing.profile) if standing.profile else None,
             "levels": list(Level),
             "note_form": NoteForm(initial={"reviewed_on": timezone.localdate()}),
@@ -127,11 +131,13 @@ def _projects(user, school) -> list[tuple[int, str]]:
     )
 
 
-def _row_context(request, evaluation, row, form=None, projects=None) -> dict:
+def _row_context(request, evaluation, row, form=None, projects=None, editable=None) -> dict:
+    if editable is None:
+        editable = evaluation.is_draft and can(request.user, "self_evaluation.edit", evaluation)
     return {
         "evaluation": evaluation,
         "row": row,
-        "editable": evaluation.is_draft and can(request.user, "self_evaluation.edit", evaluation),
+        "editable": editable,
         "form": form
         or JudgementForm(
             initial={
@@ -159,7 +165,10 @@ def _evaluation_page(request, evaluation, status=200, submit_problems=None):
     profile = queries.profile(evaluation)
     editable = evaluation.is_draft and can(request.user, "self_evaluation.edit", evaluation)
     projects = _projects(request.user, evaluation.school) if editable else []
-    rows = [_row_context(request, evaluation, row, projects=projects) for row in profile.rows]
+    rows = [
+        _row_context(request, evaluation, row, projects=projects, editable=editable)
+        for row in profile.rows
+    ]
     return render(
         request,
         "standards/evaluation.html",
@@ -614,8 +623,8 @@ def framework_export(request, version_id):
         body,
         content_type="application/json" if fmt == "json" else "application/yaml; charset=utf-8",
     )
-    name = f"{version.framework.key}-{version.label}".replace(" ", "-").lower()
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    name = slugify(f"{version.framework.key}-{version.label}") or "framework"
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.{fmt}")
     return response
 
 

@@ -112,8 +112,9 @@ TARGETS = {
 }
 TARGETS["insights"] = TARGETS["school"]
 TARGETS["standards"] = TARGETS["school"]
-TARGETS["self_evaluation"] = {k: {"school": k, "la": k} for k in ("own", "other")}
-TARGETS["improvement_plan"] = TARGETS["self_evaluation"]
+# "own" is a draft: the LA sees a school's submitted judgements, not its work in progress.
+TARGETS["self_evaluation"] = {"own": {"school": "own"}, "other": {"school": "other", "la": "other"}}
+TARGETS["improvement_plan"] = {k: {"school": k, "la": k} for k in ("own", "other")}
 # A classroom reflection is its teacher's; the school's coordinators reach it once shared.
 TARGETS["classroom_evaluation"] = {
     "own_private": {"self": "teacher@own"},

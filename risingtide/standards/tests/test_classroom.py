@@ -270,6 +270,21 @@ def test_only_the_teacher_shares_and_unshares(world, cqs, teacher2):
     assert "classroom.shared" in actions and "classroom.unshared" in actions
 
 
+def test_the_observer_rates_but_the_next_steps_and_completing_are_the_teachers(
+    world, cqs, teacher2
+):
+    teacher = world.user("teacher@own")
+    evaluation = classroom.start(teacher, world.schools["own"], "8C", colleague_id=teacher2.pk)
+    rate_all(teacher2, evaluation)  # the observer may rate
+    with pytest.raises(PermissionDenied):
+        classroom.write_next_steps(teacher2, evaluation, "Not mine to write")
+    with pytest.raises(PermissionDenied):
+        classroom.complete(teacher2, evaluation)
+    fresh = ClassroomEvaluation.objects.get(pk=evaluation.pk)
+    assert (fresh.next_steps, fresh.completed_at) == ("", None)
+    assert classroom.complete(teacher, evaluation).completed_at is not None
+
+
 # --- who sees what --------------------------------------------------------------------------
 
 

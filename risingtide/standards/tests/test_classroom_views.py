@@ -63,7 +63,7 @@ def test_a_start_without_a_class_name_says_what_is_missing(world, cqs, client_fo
         {"class_name": "", "subject": "generic"},
     )
     assert response.status_code == 400
-    assert 'id="id_class_name-error">This field is required.' in _text(response)
+    assert 'id="id_class_name_error">This field is required.' in _text(response)
     assert not ClassroomEvaluation.objects.filter(class_name="").exists()
 
 
@@ -137,7 +137,7 @@ def test_a_bad_rating_is_shown_next_to_its_field(world, reflection, client_for):
     url = reverse("classroom_rate", args=[reflection.pk, prompt.pk])
     response = client.post(url, {f"p{prompt.pk}-for_all": "7"})
     assert response.status_code == 400
-    assert f'id="id_p{prompt.pk}-for_all-error"' in _text(response)
+    assert f'id="id_p{prompt.pk}-for_all_error"' in _text(response)
     # By htmx, the prompt comes back with the message (htmx 2 swaps nothing from a 4xx).
     response = client.post(url, {f"p{prompt.pk}-for_all": "7"}, **HTMX)
     assert response.status_code == 200 and "Select a valid choice" in _text(response)

@@ -641,3 +641,12 @@ def export_text_with_active(value: str) -> str:
 
     shipped = files("risingtide.standards").joinpath("data/iqs-2010.yaml").read_text()
     return shipped.replace("active: false", f"active: {value}")
+
+
+def test_a_number_with_thousands_of_digits_is_a_problem_not_a_crash():
+    text = export_text_with_active("false").replace(
+        "number: 1\n", "number: " + "9" * 5000 + "\n", 1
+    )
+    with pytest.raises(FrameworkFileError) as refused:
+        parse(text.encode())
+    assert "should be from 1 to" in str(refused.value)

@@ -32,6 +32,7 @@ def test_elements_without_next_steps_make_no_action_and_the_lowest_come_first(wo
         next_steps=""
     )
     Judgement.objects.filter(evaluation=evaluation, element__number=8).update(level=1)
+    world.plans["other"].delete()
     plan = plans.create_from(lead, evaluation)
     assert [a.element.number for a in plan.actions.all()] == [8, 3]
 
@@ -192,3 +193,71 @@ def test_the_current_plan_is_the_newest_still_running(world):
         starts_on=timezone.localdate() - dt.timedelta(days=30),
     )
     assert plans.current_plan(school) is None
+
+
+@pytest.mark.parametrize("cost", ["NaN", "sNaN", "Infinity", "-Infinity"])
+def test_a_cost_that_is_not_a_number_is_refused(world, cost):
+    with pytest.raises(ValidationError) as refused:
+        plans.add_action(
+            world.user("leading_teacher@other"),
+            world.plans["other"],
+            plans.ActionInput(what="x", cost=cost),
+        )
+    assert "cost" in refused.value.message_dict
+
+
+def test_too_many_credits_are_refused(world):
+    with pytest.raises(ValidationError) as refused:
+        plans.add_action(
+            world.user("leading_teacher@other"),
+            world.plans["other"],
+            plans.ActionInput(what="x", credits=10**23),
+        )
+    assert "credits" in refused.value.message_dict
+
+
+def test_making_a_plan_twice_returns_the_same_plan(world):
+    lead = world.user("leading_teacher@other")
+    again = plans.create_from(lead, world.evaluations["other"])
+    assert again == world.plans["other"]
+    assert world.evaluations["other"].plans.count() == 1
+
+
+def test_a_superseded_judgement_makes_no_plan(world):
+    from risingtide.standards import services as evaluations
+
+    lead = world.user("leading_teacher@other")
+    evaluations.submit(lead, evaluations.start(lead, world.schools["other"]))
+    old = world.evaluations["other"]
+    old.refresh_from_db()
+    with pytest.raises(ValidationError):
+        plans.create_from(lead, old)
+
+
+@pytest.mark.parametrize(
+    "today,title,end",
+    [
+        (dt.date(2026, 10, 1), "G&T improvement plan 2026–2027", dt.date(2027, 8, 31)),
+        (dt.date(2027, 2, 1), "G&T improvement plan 2026–2027", dt.date(2027, 8, 31)),
+        (dt.date(2027, 7, 1), "G&T improvement plan 2027–2028", dt.date(2028, 8, 31)),
+    ],
+)
+def test_a_plan_runs_to_the_end_of_the_school_year(world, monkeypatch, today, title, end):
+    monkeypatch.setattr(timezone, "localdate", lambda: today)
+    lead = world.user("leading_teacher@other")
+    world.plans["other"].delete()
+    plan = plans.create_from(lead, world.evaluations["other"])
+    assert (plan.title, plan.ends_on) == (title, end)
+
+
+def test_a_plan_not_started_yet_is_not_the_current_one(world):
+    from risingtide.standards.models import ImprovementPlan
+
+    today = timezone.localdate()
+    ImprovementPlan.objects.create(
+        school=world.schools["other"],
+        title="Next year",
+        starts_on=today + dt.timedelta(days=30),
+        ends_on=today + dt.timedelta(days=400),
+    )
+    assert plans.current_plan(world.schools["other"]) == world.plans["other"]

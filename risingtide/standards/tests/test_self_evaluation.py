@@ -231,3 +231,64 @@ def test_the_profile_reads_a_fixed_number_of_queries(world, django_assert_num_qu
     second = SelfEvaluation.objects.select_related("previous").get(pk=second.pk)
     with django_assert_num_queries(3):  # and the judgement before
         queries.profile(second)
+
+
+def test_evidence_cannot_be_removed_once_submitted_even_from_a_stale_page(world):
+    lead = world.user("leading_teacher@own")
+    stale = world.evaluations["own"]
+    judge_all(stale)
+    link = services.add_evidence(
+        lead, stale, stale.judgements.first().element_id, EvidenceLink.Kind.EQUITY
+    )
+    services.submit(lead, SelfEvaluation.objects.get(pk=stale.pk))
+    assert stale.is_draft  # the object the page loaded before someone submitted
+    with pytest.raises(ValidationError):
+        services.remove_evidence(lead, stale, link.pk)
+    assert EvidenceLink.objects.filter(pk=link.pk).exists()
+
+
+def _mini_framework(elements: int):
+    from risingtide.standards import frameworks
+
+    items = "\n".join(
+        f"      - {{number: {n}, name: E{n}, levels: {{entry: a, developing: b, exemplary: c}}}}"
+        for n in range(1, elements + 1)
+    )
+    text = (
+        "format: rising-tide-framework/1\n"
+        f"framework: {{key: mini{elements}, name: Mini {elements}, kind: school}}\n"
+        "version: {label: '1'}\n"
+        "themes:\n  - code: A\n    name: One\n    elements:\n" + items + "\n"
+    )
+    return frameworks.load(frameworks.parse(text.encode()))
+
+
+def test_the_self_evaluation_page_reads_the_same_queries_for_3_or_14_elements(world, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    lead = world.user("leading_teacher@own")
+    _mini_framework(3)
+    small = services.start(lead, world.schools["own"], framework_key="mini3")
+    client = client_for(lead)
+    counts = []
+    for evaluation in (small, world.evaluations["own"]):
+        client.get(reverse("self_evaluation", args=[evaluation.pk]))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("self_evaluation", args=[evaluation.pk])).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_a_new_draft_is_compared_only_with_a_judgement_on_the_same_version(world):
+    lead = world.user("leading_teacher@other")
+    from risingtide.standards.models import FrameworkVersion
+
+    # The school moves to the 2010 revision, which renumbers elements.
+    FrameworkVersion.objects.filter(label="2010 revision").update(active=True)
+    draft = services.start(lead, world.schools["other"])
+    assert draft.version.label == "2010 revision"
+    rows = queries.profile(draft).rows
+    assert all(r.before is None for r in rows)  # no level carried or compared across versions
+    assert set(draft.judgements.values_list("level", flat=True)) == {None}
