@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from risingtide.access.core import requires, visible
 from risingtide.api.errors import ErrorOut, refusals_as_400
 from risingtide.standards import frameworks, plans, queries, services
+from risingtide.standards.framework_files import MAX_BYTES
 from risingtide.standards.models import Framework, FrameworkVersion, Level, PlanAction
 
 router = Router(tags=["Quality standards"])
@@ -112,6 +113,37 @@ def framework_file(request, version_id: int, format: str = "yaml"):
         frameworks.export(version, fmt),
         content_type="application/json" if fmt == "json" else "application/yaml; charset=utf-8",
     )
+
+
+class ProblemOut(Schema):
+    line: int | None
+    message: str
+
+
+class ImportRefusedOut(Schema):
+    detail: str
+    problems: list[ProblemOut] = Field(description="Every problem found, with its line")
+
+
+@router.post(
+    "/frameworks",
+    response={201: VersionBriefOut, 400: ImportRefusedOut},
+    summary="Load a framework file (YAML or JSON): checked as a whole, loaded or not at all",
+)
+@requires("framework.manage", api=True)
+def import_framework(request, file: File[UploadedFile]):
+    try:
+        # One byte past the limit is enough for parse to refuse it as too large.
+        version = frameworks.load(frameworks.parse(file.read(MAX_BYTES + 1), file.name or ""))
+    except frameworks.FrameworkFileError as exc:
+        return Status(
+            400,
+            {
+                "detail": "Nothing was loaded.",
+                "problems": [{"line": p.line, "message": p.message} for p in exc.problems],
+            },
+        )
+    return Status(201, version)
 
 
 # --- judgements ----------------------------------------------------------------------------

@@ -270,6 +270,9 @@ API_BODIES = {
     "POST /api/v1/plans/<plan_id>/actions": {"what": "A masterclass"},
     "PUT /api/v1/plans/<plan_id>/actions/<int:action_id>": {"what": "A masterclass"},
     "POST /api/v1/classroom": {"class_name": "Route test"},
+    "POST /api/v1/frameworks": lambda: {
+        "file": SimpleUploadedFile("f.yaml", b"format: nothing"),  # refused: 400, past the guard
+    },
     "PUT /api/v1/classroom/<evaluation_id>/prompts/<int:prompt_id>": {"for_all": 1},
     "POST /api/v1/classroom/<evaluation_id>/share": {},
 }

@@ -120,3 +120,36 @@ def test_frameworks_through_the_api(world, client_for):
     assert file.json()["framework"]["key"] == "cqs"
     pupil = client_for(world.user("pupil@own"))
     assert pupil.get(f"{API}/frameworks").status_code == 403
+
+
+def test_a_framework_file_through_the_api(world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from risingtide.standards.models import FrameworkVersion
+
+    admin = client_for(world.user("site_admin@site"))
+    before = FrameworkVersion.objects.count()
+    bad = b"format: rising-tide-framework/1\nframework: {key: x, name: X, kind: school}\n"
+    refused = admin.post(f"{API}/frameworks", {"file": SimpleUploadedFile("x.yaml", bad)})
+    assert refused.status_code == 400
+    assert any(p["line"] for p in refused.json()["problems"])
+    assert FrameworkVersion.objects.count() == before
+    version = next(
+        v["id"]
+        for f in admin.get(f"{API}/frameworks").json()
+        if f["key"] == "iqs"
+        for v in f["versions"]
+        if v["label"] == "2007"
+    )
+    text = admin.get(f"{API}/frameworks/versions/{version}/file").content
+    text = text.replace(b'label: "2007"', b'label: "2007 copy"').replace(
+        b"label: '2007'", b"label: '2007 copy'"
+    )
+    loaded = admin.post(f"{API}/frameworks", {"file": SimpleUploadedFile("iqs.yaml", text)})
+    assert loaded.status_code == 201, loaded.content
+    assert loaded.json()["label"] == "2007 copy"
+    teacher = client_for(world.user("teacher@own"))
+    assert (
+        teacher.post(f"{API}/frameworks", {"file": SimpleUploadedFile("x.yaml", bad)}).status_code
+        == 403
+    )
