@@ -444,19 +444,20 @@ def indicator(nation: Nation, framework_key: str = "iqs") -> Indicator:
     )
     per_element: dict[int, dict[int, int]] = defaultdict(dict)
     # Per element only on the version the rows name (a revision may renumber elements); the
-    # whole-school counts above take every version.
-    for number, lv, n in (
-        Judgement.objects.filter(evaluation__in=judged, element__version=newest)
-        .values("element__number", "level")
+    # whole-school counts above take every version. Grouped by the element's key, read from
+    # the judgement row itself: no join to the elements.
+    newest_elements = list(newest.elements.order_by("number")) if newest is not None else []
+    for element_id, lv, n in (
+        Judgement.objects.filter(
+            evaluation__in=judged, element_id__in=[e.pk for e in newest_elements]
+        )
+        .values("element_id", "level")
         .annotate(n=Count("pk"))
-        .values_list("element__number", "level", "n")
+        .values_list("element_id", "level", "n")
     ):
-        per_element[number][lv] = n
-    if newest is not None:
-        for element in newest.elements.order_by("number"):
-            elements.append(
-                (element, _counts(element.name, per_element.get(element.number, {}), total))
-            )
+        per_element[element_id][lv] = n
+    for element in newest_elements:
+        elements.append((element, _counts(element.name, per_element.get(element.pk, {}), total)))
     la_totals = dict(
         schools.values("local_authority_id")
         .annotate(n=Count("pk"))
