@@ -41,7 +41,9 @@ def test_classroom_reflection_journey(page: Page, tiny_world):
     expect(first.get_by_text("G&T challenge lags")).to_be_visible()
     lags = page.locator("#lags")
     expect(lags).to_contain_text("Quite well")
-    page.get_by_role("textbox", name="My next steps").fill("Make the extension the main task for the top set.")
+    page.get_by_role("textbox", name="My next steps").fill(
+        "Make the extension the main task for the top set."
+    )
     page.get_by_role("button", name="Save my next steps").click()
     screenshot(page, "classroom-reflection")
     assert_accessible(page)
