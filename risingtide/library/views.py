@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from risingtide.access.core import can, requires
 from risingtide.lib import uploads
+from risingtide.lib.forms import show_refusal
 from risingtide.library import queries, services
 from risingtide.library.forms import DetailsForm, NewResourceForm, PublishProjectForm, ReviewForm
 from risingtide.library.models import Resource, Subject
@@ -14,15 +15,6 @@ from risingtide.tasc.models import Project, Stage
 
 def _page(raw: str | None) -> int:
     return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 6 else 1
-
-
-def _refused(form, exc: ValidationError) -> None:
-    """A service's refusal on the form: on its field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @require_GET
@@ -66,7 +58,7 @@ def new(request):
                 upload=data["file"],
             )
         except ValidationError as exc:
-            _refused(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, "Published to the library.")
             return redirect("library:resource", resource.pk)
@@ -90,7 +82,7 @@ def publish_project(request, project):
                 request.user, project, form.details(), form.cleaned_data["kind"]
             )
         except ValidationError as exc:
-            _refused(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(
                 request,
@@ -156,7 +148,7 @@ def edit(request, resource):
         try:
             services.update(request.user, resource, form.details())
         except ValidationError as exc:
-            _refused(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, "Saved.")
             return redirect("library:resource", resource.pk)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from risingtide.access.core import can, requires
 from risingtide.lib.csvexport import csv_response
+from risingtide.lib.forms import is_htmx, show_refusal
 from risingtide.standards import classroom
 from risingtide.standards.models import ClassroomEvaluation, Element, Level, Prompt, Rating
 from risingtide.tasc.services import staff_schools
@@ -84,19 +85,6 @@ class NextStepsForm(forms.Form):
     )
 
 
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _refused(form, exc: ValidationError) -> None:
-    """A service's refusal on the form: on its field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 # --- my reflections -------------------------------------------------------------------------
 
 
@@ -115,7 +103,7 @@ def evaluation_list(request):
                 user, form.school(), data["class_name"], data["subject"], data["colleague"]
             )
         except ValidationError as exc:
-            _refused(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, "Started. Rate each prompt for all and for G&T learners.")
             return redirect("classroom_evaluation", evaluation.pk)
@@ -177,7 +165,7 @@ def _answer(request, evaluation, saved: bool, anchor: str, part: str, context: d
     """After saving one part of the page. Without JavaScript: back to the page, or the page
     with the part's errors (400). With htmx: the part alone, 200 even when refused, because
     htmx 2 swaps nothing from a 4xx and the part carries its own error messages."""
-    if not _is_htmx(request):
+    if not is_htmx(request):
         if saved:
             messages.success(request, "Saved.")
             return _back(evaluation, anchor)
@@ -205,7 +193,7 @@ def rate(request, evaluation, prompt_id):
             )
             saved = True
         except ValidationError as exc:
-            _refused(form, exc)
+            show_refusal(form, exc)
     context = _context(request, evaluation, rating_forms={} if saved else {prompt_id: form})
     for feature in context["reflection"].features:
         for row in feature.prompts:
@@ -236,7 +224,7 @@ def feature(request, evaluation, element_id):
             )
             saved = True
         except ValidationError as exc:
-            _refused(form, exc)
+            show_refusal(form, exc)
     context = _context(request, evaluation, feature_forms={} if saved else {element_id: form})
     context["feature"] = next(
         f for f in context["reflection"].features if f.element.pk == element_id
@@ -259,7 +247,7 @@ def next_steps(request, evaluation):
         try:
             classroom.write_next_steps(request.user, evaluation, form.cleaned_data["next_steps"])
         except ValidationError as exc:
-            _refused(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, "Your next steps are saved.")
             return _back(evaluation, "#next-steps")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from risingtide.access.core import can, requires, visible
 from risingtide.lib import uploads
 from risingtide.lib.csvexport import csv_response
+from risingtide.lib.forms import is_htmx, show_refusal
 from risingtide.lib.pdf import to_pdf
 from risingtide.standards import exports, plans, queries, services
 from risingtide.standards import frameworks as framework_files
@@ -34,20 +35,6 @@ from risingtide.standards.models import (
     Level,
     PlanAction,
 )
-
-
-def _refused(form, exc: ValidationError) -> None:
-    """A service's refusal on the form: on its field where it names one."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
 
 # --- the school's page ----------------------------------------------------------------------
 
@@ -102,7 +89,7 @@ def leave_note(request, school):
                 form.cleaned_data["reviewed_on"],
             )
         except ValidationError as exc:
-            _refused(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, "Note saved: the school sees it on its standards page.")
             return redirect("standards_school", school.pk)
@@ -220,9 +207,9 @@ def judge(request, evaluation, element_id):
             )
         except ValidationError as exc:
             status = 409 if getattr(exc, "code", "") == "conflict" else 400
-            _refused(form, exc)
+            show_refusal(form, exc)
         else:
-            if not _is_htmx(request):
+            if not is_htmx(request):
                 messages.success(request, f"Element {row.element.number} saved.")
                 return redirect(
                     reverse("self_evaluation", args=[evaluation.pk])
@@ -241,7 +228,7 @@ def judge(request, evaluation, element_id):
         context["conflict"] = row.judgement
         form.data = form.data.copy()
         form.data[f"{form.prefix}-revision"] = row.judgement.revision
-    if _is_htmx(request):
+    if is_htmx(request):
         # htmx swaps only 2xx answers: the refusal comes back as 200, its message inside the
         # element (role=alert), so the person sees it where they typed.
         return render(request, "standards/_element.html", context)
@@ -430,7 +417,7 @@ def add_action(request, plan):
         try:
             plans.add_action(request.user, plan, _action_input(form))
         except ValidationError as exc:
-            _refused(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, "Action added to the plan.")
             return redirect("plan", plan.pk)
@@ -447,7 +434,7 @@ def update_action(request, plan, action_id):
         try:
             action = plans.update_action(request.user, plan, action_id, _action_input(form))
         except ValidationError as exc:
-            _refused(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, f"Action {action.position} saved.")
             return redirect(reverse("plan", args=[plan.pk]) + f"#action-{action.pk}")
@@ -464,7 +451,7 @@ def add_milestone(request, plan):
                 request.user, plan, form.cleaned_data["title"], form.cleaned_data["due_on"]
             )
         except ValidationError as exc:
-            _refused(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, "Milestone added.")
             return redirect("plan", plan.pk)
