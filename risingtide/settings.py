@@ -242,7 +242,7 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("RISINGTIDE_MEDIA_DIR", str(DATA_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "risingtide.lib.storage.MediaStorage"},
     "staticfiles": {"BACKEND": "risingtide.lib.storage.StaticStorage"},
 }
 # Serve straight from the app folders when collectstatic has not run (demo, tests).
@@ -286,6 +286,8 @@ PUPIL_IMPORT_MAX_ROWS = env_int("RISINGTIDE_PUPIL_IMPORT_MAX_ROWS", 1000)
 PUPIL_IMPORT_MAX_BYTES = env_int("RISINGTIDE_PUPIL_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 API_TOKEN_DAYS = env_int("RISINGTIDE_API_TOKEN_DAYS", 90)
 UPLOAD_MAX_BYTES = env_int("RISINGTIDE_UPLOAD_MAX_MB", 50) * 1024 * 1024
+# All the files one portfolio import may write, however many items name them.
+PORTFOLIO_IMPORT_MAX_BYTES = env_int("RISINGTIDE_PORTFOLIO_IMPORT_MAX_MB", 1024) * 1024 * 1024
 # A pupil's portfolio with no activity for this many days shows as stuck on the teacher's grid.
 STUCK_AFTER_DAYS = env_int("RISINGTIDE_STUCK_AFTER_DAYS", 7)
 # Tell people by email (through EMAIL_* above) that there is new feedback; off by default:

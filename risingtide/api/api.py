@@ -4,6 +4,8 @@ operation guarded by the same ``access.requires`` as the pages."""
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from risingtide.access.core import anchors, requires, visible
@@ -14,10 +16,14 @@ from risingtide.api.models import ApiToken
 from risingtide.api.register import router as register_router
 from risingtide.api.standards import router as standards_router
 from risingtide.api.tasc import router as tasc_router
+from risingtide.lib import jsondata
 from risingtide.people.models import Role
 
 
 class TokenAuth(HttpBearer):
+    """A personal token in ``Authorization: Bearer``. Tried first: a script sends no cookie
+    and no CSRF token, and a browser on another site cannot set this header."""
+
     def authenticate(self, request, token):
         user = ApiToken.user_for(token)
         if user is not None:
@@ -25,13 +31,41 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class CookieSessionAuth(SessionAuth):
+    """The signed-in browser's session, with its CSRF check. A request that carries an
+    ``Authorization`` header is answered by that header alone: a wrong token is a 401, never a
+    fall back to whatever cookie rides along (and never a CSRF refusal of a token call)."""
+
+    def __call__(self, request):
+        if "authorization" in request.headers:
+            return None
+        return super().__call__(request)
+
+
+class LimitedParser(Parser):
+    """Request bodies through the project's one JSON reader (depth-limited)."""
+
+    def parse_body(self, request):
+        return jsondata.loads(request.body, what="The request body")
+
+
 api = NinjaAPI(
     title="Rising Tide API",
     version="1",
     urls_namespace="api-1",
-    auth=[SessionAuth(), TokenAuth()],
+    auth=[TokenAuth(), CookieSessionAuth()],
     docs_url="/docs",
+    parser=LimitedParser(),
 )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    # Ninja answers any body it cannot parse with "Cannot parse request body"; say why when
+    # the reason is ours to give.
+    cause = exc.__cause__
+    detail = str(cause) if isinstance(cause, jsondata.JsonRefused) else str(exc)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(Http404)

@@ -7,6 +7,7 @@ so nothing a pupil uploads can run as a page of this site.
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import filetype
@@ -57,6 +58,31 @@ EXTENSION = {
 }  # fmt: skip
 
 
+# Types we serve that pupils do not upload (our own exports), and their endings.
+SERVED_EXTENSION = {**EXTENSION, "application/zip": ".zip", "text/csv": ".csv"}
+
+
+def download_name(name: str, mime: str) -> str:
+    """The name a file is served under: ``name`` (a title or the uploader's file name) made
+    safe, with the ending of its sniffed type, so a PNG uploaded as ``x.html`` downloads as
+    ``x.png``.
+
+    Format characters go first (a right-to-left override turns ``evil\u202egnp.exe`` into
+    what looks like ``evilexe.png``), then control characters and path separators; whatever
+    ending the name had is dropped, and other dots become hyphens so no second ending hides
+    inside (``photo.exe.png`` would read as an .exe to some)."""
+    cleaned = "".join(
+        " " if ch in "/\\" else ch
+        for ch in unicodedata.normalize("NFC", name)
+        if unicodedata.category(ch) not in ("Cf", "Cc", "Cs", "Co", "Cn", "Zl", "Zp")
+    )
+    stem, dot, ending = cleaned.rpartition(".")
+    looks_like_an_ending = dot and re.fullmatch(r"(?=.*[A-Za-z])[A-Za-z0-9]{1,6}", ending)
+    stem = (stem if looks_like_an_ending else cleaned).replace(".", "-")
+    stem = re.sub(r"\s+", " ", stem).strip(" -_")[:100].strip() or "file"
+    return stem + SERVED_EXTENSION.get(mime, "")
+
+
 class UploadRefused(ValueError):
     pass
 
@@ -104,13 +130,15 @@ def check(upload, field: str = "file") -> Sniffed:
 _RANGE = re.compile(r"^bytes=(\d{0,15})-(\d{0,15})$")
 
 
-def serve(file, mime: str, download_name: str, range_header: str = "") -> HttpResponse:
-    """A stored upload as a response that a browser will never treat as part of this site.
+def serve(file, mime: str, name: str, range_header: str = "") -> HttpResponse:
+    """A stored upload as a response that a browser will never treat as part of this site,
+    offered under ``name`` made safe with the ending of its type (``download_name``).
 
     One byte range (``Range: bytes=a-b``) is answered 206, so a video can be sought and plays
     in Safari at all; anything else asks for the whole file.
     """
     inline = ALLOWED.get(mime) in PLAYABLE
+    filename = download_name(name, mime)
     size = file.size
     match = _RANGE.match(range_header.strip())
     if match and match.group(1) + match.group(2):
@@ -128,10 +156,10 @@ def serve(file, mime: str, download_name: str, range_header: str = "") -> HttpRe
         response["Content-Type"] = mime
         response["Content-Length"] = str(end - start + 1)
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
-        response["Content-Disposition"] = content_disposition_header(not inline, download_name)
+        response["Content-Disposition"] = content_disposition_header(not inline, filename)
     else:
         response = FileResponse(
-            file, content_type=mime, as_attachment=not inline, filename=download_name
+            file, content_type=mime, as_attachment=not inline, filename=filename
         )
     response["Accept-Ranges"] = "bytes"
     return _inert(response)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from risingtide.access.core import can
 from risingtide.audit.models import record
-from risingtide.lib import uploads
+from risingtide.lib import storage, uploads
 from risingtide.library.models import Resource, ResourceUse, Review, Subject
 from risingtide.people.models import User
 from risingtide.schools.models import School
@@ -116,7 +116,7 @@ def publish(
     elif kind not in (Resource.Kind.LESSON_PLAN, Resource.Kind.FILE):
         raise ValidationError({"kind": "Publish a lesson plan, a file or a link."})
     sniffed = uploads.check(upload) if upload is not None else None
-    with transaction.atomic():
+    with storage.files_undone_on_failure(), transaction.atomic():
         resource = Resource(
             kind=kind,
             author=actor,

@@ -135,7 +135,7 @@ def resource_file(request, resource):
     return uploads.serve(
         resource.file.open("rb"),
         resource.file_type,
-        resource.file_name,
+        resource.title or resource.file_name,
         request.headers.get("Range", ""),
     )
 

@@ -6,7 +6,6 @@ keeps its dates, who made it (the pupil's new account, by the name the file give
 feedback (its authors' names kept as text). Sharing starts private in the new school.
 """
 
-import json
 import math
 import zipfile
 import zlib
@@ -14,14 +13,14 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from risingtide.access.core import can, visible
 from risingtide.audit.models import record
 from risingtide.feedback.models import Comment, Reply
-from risingtide.lib import uploads
+from risingtide.lib import jsondata, storage, uploads
 from risingtide.people.models import User
 from risingtide.portfolios.exports import FORMAT, FORMAT_VERSION
 from risingtide.portfolios.models import (
@@ -150,15 +149,11 @@ def _media(archive: zipfile.ZipFile | None, name: str, limit: int | None = None)
         raise ValidationError(f"{name} is damaged in the ZIP.") from None
 
 
-def _no_constants(name: str):
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
 def _json(raw: bytes) -> dict:
     try:
-        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ValidationError(f"portfolio.json is not valid JSON ({exc}).") from None
+        data = jsondata.loads(raw, what="portfolio.json")
+    except jsondata.JsonRefused as refused:
+        raise ValidationError(str(refused)) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValidationError("This is not a Rising Tide portfolio export.")
     if data.get("version") != FORMAT_VERSION:
@@ -296,9 +291,13 @@ def _shape(value, spec, where: str, problems: list[str]) -> None:
         return
     if kind in ("when", "date"):
         try:
-            (datetime if kind == "when" else date).fromisoformat(value)
+            parsed = (datetime if kind == "when" else date).fromisoformat(value)
         except (TypeError, ValueError):
             problems.append(f"{where}: not a {'date and time' if kind == 'when' else 'date'}")
+        else:
+            # Year 1 with a time zone has no UTC time; nothing in a portfolio predates 1900.
+            if not 1900 <= parsed.year <= 9998:
+                problems.append(f"{where}: {parsed.year} is not a year we can keep")
         return
     if kind == "list":
         if not isinstance(value, list):
@@ -314,6 +313,9 @@ def _shape(value, spec, where: str, problems: list[str]) -> None:
             problems.append(f"{where}: should be an object")
         else:
             for key, entry in value.items():
+                if len(key) > 300 or "\x00" in key:
+                    problems.append(f"{where}: a key is too long or holds a NUL character")
+                    continue
                 _shape(entry, spec[1], f"{where}.{key}", problems)
         return
     if kind == "dict":
@@ -354,11 +356,13 @@ def _check(data: dict, media: zipfile.ZipFile | None) -> None:
     items = data.get("items", [])
     r.need(isinstance(items, list), "items", "should be a list")
     ids = set()
+    named: dict[str, str] = {}  # media file -> the first place that names it
     for n, item in enumerate(items if isinstance(items, list) else []):
         where = f"items[{n}]"
         if not r.need(isinstance(item, dict), where, "should be an object"):
             continue
         r.need(isinstance(item.get("id"), int), f"{where}.id", "should be a number")
+        r.need(item.get("id") not in ids, f"{where}.id", "another item has this id")
         ids.add(item.get("id"))
         r.choice(item, "kind", where, Item.Kind.values)
         r.choice(item, "stage", where, STAGE_ORDER)
@@ -370,6 +374,10 @@ def _check(data: dict, media: zipfile.ZipFile | None) -> None:
             name = item.get(field) or ""
             if not name:
                 continue
+            if name in named:  # an export names each file once: a repeat is a copy bomb
+                r.problems.append(f"{where}.{field}: {name} is already used by {named[name]}")
+                continue
+            named[name] = f"{where}.{field}"
             try:
                 head = _media(media, name, limit=8192)
             except KeyError:
@@ -438,8 +446,72 @@ def _check(data: dict, media: zipfile.ZipFile | None) -> None:
     for n, item in enumerate(items if isinstance(items, list) else []):
         for k, a in enumerate(item.get("annotations", [])):
             r.text(a, "text", f"items[{n}].annotations[{k}]", 2000, required=True)
+    _check_media_bytes(named, media, r)
+    _check_unique(data, r)
     if r.problems:
         _refuse(r.problems)
+
+
+def _check_media_bytes(named: dict[str, str], media, r: _Reader) -> None:
+    """What the import will write to disk, counted from the ZIP's own record of each file
+    before anything is unpacked, against the cap."""
+    from django.conf import settings
+
+    if media is None:
+        return
+    sizes = {name: media.getinfo(name).file_size for name in named if name in media.NameToInfo}
+    cap = settings.PORTFOLIO_IMPORT_MAX_BYTES
+    r.need(
+        sum(sizes.values()) <= cap,
+        "items",
+        f"the files come to {sum(sizes.values()) / 1_048_576:,.0f} MB; an import may bring in "
+        f"at most {cap / 1_048_576:,.0f} MB",
+    )
+
+
+def _repeats(rows, key, where: str, r: _Reader, why: str) -> None:
+    """A problem at each row whose ``key(row)`` an earlier row already has."""
+    seen = set()
+    for n, row in enumerate(rows):
+        value = key(row)
+        if value is None:
+            continue
+        r.need(value not in seen, f"{where}[{n}]", why)
+        seen.add(value)
+
+
+def _check_unique(data: dict, r: _Reader) -> None:
+    """What the database would refuse as a duplicate, found here with its place in the file
+    (the write must never fail half-way)."""
+    _repeats(data.get("stages", []), lambda s: s.get("stage"), "stages", r, "a stage named twice")
+    _repeats(data.get("stage_work", []), lambda w: w.get("stage"), "stage_work", r, "a stage twice")
+    _repeats(
+        data.get("connections", []),
+        lambda c: (c.get("source"), c.get("target"), c.get("label")),
+        "connections",
+        r,
+        "the same connection with the same label is already there",
+    )
+    _repeats(
+        data.get("reviews", []),
+        lambda v: v.get("by") if v.get("is_self") else None,
+        "reviews",
+        r,
+        "this person's self-review is already there: one each",
+    )
+    for n, item in enumerate(data.get("items", [])):
+        revisions = item.get("revisions", [])
+        _repeats(
+            revisions,
+            lambda v: (v.get("version"), v.get("conflicted") and v.get("saved_by")),
+            f"items[{n}].revisions",
+            r,
+            "this version is already there",
+        )
+    project = data.get("project", {})
+    start, due = project.get("start_date"), project.get("due_date")
+    if start and due:
+        r.need(start <= due, "project.due_date", "is before the start date")
 
 
 def _refuse(problems: list[str]):
@@ -473,10 +545,19 @@ def import_portfolio(actor: User, school: School, upload, pupils: list[User]) ->
     data, media = _read_upload(upload)
     _check(data, media)
     try:
-        with transaction.atomic():
+        # Files are written as the rows are; if anything fails, both go.
+        with storage.files_undone_on_failure(), transaction.atomic():
             portfolio = _write(actor, school, data, media, pupils)
             record(actor, "portfolio.imported", portfolio, school=school, pupils=sorted(ids))
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError, IntegrityError) as exc:
+    except (
+        ValueError,
+        TypeError,
+        KeyError,
+        AttributeError,
+        IndexError,
+        ArithmeticError,
+        DatabaseError,
+    ) as exc:
         # The checks above should leave nothing for this; if something slips through, the
         # transaction has undone every row and the teacher gets a reason, not a server error.
         raise ValidationError(f"This file has a value we cannot read ({exc!r:.200}).") from None
@@ -609,7 +690,8 @@ def _write(actor, school, data, media, pupils) -> Portfolio:
         )
         _stamp(StageProgress, [(made.pk, {"done_at": s.get("done_at")})])
     for w in data.get("stage_work", []):
-        work = dict(w["data"])
+        # Only the fields the stage's tool has: anything else in the file is left out.
+        work = {k: v for k, v in w["data"].items() if k in _WORK.get(w["stage"], {})}
         if "items" in work:  # the Communicate choice names items by their id in the file
             work["items"] = [new_ids[i].pk for i in work["items"] if i in new_ids]
         made = StageWork.objects.create(

@@ -162,7 +162,10 @@ class Item(models.Model):
         if not self.file:
             raise Http404
         return uploads.serve(
-            self.file.open("rb"), self.file_type, self.file_name, request.headers.get("Range", "")
+            self.file.open("rb"),
+            self.file_type,
+            self.title or self.file_name,
+            request.headers.get("Range", ""),
         )
 
     def serve_thumbnail(self):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from risingtide.access.core import can
 from risingtide.audit.models import record
-from risingtide.lib import uploads
+from risingtide.lib import storage, uploads
 from risingtide.people.models import User
 from risingtide.portfolios.models import (
     Annotation,
@@ -181,7 +181,7 @@ def add_upload(actor: User, portfolio: Portfolio, stage: str, title: str, upload
     upload.seek(0)
     name = (upload.name or "file")[-200:]
     thumbnail = uploads.make_thumbnail(upload) if sniffed.family == "image" else None
-    with transaction.atomic():
+    with storage.files_undone_on_failure(), transaction.atomic():
         position = _next_position(portfolio, stage)
         item = Item(
             portfolio=portfolio,

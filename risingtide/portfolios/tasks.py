@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django_tasks import task
 
-from risingtide.lib import clip, fetch, uploads
+from risingtide.lib import clip, fetch, storage, uploads
 from risingtide.portfolios.models import ClipStatus, Item
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def fetch_clipping(item_id: int) -> str:
         logger.exception("clipping %s failed", item.pk)
         return _fail(item, "the page could not be read")
     image = _main_image(meta.image_url)
-    with transaction.atomic():
+    with storage.files_undone_on_failure(), transaction.atomic():
         item = Item.objects.select_for_update().get(pk=item.pk)
         if item.clip_status != ClipStatus.PENDING:
             return "already done"

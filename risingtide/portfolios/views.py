@@ -1,4 +1,3 @@
-import json
 import math
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from risingtide.access.core import can, requires
 from risingtide.feedback.queries import criteria_rows, reviews_for
 from risingtide.feedback.views import threads_context
+from risingtide.lib import jsondata
 from risingtide.lib.markup import markdown
 from risingtide.portfolios import groups, queries, services, tools
 from risingtide.portfolios.models import Connection, Portfolio, StageWork
@@ -344,7 +344,7 @@ def layout(request, portfolio):
     if request.content_type != "application/json":
         return JsonResponse({"error": "send JSON"}, status=400)
     try:
-        data = json.loads(request.body or b"{}")
+        data = jsondata.loads(request.body or b"{}", what="The layout")
         positions = {
             int(key): (float(x), float(y))
             for key, (x, y) in data.get("positions", {}).items()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from risingtide.access.core import can
 from risingtide.audit.models import record
 from risingtide.insights.rollup import school_data_changed
+from risingtide.lib import storage
 from risingtide.people.models import Membership, Role
 from risingtide.portfolios.models import Item, PortfolioMember
 from risingtide.register.models import (
@@ -388,9 +389,10 @@ def start_import(
             batch.mapping = mapping
             batch.summary = {"headers": headers}
             batch.state = ImportBatch.State.MAPPING
-        with open(path, "rb") as data:
-            batch.file.save(f"{batch.sha256[:16]}.{fmt}", File(data), save=False)
-        batch.save()
+        with storage.files_undone_on_failure():
+            with open(path, "rb") as data:
+                batch.file.save(f"{batch.sha256[:16]}.{fmt}", File(data), save=False)
+            batch.save()
     finally:
         os.unlink(path)
     record(actor, "import.uploaded", batch, school=school, file=batch.file_name, format=fmt)

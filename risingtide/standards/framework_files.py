@@ -11,12 +11,12 @@ syntax so a JSON mistake is reported as JSON reports it.
 """
 
 import difflib
-import json
 import re
 from dataclasses import dataclass, field
 
 import yaml
 
+from risingtide.lib import jsondata
 from risingtide.standards.models import LEVEL_KEYS, Element, Framework, FrameworkVersion, Theme
 
 FORMAT = "rising-tide-framework/1"
@@ -182,11 +182,11 @@ def _compose(data: bytes, filename: str) -> yaml.Node:
         not name.endswith((".yaml", ".yml")) and text.lstrip().startswith("{")
     ):
         try:
-            json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise _fail(exc.lineno, f"this is not valid JSON: {exc.msg}") from None
-        except (ValueError, RecursionError):  # a 5,000-digit number; [[[[…]]]] a million deep
-            raise _fail(None, "this JSON is nested too deeply or holds too long a number") from None
+            jsondata.loads(text, max_depth=MAX_DEPTH, what="the file")
+        except jsondata.JsonRefused as refused:  # bad syntax, [[[[…]]]] a million deep, NaN
+            if refused.syntax:
+                raise _fail(refused.line, f"this is not valid JSON: {refused.syntax}") from None
+            raise _fail(refused.line, str(refused).rstrip(".")) from None
         # Valid JSON has tabs only between tokens, where YAML flow syntax wants spaces.
         text = text.replace("\t", " ")
     try:

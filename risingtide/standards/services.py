@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from risingtide.access.core import can, visible
 from risingtide.audit.models import record
-from risingtide.lib import uploads
+from risingtide.lib import storage, uploads
 from risingtide.people.models import User
 from risingtide.schools.models import School
 from risingtide.standards.models import (
@@ -211,7 +211,7 @@ def add_evidence(
         title = title or "The school's register insights"
     else:
         raise ValidationError({"kind": "Choose a file, a web page, a project or register data."})
-    with transaction.atomic():
+    with storage.files_undone_on_failure(), transaction.atomic():
         _lock_draft(evaluation)
         judgement = _judgement(evaluation, element_id, lock=True)
         if judgement.links.count() >= MAX_LINKS_PER_ELEMENT:
@@ -220,15 +220,7 @@ def add_evidence(
         link.title = title
         if upload is not None and kind == EvidenceLink.Kind.FILE:
             link.file.save("evidence", upload, save=False)
-            # Written before the row: if the transaction fails, the file goes too.
-            name, storage = link.file.name, link.file.storage
-            try:
-                link.save()
-            except Exception:
-                storage.delete(name)
-                raise
-        else:
-            link.save()
+        link.save()
         record(actor, "standards.evidence_added", link, school=school, kind=kind)
     return link
 

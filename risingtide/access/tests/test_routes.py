@@ -6,7 +6,11 @@ world's known layout (below), not from the engine under test: 404 when the perso
 the object, 403 when they may see it but not do this, and success otherwise.
 """
 
+import fcntl
+import json
+import os
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -301,6 +305,33 @@ def _call(client, route, kwargs):
     return response
 
 
+# Every answer the matrix gave before the apps were rearranged (issue 15): a move must not
+# change one. Rewrite it only for a deliberate change of the declaration, with
+# RISINGTIDE_MATRIX_SNAPSHOT=write (one route at a time is fine: entries are merged).
+SNAPSHOT = Path(__file__).with_name("route_matrix_answers.json")
+
+
+def _compare_with_snapshot(route_name: str, answers: dict[str, int]) -> None:
+    if os.environ.get("RISINGTIDE_MATRIX_SNAPSHOT") == "write":
+        with open(SNAPSHOT, "a+", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # xdist workers write side by side
+            handle.seek(0)
+            stored = json.loads(handle.read() or "{}")
+            stored[route_name] = answers
+            handle.seek(0)
+            handle.truncate()
+            handle.write(json.dumps(stored, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+        return
+    stored = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    assert route_name in stored, f"{route_name} is new: write its answers into the snapshot"
+    changed = {
+        who: (stored[route_name].get(who), got)
+        for who, got in answers.items()
+        if stored[route_name].get(who) != got
+    }
+    assert not changed, f"answers changed since the snapshot (was, now): {changed}"
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("route", GUARDED, ids=[r.name for r in GUARDED])
 def test_route_answers_each_role_as_declared(route, world, client):
@@ -309,6 +340,7 @@ def test_route_answers_each_role_as_declared(route, world, client):
     problems = []
     targets = [(k, w) for k, w in TARGETS[cap.subject].items()] if cap.subject else [(None, None)]
     static_kwargs = _extra_kwargs(route, 999999)
+    answers: dict[str, int] = {}
     for user_key in MEMBERSHIPS:
         client.force_login(world.users[user_key])
         for target_key, where in targets:
@@ -340,8 +372,10 @@ def test_route_answers_each_role_as_declared(route, world, client):
                 ok = status == 404  # past the guard: no such token, or no such chosen item
             if not ok:
                 problems.append(f"{user_key} → {target_key}: got {status}, expected {expected}")
+            answers[f"{user_key} → {target_key}"] = status
         client.logout()
     assert not problems, "\n".join(problems)
+    _compare_with_snapshot(route.name, answers)
 
 
 @pytest.mark.django_db

@@ -142,3 +142,23 @@ def test_byte_ranges_let_videos_seek(world, client_for):
     # Another pupil gets nothing, range or not.
     other = client_for(world.user("pupil2@own"))
     assert other.get(url, HTTP_RANGE="bytes=0-9").status_code == 404
+
+
+def test_a_file_downloads_under_its_title_with_the_ending_of_its_real_type(world, client_for):
+    """A PNG uploaded as ``x.html`` is never offered as ``x.html``; a right-to-left override
+    cannot make ``…gnp.exe`` read as ``…exe.png``."""
+    pupil = world.user("pupil@own")
+    client = client_for(pupil)
+    as_html = add_upload(pupil, world.portfolios["own"], "gather", "", png_file(name="x.html"))
+    response = client.get(reverse("item_file", args=[as_html.pk]))
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"] == 'inline; filename="x.png"'
+    flipped = add_upload(
+        pupil, world.portfolios["own"], "gather", "", png_file(name="evil\u202egnp.exe")
+    )
+    response = client.get(reverse("item_file", args=[flipped.pk]))
+    assert response["Content-Disposition"] == 'inline; filename="evilgnp.png"'
+    pdf = SimpleUploadedFile("plan.html", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    titled = add_upload(pupil, world.portfolios["own"], "gather", "My plan v2.1", pdf)
+    response = client.get(reverse("item_file", args=[titled.pk]))
+    assert response["Content-Disposition"] == 'attachment; filename="My plan v2-1.pdf"'

@@ -438,8 +438,13 @@ def test_deep_nesting_and_oversize_files_are_refused():
         Problem(1, "the file is nested more than 12 levels deep")
     ]
     assert _problems(b"[" * 400_000 + b"]" * 400_000, "deep.json") == [
-        Problem(None, "this JSON is nested too deeply or holds too long a number")
+        Problem(None, "the file is nested more than 12 levels deep")
     ]
+    assert _problems(b'{"a": ' * 13 + b"1" + b"}" * 13, "deep.json") == [
+        Problem(None, "the file is nested more than 12 levels deep")
+    ]
+    long_number = _problems(b"[" + b"9" * 5000 + b"]", "long.json")
+    assert long_number[0].message.startswith("the file is not valid JSON")
     assert _problems(b"#" * (MAX_BYTES + 1)) == [
         Problem(None, "the file is 1.0 MB; a framework file is at most 1 MB")
     ]

@@ -7,13 +7,13 @@ Prints the preview (counts, and every error with row, field and reason), writes 
 ``--dry-run`` or when the file has errors, and exits 1 when it has errors.
 """
 
-import json
 import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from risingtide.audit.models import record
+from risingtide.lib import jsondata
 from risingtide.register import tabular
 from risingtide.register.importing import ImportRefused, Source, run_import
 from risingtide.register.models import ColumnMapping
@@ -108,9 +108,11 @@ class Command(BaseCommand):
     def _mapping(self, options, source: Source, school) -> dict:
         if options["mapping"]:
             try:
-                with open(options["mapping"], encoding="utf-8") as handle:
-                    mapping = json.load(handle)
-            except (OSError, ValueError) as exc:
+                with open(options["mapping"], "rb") as handle:
+                    mapping = jsondata.loads(handle.read(), what="The mapping file")
+            except jsondata.JsonRefused as refused:
+                raise CommandError(str(refused)) from None
+            except OSError as exc:
                 raise CommandError(f"The mapping file cannot be read: {exc}") from None
             if not isinstance(mapping, dict):
                 raise CommandError("The mapping file is a JSON object: {field: column header}.")
