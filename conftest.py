@@ -67,7 +67,7 @@ def client():
 
 @pytest.fixture
 def world(db):
-    from risingtide.lib.testing import build_tiny_world
+    from risingtide.demo.testing import build_tiny_world
 
     return build_tiny_world()
 

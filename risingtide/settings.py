@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "risingtide.tasc",
     "risingtide.portfolios",
     "risingtide.feedback",
+    "risingtide.transfer",
     "risingtide.library",
     "risingtide.register",
     "risingtide.insights",

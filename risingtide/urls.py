@@ -5,12 +5,11 @@ from django.urls import include, path
 from risingtide.api import views as api_views
 from risingtide.api.api import api
 from risingtide.feedback import views as feedback_views
+from risingtide.home import place_views
 from risingtide.home import views as home_views
 from risingtide.people import views as people_views
 from risingtide.people.auth_views import LoginView, password_change
-from risingtide.portfolios import export_views
 from risingtide.portfolios import views as portfolio_views
-from risingtide.schools import views as school_views
 from risingtide.tasc import views as tasc_views
 
 urlpatterns = [
@@ -39,11 +38,11 @@ urlpatterns = [
     path("accounts/tokens/", api_views.tokens, name="api_tokens"),
     path("accounts/tokens/<int:token_id>/revoke/", api_views.revoke_token, name="revoke_api_token"),
     # Organisations
-    path("nation/<int:pk>/", school_views.nation, name="nation"),
-    path("las/<int:pk>/", school_views.local_authority, name="local_authority"),
-    path("schools/<int:pk>/", school_views.school, name="school"),
-    path("providers/<int:pk>/", school_views.provider, name="provider"),
-    path("groups/<int:pk>/", school_views.teaching_group, name="teaching_group"),
+    path("nation/<int:pk>/", place_views.nation, name="nation"),
+    path("las/<int:pk>/", place_views.local_authority, name="local_authority"),
+    path("schools/<int:pk>/", place_views.school, name="school"),
+    path("providers/<int:pk>/", place_views.provider, name="provider"),
+    path("groups/<int:pk>/", place_views.teaching_group, name="teaching_group"),
     # Pupils
     path("groups/<int:pk>/pupils/add/", people_views.add_pupils, name="add_pupils"),
     path("groups/<int:pk>/cards/", people_views.print_cards, name="print_cards"),
@@ -90,9 +89,7 @@ urlpatterns = [
         name="remove_connection",
     ),
     path("portfolios/<int:pk>/graph.json", portfolio_views.graph, name="graph"),
-    path("portfolios/<int:pk>/export.zip", export_views.export_zip, name="export_zip"),
-    path("portfolios/<int:pk>/export.pdf", export_views.export_pdf, name="export_pdf"),
-    path("portfolios/import/", export_views.import_portfolio, name="import_portfolio"),
+    path("", include("risingtide.transfer.urls")),
     path("portfolios/<int:pk>/presentation/", portfolio_views.presentation, name="presentation"),
     path(
         "portfolios/<int:pk>/presentation/items/<int:item_id>/picture/",

@@ -1,8 +1,13 @@
-"""The authorisation engine: ``can`` and ``visible`` over the declaration in ``policy``.
+"""The authorisation engine: ``can`` and ``visible`` over the declaration each app registers.
 
 ``visible(user, subject, capability)`` returns a queryset filtered in the database to the objects
 the user reaches; nothing is ever loaded and then filtered. ``can`` asks the same question of one
 object. A person's memberships are read once per request and kept on the user object.
+
+The engine imports no app. Each app declares its *subjects* here (``declare_subject``): how an
+object of that kind reaches its person, group, school, LA, nation or provider, as ``Path``s that
+build a filter and say in words what they do, so docs/access.md shows every condition. The
+people app declares where a person's anchors come from (``declare_anchors``).
 """
 
 from collections.abc import Callable
@@ -15,274 +20,57 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from risingtide.access.policy import SIGNED_IN, VIEW_CAPABILITY, Reach, capability, reaches
-from risingtide.feedback.models import Comment
-from risingtide.library.models import Resource
-from risingtide.people.models import Membership, Role, User
-from risingtide.portfolios.models import Item, Portfolio, PortfolioMember
-from risingtide.register.models import DataSharingAgreement, ImportBatch
-from risingtide.register.models import Pupil as PupilRecord
-from risingtide.schools.models import (
-    Cluster,
-    LocalAuthority,
-    Nation,
-    Provider,
-    School,
-    TeachingGroup,
-)
-from risingtide.standards.models import ClassroomEvaluation, ImprovementPlan, SelfEvaluation
-from risingtide.tasc.models import Assignment, Project, Wheel
-
-PathBuilder = Callable[[set[int]], Q]
 
 
-def _field(path: str) -> PathBuilder:
-    return lambda ids: Q(**{f"{path}__in": ids})
+@dataclass(frozen=True)
+class Path:
+    """One way objects of a subject reach a level of the tree: ``build(ids)`` is the filter for
+    the places at that level a person is anchored to; ``words`` says it for docs/access.md."""
+
+    build: Callable[[set[int]], Q]
+    words: str
+
+    def __call__(self, ids: set[int]) -> Q:
+        return self.build(ids)
 
 
-def _pupils_where(**lookup: str) -> Callable[[str], PathBuilder]:
-    def build(path: str) -> PathBuilder:
-        return lambda ids: Q(
-            pk__in=Membership.objects.filter(
-                role=Role.PUPIL, **{f"{path}__in": ids}, **lookup
-            ).values("user_id")
-        )
-
-    return build
-
-
-_pupil_path = _pupils_where()
+def by_field(lookup: str, words: str = "") -> Path:
+    """Reached through a field or chain of fields (``school__local_authority_id``)."""
+    shown = lookup.removesuffix("_id").replace("__", " → ").replace("_", " ")
+    return Path(lambda ids: Q(**{f"{lookup}__in": ids}), words or f"its {shown}")
 
 
 @dataclass(frozen=True)
 class Subject:
-    """How objects of one kind sit in the organisation tree, level by level."""
+    """How objects of one kind sit in the organisation tree, level by level.
+
+    ``base`` narrows the model's objects before any reach applies (``base_words`` says how);
+    ``primary`` marks the subject a model stands for when ``visible()`` is given the model
+    (other subjects are other views of the same model: a school's register, its insights)."""
 
     model: type[Model]
-    paths: dict[Reach, PathBuilder]
+    paths: dict[Reach, Path]
     base: Callable[[], QuerySet] | None = None
+    base_words: str = ""
+    primary: bool = True
 
     def queryset(self) -> QuerySet:
         return self.base() if self.base else self.model._default_manager.all()
 
 
-SUBJECTS: dict[str, Subject] = {
-    "nation": Subject(Nation, {Reach.NATION: _field("pk")}),
-    "local_authority": Subject(
-        LocalAuthority, {Reach.LA: _field("pk"), Reach.NATION: _field("nation_id")}
-    ),
-    "school": Subject(
-        School,
-        {
-            Reach.SCHOOL: _field("pk"),
-            Reach.LA: _field("local_authority_id"),
-            Reach.NATION: _field("local_authority__nation_id"),
-        },
-    ),
-    "cluster": Subject(
-        Cluster,
-        {
-            Reach.SCHOOL: lambda ids: Q(
-                pk__in=School.objects.filter(pk__in=ids).values("cluster_id")
-            ),
-            Reach.LA: _field("local_authority_id"),
-            Reach.NATION: _field("local_authority__nation_id"),
-        },
-    ),
-    "teaching_group": Subject(
-        TeachingGroup,
-        {
-            Reach.GROUP: _field("pk"),
-            Reach.SCHOOL: _field("school_id"),
-            Reach.LA: _field("school__local_authority_id"),
-            Reach.NATION: _field("school__local_authority__nation_id"),
-        },
-    ),
-    "provider": Subject(
-        Provider, {Reach.PROVIDER: _field("pk"), Reach.NATION: _field("nation_id")}
-    ),
-    "pupil": Subject(
-        User,
-        {
-            Reach.SELF: _field("pk"),
-            Reach.GROUP: _pupil_path("teaching_group_id"),
-            Reach.SCHOOL: _pupil_path("school_id"),
-            Reach.LA: _pupil_path("school__local_authority_id"),
-            Reach.NATION: _pupil_path("school__local_authority__nation_id"),
-        },
-        # A pupil is an active account that is only ever a pupil: a teacher who also holds a
-        # pupil membership by mistake must never have their password reset by another teacher.
-        base=lambda: User.objects.filter(
-            is_active=True,
-            is_staff=False,
-            is_superuser=False,
-            pk__in=Membership.objects.filter(role=Role.PUPIL).values("user_id"),
-        ).exclude(pk__in=Membership.objects.exclude(role=Role.PUPIL).values("user_id")),
-    ),
-}
+SUBJECTS: dict[str, Subject] = {}
+MODEL_SUBJECT: dict[type[Model], str] = {}
 
 
-def _projects_set_to(ids: set[int]) -> Q:
-    """Open or closed projects set to these pupils, directly or through one of their groups."""
-    groups = Membership.objects.filter(
-        user__in=ids, role=Role.PUPIL, teaching_group__isnull=False
-    ).values("teaching_group_id")
-    assigned = Assignment.objects.filter(Q(pupil__in=ids) | Q(teaching_group__in=groups))
-    return Q(pk__in=assigned.values("project_id")) & ~Q(status=Project.Status.DRAFT)
-
-
-SUBJECTS["project"] = Subject(
-    Project,
-    {
-        Reach.SELF: _projects_set_to,
-        Reach.SCHOOL: _field("school_id"),
-        Reach.LA: _field("school__local_authority_id"),
-        Reach.NATION: _field("school__local_authority__nation_id"),
-    },
-)
-
-
-def _portfolios_of(pupils: QuerySet | set[int]) -> QuerySet:
-    return PortfolioMember.objects.filter(pupil__in=pupils).values("portfolio_id")
-
-
-def _pupils_in_groups(ids: set[int]) -> QuerySet:
-    return Membership.objects.filter(teaching_group__in=ids, role=Role.PUPIL).values("user_id")
-
-
-def _portfolio_paths(prefix: str) -> dict[Reach, PathBuilder]:
-    """A portfolio (or, with ``prefix``, what belongs to one) reached through its members."""
-    return {
-        Reach.SELF: lambda ids: Q(**{f"{prefix}pk__in": _portfolios_of(ids)}),
-        # A teacher sees their pupils' portfolios for their own school's projects only: a
-        # pupil's work at a previous school stays there.
-        Reach.GROUP: lambda ids: Q(
-            **{
-                f"{prefix}pk__in": _portfolios_of(_pupils_in_groups(ids)),
-                f"{prefix}project__school__in": TeachingGroup.objects.filter(pk__in=ids).values(
-                    "school_id"
-                ),
-            }
-        ),
-        Reach.SCHOOL: _field(f"{prefix}project__school_id"),
-    }
-
-
-SUBJECTS["portfolio"] = Subject(Portfolio, _portfolio_paths(""))
-SUBJECTS["item"] = Subject(Item, _portfolio_paths("portfolio__"))
-SUBJECTS["comment"] = Subject(Comment, _portfolio_paths("portfolio__"))
-
-
-def _presentations_for(ids: set[int]) -> Q:
-    """A pupil's own presentations, and those shared with a class they are in or their school."""
-    mine = Membership.objects.filter(user__in=ids, role=Role.PUPIL)
-    classmates = Membership.objects.filter(
-        role=Role.PUPIL,
-        teaching_group__in=mine.filter(teaching_group__isnull=False).values("teaching_group_id"),
-    ).values("user_id")
-    return (
-        Q(pk__in=_portfolios_of(ids))
-        | Q(
-            shared_with=Portfolio.Sharing.CLASS,
-            pk__in=_portfolios_of(classmates),
-            project__school__in=mine.values("school_id"),
-        )
-        | Q(
-            shared_with=Portfolio.Sharing.SCHOOL,
-            project__school__in=mine.values("school_id"),
-        )
-    )
-
-
-SUBJECTS["presentation"] = Subject(
-    Portfolio, {**_portfolio_paths(""), Reach.SELF: _presentations_for}
-)
-SUBJECTS["wheel"] = Subject(
-    Wheel,
-    {
-        # The platform's default wording is everyone's; a school's own only its staff's.
-        Reach.SCHOOL: lambda ids: Q(school_id__in=ids) | Q(school__isnull=True),
-    },
-)
-
-
-def _resources_for(ids: set[int]) -> Q:
-    """What staff of these schools find in the library: what is shared with their school, their
-    LA or every school; a withdrawn resource only in the school it came from."""
-    las = School.objects.filter(pk__in=ids).values("local_authority_id")
-    shared = (
-        Q(audience=Resource.Audience.EVERYONE)
-        | Q(audience=Resource.Audience.LA, local_authority__in=las)
-        | Q(audience=Resource.Audience.SCHOOL, school__in=ids)
-    )
-    return (Q(withdrawn_at__isnull=True) & shared) | Q(withdrawn_at__isnull=False, school__in=ids)
-
-
-SUBJECTS["resource"] = Subject(
-    Resource, {Reach.SELF: _field("author_id"), Reach.SCHOOL: _resources_for}
-)
-
-
-def _sharing_la(prefix: str) -> PathBuilder:
-    """An LA reaches a school's pupil-level data only while the school has a data-sharing
-    agreement in force."""
-    return lambda ids: Q(
-        **{
-            f"{prefix}local_authority_id__in": ids,
-            f"{prefix}pk__in": DataSharingAgreement.schools_in_force(),
-        }
-    )
-
-
-# A school's register and pupil data as a whole (the school itself is the subject).
-SUBJECTS["register"] = Subject(School, {Reach.SCHOOL: _field("pk"), Reach.LA: _sharing_la("")})
-SUBJECTS["pupil_record"] = Subject(
-    PupilRecord,
-    {
-        # A teacher reaches the records of the pupils in their groups, at the group's school.
-        Reach.GROUP: lambda ids: Q(
-            account__in=_pupils_in_groups(ids),
-            school__in=TeachingGroup.objects.filter(pk__in=ids).values("school_id"),
-        ),
-        Reach.SCHOOL: _field("school_id"),
-        Reach.LA: _sharing_la("school__"),
-    },
-)
-# A school's register insights (its summary figures; no pupil-level data leaves the school).
-SUBJECTS["insights"] = Subject(School, SUBJECTS["school"].paths)
-SUBJECTS["import"] = Subject(
-    ImportBatch, {Reach.SELF: _field("uploaded_by_id"), Reach.SCHOOL: _field("school_id")}
-)
-# Quality standards: a school's judgements and plan are the school's; its LA monitors them.
-SUBJECTS["standards"] = Subject(School, SUBJECTS["school"].paths)
-_school_paths = {
-    Reach.SCHOOL: _field("school_id"),
-    Reach.LA: _field("school__local_authority_id"),
-    Reach.NATION: _field("school__local_authority__nation_id"),
-}
-SUBJECTS["self_evaluation"] = Subject(
-    SelfEvaluation,
-    {
-        **_school_paths,
-        # The LA monitors judgements; a draft is the school's work in progress.
-        Reach.LA: lambda ids: Q(school__local_authority_id__in=ids, status="submitted"),
-        Reach.NATION: lambda ids: Q(school__local_authority__nation_id__in=ids, status="submitted"),
-    },
-)
-SUBJECTS["improvement_plan"] = Subject(ImprovementPlan, _school_paths)
-SUBJECTS["classroom_evaluation"] = Subject(
-    ClassroomEvaluation,
-    {
-        # The teacher's own, and those they observed as the colleague.
-        Reach.SELF: lambda ids: Q(teacher_id__in=ids) | Q(colleague_id__in=ids),
-        # A school's coordinator: only what its teachers have shared.
-        Reach.SCHOOL: lambda ids: Q(school_id__in=ids, shared_at__isnull=False),
-    },
-)
-MODEL_SUBJECT = {
-    subject.model: name
-    for name, subject in SUBJECTS.items()
-    if name not in ("pupil", "presentation", "register", "insights", "standards")  # other views
-}
+def declare_subject(name: str, subject: Subject) -> None:
+    """Register how objects of ``name`` reach people (each app, from its ``access.py``)."""
+    if name in SUBJECTS:
+        raise ValueError(f"The subject {name!r} is declared twice")
+    SUBJECTS[name] = subject
+    if subject.primary:
+        if subject.model in MODEL_SUBJECT:
+            raise ValueError(f"{subject.model.__name__} is already the subject {name!r}")
+        MODEL_SUBJECT[subject.model] = name
 
 
 @dataclass
@@ -299,51 +87,22 @@ class Anchors:
     above_school: dict[Reach, set[int]] = field(default_factory=dict)
 
 
-def anchors(user: User) -> dict[str, Anchors]:
+AnchorSource = Callable[[Model], dict[str, Anchors]]
+_anchor_sources: list[AnchorSource] = []
+
+
+def declare_anchors(source: AnchorSource) -> None:
+    """Where a person's anchors come from: ``source(user)`` gives their ``Anchors`` by role
+    (the people app, which owns memberships, declares it)."""
+    _anchor_sources[:] = [source]
+
+
+def anchors(user) -> dict[str, Anchors]:
     """The person's memberships by role, read once per request and kept on the user."""
     cached = getattr(user, "_access_anchors", None)
     if cached is not None:
         return cached
-    found: dict[str, Anchors] = {}
-    memberships = list(
-        Membership.objects.filter(user=user).select_related(
-            "school__local_authority", "local_authority"
-        )
-    )
-    cluster_ids = {m.cluster_id for m in memberships if m.cluster_id}
-    cluster_schools: dict[int, list[tuple[int, int, int]]] = {}
-    if cluster_ids:
-        for school_id, cluster_id, la_id, nation_id in School.objects.filter(
-            cluster_id__in=cluster_ids
-        ).values_list("pk", "cluster_id", "local_authority_id", "local_authority__nation_id"):
-            cluster_schools.setdefault(cluster_id, []).append((school_id, la_id, nation_id))
-    if user.is_superuser:
-        # `createsuperuser` makes a site administrator without a separate membership.
-        found[Role.SITE_ADMIN] = Anchors(anywhere=True)
-    for m in memberships:
-        a = found.setdefault(m.role, Anchors())
-        if m.role == Role.SITE_ADMIN:
-            a.anywhere = True
-        if m.teaching_group_id:
-            a.groups.add(m.teaching_group_id)
-        if m.school_id:
-            a.schools.add(m.school_id)
-            a.las.add(m.school.local_authority_id)
-            a.nations.add(m.school.local_authority.nation_id)
-        if m.cluster_id:
-            for school_id, la_id, nation_id in cluster_schools.get(m.cluster_id, []):
-                a.schools.add(school_id)
-                a.las.add(la_id)
-                a.nations.add(nation_id)
-        if m.local_authority_id:
-            a.las.add(m.local_authority_id)
-            a.nations.add(m.local_authority.nation_id)
-            a.above_school.setdefault(Reach.LA, set()).add(m.local_authority_id)
-        if m.nation_id:
-            a.nations.add(m.nation_id)
-            a.above_school.setdefault(Reach.NATION, set()).add(m.nation_id)
-        if m.provider_id:
-            a.providers.add(m.provider_id)
+    found = _anchor_sources[0](user)
     user._access_anchors = found
     return found
 
@@ -358,7 +117,7 @@ def roles(user) -> set[str]:
 EVERYTHING = object()  # a reach without limit (``Q()`` would vanish when OR-ed with another)
 
 
-def _reach_filter(user: User, anchors: Anchors, reach: Reach, subject: Subject):
+def _reach_filter(user, anchors: Anchors, reach: Reach, subject: Subject):
     """The filter for one role's reach over one subject: a ``Q``, ``EVERYTHING``, or None
     when it reaches nothing."""
     if anchors.anywhere or reach == Reach.ANY:

@@ -1,8 +1,8 @@
 """docs/access.md, written from the declaration and the route catalogue."""
 
-from risingtide.access.policy import CAPABILITIES, PUBLIC_ROUTES, SIGNED_IN, Reach, reaches
+from risingtide.access.core import SUBJECTS
+from risingtide.access.policy import CAPABILITIES, PUBLIC_ROUTES, ROLES, SIGNED_IN, Reach, reaches
 from risingtide.access.routes import catalogue
-from risingtide.people.models import Role
 
 REACH_WORDS = {
     Reach.SELF: "self",
@@ -16,12 +16,13 @@ REACH_WORDS = {
 
 
 def render() -> str:
-    roles = list(Role)
+    roles = list(ROLES)
     lines = [
         "# Who may do what",
         "",
-        "Generated from `risingtide/access/policy.py` and the URL configuration by",
-        "`risingtide manage access_doc > docs/access.md`; a test fails when this file is stale.",
+        "Generated from the declaration each app registers (its `access.py`) and the URL",
+        "configuration by `risingtide manage access_doc > docs/access.md`; a test fails when",
+        "this file is stale.",
         "Do not edit it by hand.",
         "",
         "A cell says how far the role reaches from the places its memberships tie it to; an",
@@ -30,7 +31,7 @@ def render() -> str:
         "",
         "## Capabilities",
         "",
-        "| capability | acts on | what it allows | " + " | ".join(r.label for r in roles) + " |",
+        "| capability | acts on | what it allows | " + " | ".join(ROLES[r] for r in roles) + " |",
         "|---|---|---|" + "---|" * len(roles),
     ]
     for cap in CAPABILITIES.values():
@@ -48,6 +49,7 @@ def render() -> str:
             + " | ".join(cells)
             + " |"
         )
+    lines += _subjects()
     lines += [
         "",
         "## Routes",
@@ -79,3 +81,36 @@ def render() -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+LEVEL_WORDS = {
+    Reach.SELF: "the person",
+    Reach.GROUP: "own groups",
+    Reach.SCHOOL: "own school(s)",
+    Reach.LA: "own LA",
+    Reach.NATION: "nation",
+    Reach.PROVIDER: "own provider",
+}
+
+
+def _subjects() -> list[str]:
+    """How each kind of object reaches people, level by level, with every condition in words:
+    what a reach in the table above means for that subject."""
+    lines = [
+        "",
+        "## Subjects",
+        "",
+        "How an object of each kind is reached from the places a person is tied to. A role",
+        "whose reach has no line here for the subject reaches nothing of it.",
+        "",
+        "| subject | objects | level | reached when |",
+        "|---|---|---|---|",
+    ]
+    for name, subject in SUBJECTS.items():
+        label = f"`{subject.model._meta.label}`"
+        if subject.base_words:
+            label += f": {subject.base_words}"
+        for level, path in subject.paths.items():
+            lines.append(f"| `{name}` | {label} | {LEVEL_WORDS[level]} | {path.words} |")
+            label = "″"  # ditto: the objects are named once per subject
+    return lines

@@ -17,4 +17,6 @@ class LibraryConfig(AppConfig):
     label = "library"
 
     def ready(self) -> None:
+        from risingtide.library import access  # noqa: F401  (declares who may do what)
+
         post_migrate.connect(_keep_search_index, sender=self)

@@ -1,12 +1,12 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from risingtide.access.core import visible
 from risingtide.people.models import User
-from risingtide.portfolios import tools
+from risingtide.portfolios import events, tools
 from risingtide.portfolios.groups import assigned_pupils
 from risingtide.portfolios.models import (
     Item,
@@ -134,17 +134,7 @@ def project_progress(
         .values("portfolio_id", "stage")
         .annotate(n=Count("pk"))
     }
-    from risingtide.feedback.models import Comment
-
-    feedback = {
-        row["portfolio_id"]: row
-        for row in Comment.objects.filter(portfolio__in=portfolio_ids)
-        .values("portfolio_id")
-        .annotate(
-            open=Count("pk", filter=Q(state=Comment.State.OPEN)),
-            last=Max("created_at"),
-        )
-    }
+    feedback = events.progress_parts.merged(portfolio_ids)
     now = timezone.now()
     rows = []
     for pupil in pupils:

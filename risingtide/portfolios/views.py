@@ -10,11 +10,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from risingtide.access.core import can, requires
-from risingtide.feedback.queries import criteria_rows, reviews_for
-from risingtide.feedback.views import threads_context
 from risingtide.lib import jsondata
 from risingtide.lib.markup import markdown
-from risingtide.portfolios import groups, queries, services, tools
+from risingtide.portfolios import events, groups, queries, services, tools
 from risingtide.portfolios.models import Connection, Portfolio, StageWork
 from risingtide.tasc.models import STAGE_ORDER, Stage
 
@@ -149,8 +147,7 @@ def _change_groups(request, project) -> None:
 @requires("portfolio.view", "pk")
 def portfolio(request, portfolio):
     context = queries.portfolio_page(portfolio, queries.ItemFilter.from_query(request.GET))
-    context.update(threads_context(request, portfolio))
-    context.update(criteria_rows(portfolio))
+    context.update(events.page_parts.merged(request, portfolio, "portfolio"))
     context["can_edit"] = can(request.user, "portfolio.edit", portfolio)
     return render(request, "portfolios/portfolio.html", context)
 
@@ -191,7 +188,7 @@ def item(request, item):
         request,
         "portfolios/item.html",
         {
-            **threads_context(request, item.portfolio, item=item),
+            **events.page_parts.merged(request, item.portfolio, "item", item=item),
             "portfolio": item.portfolio,
             "item": item,
             "can_edit": can(request.user, "item.edit", item),
@@ -287,7 +284,9 @@ def item_thumbnail(request, item):
 @requires("portfolio.view", "pk")
 def connections(request, portfolio):
     context = queries.connections_page(portfolio)
-    context.update(threads_context(request, portfolio, connection__isnull=False))
+    context.update(
+        events.page_parts.merged(request, portfolio, "connections", connection__isnull=False)
+    )
     by_id = {c.pk: c for c in context["connections"]}
     for thread in context["threads"]:
         thread.as_list = [thread]  # one thread at a time, under the connection it is about
@@ -465,7 +464,7 @@ def stage_tool(request, portfolio, stage: str):
             return redirect("stage_tool", portfolio.pk, stage)
         work = StageWork.objects.filter(portfolio=portfolio, stage=stage).first()
     page = queries.stage_tool_page(portfolio, stage, work)
-    page.update(threads_context(request, portfolio, stage=stage))
+    page.update(events.page_parts.merged(request, portfolio, "stage_tool", stage=stage))
     page["can_edit"] = can(request.user, "portfolio.edit", portfolio)
     if status != 200:  # not saved: show what the pupil wrote, so none of it is lost
         page["unsaved"] = [
@@ -483,7 +482,7 @@ def stage_tool(request, portfolio, stage: str):
 def presentation(request, portfolio):
     """The read-only presentation of the items chosen at Communicate, with their connections."""
     context = queries.presentation_page(portfolio)
-    context.update(reviews_for(request.user, portfolio))
+    context.update(events.page_parts.merged(request, portfolio, "presentation"))
     context.update(
         projector=request.GET.get("projector") == "1",
         can_edit=can(request.user, "portfolio.edit", portfolio),

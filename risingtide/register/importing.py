@@ -16,7 +16,7 @@ from operator import itemgetter
 from django.db import connection, transaction
 from django.utils import timezone
 
-from risingtide.register import ctf, tabular
+from risingtide.register import ctf, events, tabular
 from risingtide.register.ethnicity import major_group
 from risingtide.register.models import (
     NOT_EAL,
@@ -703,13 +703,12 @@ def import_rows(
         if write and outcome.error_count:
             raise HasErrors
         if write:
-            from risingtide.insights.rollup import school_data_changed
-            from risingtide.register.services import link_accounts
+            from risingtide.register.services import link_accounts  # services imports us
 
             for school_id in run.touched_schools:
                 link_accounts(school_id)
             # The school's figures, its LA's and the nation's follow in the same transaction.
-            school_data_changed(run.schools_in_file, as_of=as_of)
+            events.pupil_data_changed.send(school_ids=run.schools_in_file, as_of=as_of)
 
     if not write:
         go()

@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from risingtide.access.core import can
 from risingtide.audit.models import record
-from risingtide.insights.rollup import school_data_changed
 from risingtide.lib import storage
 from risingtide.people.models import Membership, Role
 from risingtide.portfolios.models import Item, PortfolioMember
+from risingtide.register import events
 from risingtide.register.models import (
     ColumnMapping,
     Criteria,
@@ -267,7 +267,7 @@ def decide(
         next_review=next_review,
     )
     record(actor, "register.decided", pupil, school=pupil.school, status=status)
-    school_data_changed([pupil.school_id])
+    events.pupil_data_changed.send(school_ids=[pupil.school_id], as_of=None)
     return entry
 
 

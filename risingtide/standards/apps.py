@@ -15,4 +15,6 @@ class StandardsConfig(AppConfig):
     verbose_name = "Quality standards"
 
     def ready(self) -> None:
+        from risingtide.standards import access  # noqa: F401  (declares who may do what)
+
         post_migrate.connect(_load_shipped_frameworks, sender=self)

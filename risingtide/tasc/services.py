@@ -11,6 +11,7 @@ from risingtide.access.core import can, visible
 from risingtide.audit.models import record
 from risingtide.people.models import User
 from risingtide.schools.models import School
+from risingtide.tasc import events
 from risingtide.tasc.models import STAGE_ORDER, Assignment, Project, Wheel, WheelStage
 
 
@@ -195,11 +196,9 @@ def assign(actor: User, project: Project, groups=(), pupils=()) -> list[Assignme
 def unassign(actor: User, project: Project, assignment_id: int) -> None:
     if not can(actor, "project.edit", project):
         raise PermissionDenied
-    from risingtide.portfolios.groups import end_memberships_not_set
-
     with transaction.atomic():
         deleted, _ = project.assignments.filter(pk=assignment_id).delete()
-        left = end_memberships_not_set(project) if deleted else 0
+        left = sum(events.assignment_removed.send(project=project)) if deleted else 0
     if deleted:
         record(
             actor,

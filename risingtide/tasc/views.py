@@ -5,9 +5,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from risingtide.access.core import can, requires, visible
-from risingtide.feedback.services import levels_for
 from risingtide.people.models import Membership, Role
-from risingtide.tasc import queries, services
+from risingtide.tasc import events, queries, services
 from risingtide.tasc.forms import ProjectForm, RewordForm
 from risingtide.tasc.models import STAGE_ORDER
 
@@ -50,8 +49,7 @@ def project(request, project):
     context = queries.project_page(project)
     context["can_edit"] = can(request.user, "project.edit", project)
     context["can_work"] = can(request.user, "project.work", project)
-    if context["can_edit"]:
-        context["rubric_levels"] = levels_for(project)
+    context.update(events.project_page_parts.merged(request, project, context))
     return render(request, "tasc/project.html", context)
 
 

@@ -206,7 +206,7 @@ def demo(transactional_db):
 
 @pytest.fixture
 def tiny_world(transactional_db):
-    from risingtide.lib.testing import build_tiny_world
+    from risingtide.demo.testing import build_tiny_world
 
     return build_tiny_world()
 

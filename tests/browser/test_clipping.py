@@ -4,7 +4,7 @@ the link is kept at once, the background task fetches it, and the page shows it 
 import pytest
 from playwright.sync_api import Page, expect
 
-from risingtide.lib.testing import TinyWorld
+from risingtide.demo.testing import TinyWorld
 from risingtide.portfolios.models import Item
 from risingtide.portfolios.tasks import fetch_clipping
 from tests.browser.axe import assert_accessible

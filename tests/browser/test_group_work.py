@@ -4,7 +4,7 @@ neither text is lost, and the one who saved second keeps both."""
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from risingtide.lib.testing import TinyWorld
+from risingtide.demo.testing import TinyWorld
 from risingtide.portfolios.models import Item
 from risingtide.tasc.models import Assignment, Project
 from tests.browser.axe import assert_accessible
@@ -118,7 +118,7 @@ def test_pupils_choose_groups_talk_and_say_who_gave_what(
 def test_three_pupils_build_one_group_portfolio_and_each_sees_who_did_what(
     page: Page, browser: Browser, server, tiny_world
 ):
-    from risingtide.lib.testing import make_user, member
+    from risingtide.demo.testing import make_user, member
     from risingtide.people.models import Role
     from risingtide.portfolios.groups import form_group
 

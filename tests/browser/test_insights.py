@@ -10,11 +10,11 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
+from risingtide.demo.testing import TinyWorld
 from risingtide.insights import rollup
 from risingtide.insights.models import ReportRun
 from risingtide.insights.tasks import make_school_reports
 from risingtide.insights.tests.factories import census
-from risingtide.lib.testing import TinyWorld
 from risingtide.register.models import academic_year
 from tests.browser.axe import assert_accessible
 from tests.browser.steps import screenshot, sign_in_and_land_home, sign_out

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from risingtide.lib.testing import TinyWorld
+from risingtide.demo.testing import TinyWorld
 from tests.browser.axe import assert_accessible
 from tests.browser.steps import screenshot, sign_in_and_land_home, sign_out
 

@@ -5,7 +5,7 @@ teacher nominates from their group page; the audit log shows both."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from risingtide.lib.testing import TinyWorld
+from risingtide.demo.testing import TinyWorld
 from risingtide.register.models import ImportBatch, Pupil
 from risingtide.register.tasks import check_import, write_import
 from risingtide.register.tests import ctf_files

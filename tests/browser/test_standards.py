@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from risingtide.lib.testing import TinyWorld
+from risingtide.demo.testing import TinyWorld
 from tests.browser.axe import assert_accessible
 from tests.browser.steps import screenshot, sign_in_and_land_home, sign_out
 
@@ -60,7 +60,7 @@ def test_standards_journey(page: Page, tiny_world, tmp_path):
         expect(page.locator(f"#element-{number}").get_by_role("status")).to_contain_text("Saved")
     # Evidence from a file, attached to element 1.
     picture = tmp_path / "observation.png"
-    from risingtide.lib.testing import png_file
+    from risingtide.demo.testing import png_file
 
     picture.write_bytes(png_file().read())
     first = page.locator("#element-1")

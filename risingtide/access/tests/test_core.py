@@ -140,7 +140,7 @@ def test_unknown_capability_is_an_error(world):
 
 
 def test_roles_add_up_even_with_an_unlimited_one(world):
-    from risingtide.lib.testing import member
+    from risingtide.demo.testing import member
 
     admin = world.users["site_admin@site"]
     member(admin, Role.TEACHER, school=world.schools["own"], teaching_group=world.groups["own"])
@@ -150,7 +150,7 @@ def test_roles_add_up_even_with_an_unlimited_one(world):
 
 
 def test_a_member_of_staff_with_a_pupil_membership_is_not_a_pupil(world):
-    from risingtide.lib.testing import member
+    from risingtide.demo.testing import member
 
     head = world.users["head@other"]
     member(head, Role.PUPIL, school=world.schools["own"], teaching_group=world.groups["own"])
@@ -163,7 +163,7 @@ def test_a_member_of_staff_with_a_pupil_membership_is_not_a_pupil(world):
 
 
 def test_superuser_is_a_site_administrator(world):
-    from risingtide.lib.testing import make_user
+    from risingtide.demo.testing import make_user
 
     boss = make_user("boss", is_superuser=True, is_staff=True)
     assert roles(boss) == {Role.SITE_ADMIN}

@@ -19,7 +19,7 @@ from django.urls import path, reverse
 
 from risingtide.access.policy import CAPABILITIES, VIEW_CAPABILITY, Reach, reaches
 from risingtide.access.routes import catalogue, unguarded
-from risingtide.lib.testing import png_file
+from risingtide.demo.testing import png_file
 from risingtide.people.models import Role
 
 # --- the tiny world's layout, written out by hand (see risingtide/lib/testing.py) ----------

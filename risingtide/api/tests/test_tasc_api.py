@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from risingtide.api.models import ApiToken
-from risingtide.lib.testing import png_file
+from risingtide.demo.testing import png_file
 from risingtide.portfolios.models import Connection, Item
 from risingtide.portfolios.services import annotate, connect, portfolio_for, update_item
 from risingtide.tasc.models import Project

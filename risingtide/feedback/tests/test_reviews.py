@@ -12,8 +12,8 @@ from risingtide.api.models import ApiToken
 from risingtide.feedback import services
 from risingtide.feedback.models import Review
 from risingtide.feedback.queries import reviews_for
-from risingtide.portfolios import exports
 from risingtide.portfolios import services as portfolio_services
+from risingtide.transfer import exports
 
 pytestmark = pytest.mark.django_db
 

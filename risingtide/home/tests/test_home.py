@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from risingtide.lib.testing import member
+from risingtide.demo.testing import member
 from risingtide.people.models import Membership, Role, User
 from risingtide.schools.models import School, TeachingGroup
 

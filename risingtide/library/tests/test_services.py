@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from risingtide.audit.models import AuditEvent
-from risingtide.lib.testing import png_file
+from risingtide.demo.testing import png_file
 from risingtide.library import queries, services
 from risingtide.library.models import Resource, ResourceUse, Review
 from risingtide.library.starter import STARTER, ensure_starter_library

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from risingtide.lib.testing import png_file
+from risingtide.demo.testing import png_file
 from risingtide.library import services
 from risingtide.library.models import Resource, ResourceUse
 

@@ -100,7 +100,7 @@ def test_odd_pupil_ids_are_ignored_not_a_500(world, client_for):
 
 
 def test_pupil_page_shows_staff_only_groups_in_their_reach(world, client_for):
-    from risingtide.lib.testing import member
+    from risingtide.demo.testing import member
     from risingtide.people.models import Role
 
     pupil = world.users["pupil@own"]

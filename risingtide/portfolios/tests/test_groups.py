@@ -178,7 +178,7 @@ def test_groups_page_query_count_does_not_grow_with_groups(world, group_project,
     few = count()
     for n in range(6):
         pupil = User.objects.create(username=f"extra{n}", first_name="X", last_name=f"P{n}")
-        from risingtide.lib.testing import member
+        from risingtide.demo.testing import member
         from risingtide.people.models import Role
 
         member(pupil, Role.PUPIL, school=world.schools["own"], teaching_group=world.groups["own"])
@@ -189,7 +189,7 @@ def test_groups_page_query_count_does_not_grow_with_groups(world, group_project,
 @pytest.fixture
 def teacher_of_8b(world):
     """A plain teacher of Own 8B only: they cannot see 7A's pupils."""
-    from risingtide.lib.testing import make_user, member
+    from risingtide.demo.testing import make_user, member
     from risingtide.people.models import Role
 
     teacher = make_user("teacher.8b", "Eight", "Teacher")

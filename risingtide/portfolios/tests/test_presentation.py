@@ -8,7 +8,7 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from risingtide.access.core import can
-from risingtide.lib.testing import make_user, member
+from risingtide.demo.testing import make_user, member
 from risingtide.people.models import Role
 from risingtide.portfolios import services, tools
 

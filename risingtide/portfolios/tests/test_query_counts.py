@@ -14,7 +14,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from risingtide.lib.testing import make_user, member
+from risingtide.demo.testing import make_user, member
 from risingtide.people.models import Role
 from risingtide.portfolios import services
 from risingtide.portfolios.models import (

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from risingtide.access.core import can, visible
-from risingtide.lib.testing import member
+from risingtide.demo.testing import member
 from risingtide.people.models import Role
 from risingtide.portfolios import services
 from risingtide.portfolios.models import NoteRevision, Portfolio
@@ -105,7 +105,7 @@ def test_a_moved_pupils_old_portfolio_stays_with_the_old_school(world):
 
 def test_what_matters_for_safeguarding_is_audited(world):
     from risingtide.audit.models import AuditEvent
-    from risingtide.lib.testing import png_file
+    from risingtide.demo.testing import png_file
 
     pupil = world.user("pupil@own")
     portfolio = world.portfolios["own"]

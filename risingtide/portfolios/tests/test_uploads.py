@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from risingtide.lib.testing import png_file
+from risingtide.demo.testing import png_file
 from risingtide.portfolios.models import Item
 from risingtide.portfolios.services import add_upload
 

@@ -70,7 +70,7 @@ def test_progress_grid_shows_each_pupil_by_stage_and_who_is_quiet(world, client_
 
 
 def test_progress_grid_query_count_is_fixed(world, client_for, django_assert_max_num_queries):
-    from risingtide.lib.testing import make_user, member
+    from risingtide.demo.testing import make_user, member
     from risingtide.people.models import Role
     from risingtide.portfolios.services import add_note, portfolio_for
 

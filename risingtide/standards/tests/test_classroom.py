@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from risingtide.access.core import visible
 from risingtide.audit.models import AuditEvent
-from risingtide.lib.testing import make_user, member
+from risingtide.demo.testing import make_user, member
 from risingtide.people.models import Role
 from risingtide.standards import classroom
 from risingtide.standards.models import (

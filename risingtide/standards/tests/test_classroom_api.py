@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from risingtide.lib.testing import member
+from risingtide.demo.testing import member
 from risingtide.people.models import Role
 from risingtide.standards import classroom
 from risingtide.standards.models import ClassroomEvaluation, Prompt

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from risingtide.lib.testing import member
+from risingtide.demo.testing import member
 from risingtide.people.models import Role
 from risingtide.standards import classroom
 from risingtide.standards.models import ClassroomEvaluation, Element, Prompt, PromptRating

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from risingtide.audit.models import AuditEvent
-from risingtide.lib.testing import png_file
+from risingtide.demo.testing import png_file
 from risingtide.standards import queries, services
 from risingtide.standards.models import EvidenceLink, Judgement, SelfEvaluation
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from risingtide.lib.testing import png_file
+from risingtide.demo.testing import png_file
 from risingtide.people.models import Membership, Role
 from risingtide.schools.models import School
 from risingtide.standards import plans, services

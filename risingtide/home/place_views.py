@@ -2,7 +2,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from risingtide.access.core import can, requires
-from risingtide.schools import queries
+from risingtide.home import places as queries
 
 
 @require_GET
@@ -10,27 +10,27 @@ from risingtide.schools import queries
 def school(request, school):
     context = queries.school_page(request.user, school)
     context["can_register"] = can(request.user, "register.view", school)
-    return render(request, "schools/school.html", context)
+    return render(request, "home/places/school.html", context)
 
 
 @require_GET
 @requires("local_authority.view", "pk")
 def local_authority(request, la):
     return render(
-        request, "schools/local_authority.html", queries.local_authority_page(request.user, la)
+        request, "home/places/local_authority.html", queries.local_authority_page(request.user, la)
     )
 
 
 @require_GET
 @requires("nation.view", "pk")
 def nation(request, nation):
-    return render(request, "schools/nation.html", queries.nation_page(request.user, nation))
+    return render(request, "home/places/nation.html", queries.nation_page(request.user, nation))
 
 
 @require_GET
 @requires("provider.view", "pk")
 def provider(request, provider):
-    return render(request, "schools/provider.html", {"provider": provider})
+    return render(request, "home/places/provider.html", {"provider": provider})
 
 
 @require_GET
@@ -38,4 +38,4 @@ def provider(request, provider):
 def teaching_group(request, group):
     context = queries.group_page(request.user, group)
     context["can_manage"] = can(request.user, "teaching_group.manage_pupils", group)
-    return render(request, "schools/teaching_group.html", context)
+    return render(request, "home/places/teaching_group.html", context)

@@ -15,9 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.urls import reverse
 
-from risingtide.portfolios import exports, imports
 from risingtide.portfolios.models import Item
 from risingtide.tasc.models import Project
+from risingtide.transfer import exports, imports
 
 pytestmark = pytest.mark.django_db
 

@@ -303,7 +303,7 @@ def render_site(data: dict) -> str:
             else "the whole portfolio"
         )
     return render_to_string(
-        "portfolios/export/site.html",
+        "transfer/export/site.html",
         {
             "data": data,
             "stages": stages,

@@ -19,10 +19,9 @@ from django.utils import timezone
 
 from risingtide.access.core import can, visible
 from risingtide.audit.models import record
-from risingtide.feedback.models import Comment, Reply
+from risingtide.feedback.models import Comment, Reply, Review
 from risingtide.lib import jsondata, storage, uploads
-from risingtide.people.models import User
-from risingtide.portfolios.exports import FORMAT, FORMAT_VERSION
+from risingtide.people.models import Role, User
 from risingtide.portfolios.models import (
     Annotation,
     Category,
@@ -36,6 +35,8 @@ from risingtide.portfolios.models import (
 )
 from risingtide.schools.models import School
 from risingtide.tasc.models import STAGE_ORDER, Assignment, Project, Wheel, WheelStage
+from risingtide.tasc.services import staff_schools
+from risingtide.transfer.exports import FORMAT, FORMAT_VERSION
 
 MAX_ENTRIES = 5000
 MAX_TOTAL_BYTES = 2 * 1024**3  # uncompressed, all files together
@@ -44,8 +45,6 @@ MAX_JSON_BYTES = 50 * 1024**2
 
 def importable_pupils(user: User):
     """Pupils of the schools where ``user`` is staff, whom they may see."""
-    from risingtide.tasc.services import staff_schools
-
     return (
         visible(user, "pupil")
         .filter(memberships__school__in=staff_schools(user))
@@ -523,9 +522,6 @@ def _refuse(problems: list[str]):
 def school_of(actor: User, pupil: User) -> School | None:
     """The school where ``pupil`` is a pupil and ``actor`` is on the staff (the portfolio goes
     there, so the pupil's own teachers see it and no one else)."""
-    from risingtide.people.models import Role
-    from risingtide.tasc.services import staff_schools
-
     return (
         staff_schools(actor)
         .filter(pk__in=pupil.memberships.filter(role=Role.PUPIL).values("school_id"))
@@ -703,8 +699,6 @@ def _write(actor, school, data, media, pupils) -> Portfolio:
         )
         _stamp(StageWork, [(made.pk, {"updated_at": w.get("updated_at")})])
     _import_feedback(data, portfolio, new_ids, new_connections, who)
-    from risingtide.feedback.models import Review
-
     for r in data.get("reviews", []):
         by = who(r.get("by")) if r.get("is_self") else None
         made = Review.objects.create(

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from risingtide.lib.testing import member
+from risingtide.demo.testing import member
 from risingtide.people.models import Role
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from risingtide.access.core import requires
 from risingtide.audit.models import record
-from risingtide.portfolios import exports, imports
 from risingtide.tasc.services import staff_schools
+from risingtide.transfer import exports, imports
 
 
 def _filename(portfolio, suffix: str) -> str:
@@ -71,5 +71,5 @@ def import_portfolio(request):
             )
             return redirect("portfolio", portfolio.pk)
     return render(
-        request, "portfolios/import.html", {"pupils": pupils, "schools": schools}, status=status
+        request, "transfer/import.html", {"pupils": pupils, "schools": schools}, status=status
     )

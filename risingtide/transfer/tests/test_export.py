@@ -10,10 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
 from django.urls import reverse
 
+from risingtide.demo.testing import make_user, member, png_file
 from risingtide.feedback import services as feedback
-from risingtide.lib.testing import make_user, member, png_file
 from risingtide.people.models import Role
-from risingtide.portfolios import exports, imports, services, tools
+from risingtide.portfolios import services, tools
+from risingtide.transfer import exports, imports
 
 pytestmark = pytest.mark.django_db
 
