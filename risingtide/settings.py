@@ -143,11 +143,12 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_str("RISINGTIDE_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'risingtide.sqlite3'}"
 _is_sqlite = DATABASE_URL.startswith("sqlite")
-# PostgreSQL: keep connections a minute (a new one per request cost as much CPU as the page
-# itself, docs/performance.md), checked before reuse. SQLite opens in well under a millisecond.
+# Keep connections: a new PostgreSQL one per request cost as much CPU as the page itself, and
+# a new SQLite one reads the whole schema again (2-4 ms a request; docs/performance.md).
+# PostgreSQL's are checked before reuse; a SQLite file cannot go away under us.
 _db = dj_database_url.parse(
     DATABASE_URL,
-    conn_max_age=env_int("RISINGTIDE_DB_CONN_MAX_AGE", 0 if _is_sqlite else 60),
+    conn_max_age=env_int("RISINGTIDE_DB_CONN_MAX_AGE", 600 if _is_sqlite else 60),
     conn_health_checks=not _is_sqlite,
 )
 if _db["ENGINE"] == "django.db.backends.sqlite3":

@@ -1,11 +1,15 @@
 """Steps people take in the browser, shared by the journeys."""
 
+import os
 import re
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+# CI runs the SQLite and PostgreSQL passes side by side: each keeps its own pictures.
+if os.environ.get("RISINGTIDE_DATABASE_URL", "").startswith("postgres"):
+    SCREENSHOTS = SCREENSHOTS / "postgresql"
 
 
 def sign_in(page: Page, username: str, password: str) -> None:
