@@ -87,7 +87,7 @@ def demo(args) -> int:
     _django()
     from django.core.management import call_command
 
-    from risingtide.demo import world
+    from risingtide.demo import world  # needs the settings _django() has just set up
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)

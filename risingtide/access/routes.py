@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from risingtide.access.core import RouteRule
+from risingtide.access.policy import PUBLIC_ROUTES
 
 # Every Django admin page answers to one capability, through AdminSite.has_permission.
 NAMESPACE_RULES = {"admin": RouteRule("site.admin", None)}
@@ -44,7 +45,6 @@ def _walk(patterns, prefix="", namespace=None):
 
 
 def catalogue(urlconf=None) -> list[Route]:
-    from risingtide.access.policy import PUBLIC_ROUTES
 
     routes = []
     for path, namespace, pattern in _walk(get_resolver(urlconf).url_patterns):

@@ -18,8 +18,14 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 
+from risingtide.feedback.services import give
 from risingtide.lib.testing import png_file
+from risingtide.library.models import Resource
 from risingtide.people.models import Membership, Role, User
+from risingtide.portfolios.services import add_note, add_upload, portfolio_for
+from risingtide.register.models import DataSharingAgreement, ImportBatch, Pupil
+from risingtide.register.services import nominate
+from risingtide.register.upn import make_upn
 from risingtide.schools.models import (
     Cluster,
     LocalAuthority,
@@ -28,6 +34,10 @@ from risingtide.schools.models import (
     School,
     TeachingGroup,
 )
+from risingtide.standards import frameworks, plans, services
+from risingtide.standards.models import ClassroomEvaluation, ImprovementPlan, Judgement
+from risingtide.tasc.models import Assignment, Project, Wheel, WheelStage
+from risingtide.tasc.wheels import ensure_default_wheel
 
 
 @dataclass
@@ -150,8 +160,6 @@ def build_tiny_world() -> TinyWorld:
 def _add_projects(w: TinyWorld) -> None:
     """Wheels: the default, one reworded by "own", one by "other". Projects: an open one set to
     each school's first group, a draft set to own's group, and one set to one pupil of own2."""
-    from risingtide.tasc.models import Assignment, Project, Wheel, WheelStage
-    from risingtide.tasc.wheels import ensure_default_wheel
 
     w.wheels["default"] = default = ensure_default_wheel()
     for key in ("own", "other"):
@@ -179,7 +187,6 @@ def _add_projects(w: TinyWorld) -> None:
     project("other", "other", Project.Status.OPEN, teaching_group=w.groups["other"])
 
     # A portfolio with one note for three pupils: "own", "own2" and "other".
-    from risingtide.portfolios.services import add_note, add_upload, portfolio_for
 
     for key, project_key in (("own", "own"), ("own2", "own2_pupil"), ("other", "other")):
         pupil = w.users[f"pupil@{key}"]
@@ -188,7 +195,6 @@ def _add_projects(w: TinyWorld) -> None:
         w.uploads[key] = add_upload(pupil, portfolio, "gather", f"{key} picture", png_file())
 
     # A teacher's next step on each of those notes.
-    from risingtide.feedback.services import give
 
     for key, teacher in (
         ("own", "teacher@own"),
@@ -210,8 +216,6 @@ def _add_library(w: TinyWorld) -> None:
     "own_withdrawn" (a template that was shared with the LA, withdrawn) and "other_everyone"
     (a lesson plan from "other" shared with every school)."""
     from django.utils import timezone
-
-    from risingtide.library.models import Resource
 
     specs = [
         ("own_school", "own", Resource.Kind.FILE, Resource.Audience.SCHOOL, None),
@@ -248,10 +252,6 @@ def _add_register(w: TinyWorld) -> None:
     accounts), a nomination for pupil@own, a checked import at "own" and "other", and a
     data-sharing agreement in force for "own" only (so own's LA sees own's pupil data)."""
     from datetime import date
-
-    from risingtide.register.models import DataSharingAgreement, ImportBatch, Pupil
-    from risingtide.register.services import nominate
-    from risingtide.register.upn import make_upn
 
     for n, key in enumerate(("own", "own2", "other", "2@own")):
         account = w.users[f"pupil{key}" if key.startswith("2") else f"pupil@{key}"]
@@ -296,9 +296,6 @@ def _add_standards(w: TinyWorld) -> None:
     teacher@own ("own_private", and "own_shared", shared with the coordinator) and by
     teacher@other ("other", unshared)."""
     from django.utils import timezone
-
-    from risingtide.standards import frameworks, plans, services
-    from risingtide.standards.models import ClassroomEvaluation, ImprovementPlan, Judgement
 
     frameworks.ensure_shipped()
     w.evaluations["own"] = services.start(w.users["leading_teacher@own"], w.schools["own"])

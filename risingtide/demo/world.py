@@ -11,9 +11,14 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from risingtide.demo import insights as demo_insights
+from risingtide.demo import register as demo_register
+from risingtide.demo import standards as demo_standards
 from risingtide.demo.names import FIRST_NAMES, LAST_NAMES, PLACE_NAMES, SCHOOL_SUFFIXES
+from risingtide.library.starter import ensure_starter_library
 from risingtide.people.credentials import unique_usernames, username_base
 from risingtide.people.models import Membership, Role, User
+from risingtide.portfolios.groups import split_into_groups
 from risingtide.schools.models import (
     Cluster,
     LocalAuthority,
@@ -22,6 +27,8 @@ from risingtide.schools.models import (
     School,
     TeachingGroup,
 )
+from risingtide.tasc.models import Assignment, Project
+from risingtide.tasc.wheels import ensure_default_wheel
 
 DEMO_PASSWORD = "rising-tide-demo"  # noqa: S105 - printed for the demo on purpose
 DEMO_NATION = "Westmarch"
@@ -263,13 +270,10 @@ def load_demo(seed: int = 2026) -> Nation:
     batch.member(batch.person(rng), Role.LA_LEAD, local_authority=hollowmere)
     batch.save()
     _demo_project(academy, first_group)
-    from risingtide.demo import register as demo_register
 
     demo_register.load(academy, User.objects.get(username="coordinator"), random.Random(seed))
-    from risingtide.demo import insights as demo_insights
 
     demo_insights.load(list(School.objects.filter(local_authority__nation=nation)), academy, rng)
-    from risingtide.demo import standards as demo_standards
 
     demo_standards.load(
         list(School.objects.filter(local_authority__nation=nation)),
@@ -278,7 +282,6 @@ def load_demo(seed: int = 2026) -> Nation:
         User.objects.get(username="la.lead"),
         rng,
     )
-    from risingtide.library.starter import ensure_starter_library
 
     ensure_starter_library()  # there already after `migrate`; not after a test's flush
     return nation
@@ -287,8 +290,6 @@ def load_demo(seed: int = 2026) -> Nation:
 def _demo_project(school: School, group: TeachingGroup) -> None:
     """Two open projects set to the demo pupil's class (one individual, one group work), so
     every role has something to see."""
-    from risingtide.tasc.models import Assignment, Project
-    from risingtide.tasc.wheels import ensure_default_wheel
 
     project = Project.objects.create(
         school=school,
@@ -312,7 +313,6 @@ def _demo_project(school: School, group: TeachingGroup) -> None:
     Assignment.objects.create(project=project, teaching_group=group)
 
     # A group project too, with the class already split into groups of three.
-    from risingtide.portfolios.groups import split_into_groups
 
     teacher = User.objects.get(username="teacher")
     survey = Project.objects.create(

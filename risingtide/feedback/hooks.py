@@ -7,6 +7,8 @@ from risingtide.feedback.models import Comment
 from risingtide.feedback.queries import criteria_rows, reviews_for
 from risingtide.feedback.services import levels_for
 from risingtide.feedback.views import threads_context
+from risingtide.portfolios import events as portfolio_events
+from risingtide.tasc import events as tasc_events
 
 
 def on_portfolio_page(request, portfolio, page: str, **target) -> dict:
@@ -36,8 +38,6 @@ def on_project_page(request, project, context) -> dict:
 
 
 def connect() -> None:
-    from risingtide.portfolios import events as portfolio_events
-    from risingtide.tasc import events as tasc_events
 
     portfolio_events.page_parts.connect(on_portfolio_page)
     portfolio_events.progress_parts.connect(on_progress_grid)

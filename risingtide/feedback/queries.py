@@ -13,8 +13,9 @@ from django.db.models import (
 )
 from django.urls import reverse
 
-from risingtide.access.core import visible
-from risingtide.feedback.models import Comment, Reply, ThreadRead
+from risingtide.access.core import can, visible
+from risingtide.feedback.models import Comment, Judgement, Reply, Review, ThreadRead
+from risingtide.feedback.services import levels_for
 from risingtide.people.models import User
 from risingtide.portfolios.models import PortfolioMember
 
@@ -113,8 +114,6 @@ def badge_count(user: User, is_pupil: bool, is_teacher: bool) -> int:
 
 def criteria_rows(portfolio) -> dict:
     """Each success criterion with its judgement (if any) and the rubric's levels: two queries."""
-    from risingtide.feedback.models import Judgement
-    from risingtide.feedback.services import levels_for
 
     made = {j.criterion: j for j in Judgement.objects.filter(portfolio=portfolio)}
     return {
@@ -130,9 +129,6 @@ def reviews_for(viewer: User, portfolio) -> dict:
     """The reviews of a presentation as the viewer may see them, and the comparison of the
     pupil's own levels with their peers' and the teacher's. Plain data only: an anonymous
     reviewer's account never reaches a template, for anyone but staff."""
-    from risingtide.access.core import can
-    from risingtide.feedback.models import Judgement, Review
-    from risingtide.feedback.services import levels_for
 
     staff = can(viewer, "portfolio.comment", portfolio)
     # Classmates see the reviews; the teacher's judgement and the pupil's own levels are for

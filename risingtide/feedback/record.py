@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db.models import Count, Prefetch
 
+from risingtide.access.core import visible
 from risingtide.feedback.models import DEFAULT_LEVELS, Comment, Judgement, Reply, Review
 from risingtide.people.models import User
 from risingtide.portfolios.models import Item, Portfolio, StageProgress
@@ -45,7 +46,6 @@ def _name(user) -> str:
 
 def pupil_record(viewer: User, pupil: User) -> PupilRecord:
     """Every portfolio of ``pupil`` that ``viewer`` may see, newest first: eight queries."""
-    from risingtide.access.core import visible
 
     portfolios = list(
         visible(viewer, "portfolio")

@@ -8,7 +8,16 @@ from django.utils import timezone
 
 from risingtide.access.core import can
 from risingtide.audit.models import record
-from risingtide.feedback.models import Comment, Reply, ThreadRead
+from risingtide.feedback.models import (
+    DEFAULT_LEVELS,
+    Comment,
+    Judgement,
+    Reply,
+    Review,
+    Rubric,
+    ThreadRead,
+)
+from risingtide.feedback.tasks import email_feedback
 from risingtide.people.models import User
 from risingtide.portfolios.models import Portfolio
 from risingtide.tasc.models import STAGE_ORDER
@@ -132,13 +141,10 @@ def mark_read(user: User, comments, at=None) -> None:
 
 def _email_later(comment_id: int, reply_id: int | None) -> None:
     if settings.FEEDBACK_EMAIL:
-        from risingtide.feedback.tasks import email_feedback
-
         transaction.on_commit(lambda: email_feedback.enqueue(comment_id, reply_id))
 
 
 def levels_for(project) -> list[str]:
-    from risingtide.feedback.models import DEFAULT_LEVELS, Rubric
 
     rubric = Rubric.objects.filter(project=project).first()
     return rubric.levels if rubric and rubric.levels else list(DEFAULT_LEVELS)
@@ -146,7 +152,6 @@ def levels_for(project) -> list[str]:
 
 def set_levels(actor: User, project, levels: list[str]):
     """The teacher's own rubric levels for a project, lowest first (2 to 6 of them)."""
-    from risingtide.feedback.models import Rubric
 
     if not can(actor, "project.edit", project):
         raise PermissionDenied
@@ -160,7 +165,6 @@ def set_levels(actor: User, project, levels: list[str]):
 
 def judge(actor: User, portfolio: Portfolio, criterion: int, level: int | None, evidence: str = ""):
     """Record (or, with ``level`` None, remove) the teacher's judgement of one criterion."""
-    from risingtide.feedback.models import Judgement
 
     if not can(actor, "portfolio.comment", portfolio):
         raise PermissionDenied
@@ -210,7 +214,6 @@ def review(
 ):
     """A pupil's rubric review of a presentation: their own (a self-evaluation) or a peer's
     that they may see. One each, which they may change."""
-    from risingtide.feedback.models import Review
 
     is_self = portfolio.memberships.filter(pupil=actor).exists()
     allowed = (

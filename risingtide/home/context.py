@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from risingtide.access.core import anchors as anchors_of
 from risingtide.access.core import can, roles
+from risingtide.feedback.queries import badge_count
 from risingtide.people.models import Role
 
 
@@ -49,8 +50,6 @@ def navigation(request) -> dict:
     if can(user, "library.browse"):
         nav.append(("Library", reverse("library:search")))
     if can(user, "feedback.inbox"):
-        from risingtide.feedback.queries import badge_count
-
         teaching = bool(held & {Role.TEACHER, Role.LEADING_TEACHER, Role.HEAD})
         waiting = badge_count(user, Role.PUPIL in held, teaching)
         word = "waiting" if teaching else "new"

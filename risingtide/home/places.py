@@ -6,6 +6,7 @@ from risingtide.access.core import visible
 from risingtide.home.queries import schools_summary
 from risingtide.lib.counts import count_of
 from risingtide.people.models import Membership, Role, User
+from risingtide.register.models import RegisterEntry, academic_year, current_entry
 from risingtide.schools.models import LocalAuthority, Nation, School, TeachingGroup
 
 STAFF_ROLES = [Role.TEACHER, Role.LEADING_TEACHER, Role.HEAD]
@@ -62,7 +63,6 @@ def group_page(user: User, group: TeachingGroup) -> dict:
     )
     # Teachers nominate for the G&T register from here: each pupil's record, where the school
     # holds one and the user may nominate, with this year's register status.
-    from risingtide.register.models import RegisterEntry, academic_year, current_entry
 
     records = {
         r.account_id: r

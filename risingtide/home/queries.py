@@ -1,9 +1,10 @@
 """What each role's home panel shows. Every function makes a fixed number of queries,
 whatever the size of the school, LA or nation (asserted in tests)."""
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from risingtide.access.core import visible
+from risingtide.insights.models import SchoolReportFile
 from risingtide.lib.counts import count_of
 from risingtide.people.models import Membership, Role, User
 from risingtide.schools.models import LocalAuthority, School, TeachingGroup
@@ -105,9 +106,6 @@ def staff_providers(user: User) -> list:
 def insight_schools(user: User) -> list[School]:
     """The schools whose insights report a member of staff sees from their home page, each with
     its newest PDF report from the LA (``report_id``, ``report_at``), in one query."""
-    from django.db.models import OuterRef, Subquery
-
-    from risingtide.insights.models import SchoolReportFile
 
     newest = SchoolReportFile.objects.filter(school=OuterRef("pk")).order_by("-created_at", "-pk")
     mine = Membership.objects.filter(

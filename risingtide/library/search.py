@@ -24,6 +24,8 @@ from django.db import connection as default_connection
 from django.db import connections
 from django.db.models import Expression, QuerySet
 
+from risingtide.library.models import Subject
+
 # The weights of title, description (with a template's brief) and subject.
 SQLITE_WEIGHTS = (10.0, 4.0, 2.0)
 
@@ -151,7 +153,6 @@ SQLITE_TRIGGERS = (
 
 def _subject_label_sql(column: str) -> str:
     """The subject's words rather than its code, as SQL, so "design technology" finds "dt"."""
-    from risingtide.library.models import Subject
 
     whens = " ".join(
         f"WHEN '{code}' THEN '{label.replace(chr(39), chr(39) * 2)}'"

@@ -6,6 +6,8 @@ publishes by default. Each runs round the whole wheel, with a prompt or two for 
 call it), so a school never sees an empty library.
 """
 
+from risingtide.library.models import Resource
+
 STARTER = [
     {
         "key": "minibeast-home",
@@ -279,8 +281,7 @@ STARTER = [
 def ensure_starter_library(resource_model=None) -> int:
     """Add the starter set's missing examples to the library; how many were added. The data
     migration calls this with its historical model."""
-    if resource_model is None:
-        from risingtide.library.models import Resource as resource_model
+    resource_model = resource_model or Resource
     present = set(
         resource_model.objects.exclude(starter_key="").values_list("starter_key", flat=True)
     )

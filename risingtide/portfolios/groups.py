@@ -14,7 +14,7 @@ from django.db.models import Q
 from risingtide.access.core import can, visible
 from risingtide.audit.models import record
 from risingtide.people.models import Membership, Role, User
-from risingtide.portfolios.models import Portfolio, PortfolioMember
+from risingtide.portfolios.models import Contribution, GroupMessage, Portfolio, PortfolioMember
 from risingtide.tasc.models import Project
 
 MAX_GROUP_SIZE = 8
@@ -238,7 +238,6 @@ def open_groups(project: Project) -> list[Portfolio]:
 
 def post_message(actor: User, portfolio: Portfolio, body: str):
     """A message in a group's discussion: by a member, or by a teacher of theirs."""
-    from risingtide.portfolios.models import GroupMessage
 
     member = portfolio.memberships.filter(pupil=actor).exists()
     if not member and not can(actor, "portfolio.comment", portfolio):
@@ -253,7 +252,6 @@ def post_message(actor: User, portfolio: Portfolio, body: str):
 
 def rate_contributions(actor: User, portfolio: Portfolio, shares: dict[int, tuple[int, str]]):
     """A member says how much each member (themself too) gave: {member id: (share, comment)}."""
-    from risingtide.portfolios.models import Contribution
 
     if not portfolio.memberships.filter(pupil=actor).exists():
         raise PermissionDenied

@@ -10,7 +10,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 
+from risingtide.lib import uploads
 from risingtide.tasc.models import Project, Stage
 
 
@@ -155,9 +157,6 @@ class Item(models.Model):
 
     def serve_file(self, request):
         """The upload, served inert (one byte range if asked), for whoever passed the guard."""
-        from django.http import Http404
-
-        from risingtide.lib import uploads
 
         if not self.file:
             raise Http404
@@ -169,9 +168,6 @@ class Item(models.Model):
         )
 
     def serve_thumbnail(self):
-        from django.http import Http404
-
-        from risingtide.lib import uploads
 
         if not self.thumbnail:
             raise Http404

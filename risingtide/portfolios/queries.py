@@ -9,6 +9,8 @@ from risingtide.people.models import User
 from risingtide.portfolios import events, tools
 from risingtide.portfolios.groups import assigned_pupils
 from risingtide.portfolios.models import (
+    Contribution,
+    GroupMessage,
     Item,
     Portfolio,
     PortfolioMember,
@@ -309,7 +311,6 @@ def stage_tool_page(portfolio: Portfolio, stage: str, work: StageWork | None) ->
 
 
 def discussion_page(portfolio: Portfolio) -> dict:
-    from risingtide.portfolios.models import GroupMessage
 
     return {
         "portfolio": portfolio,
@@ -324,7 +325,6 @@ def discussion_page(portfolio: Portfolio) -> dict:
 def contributions_page(viewer: User, portfolio: Portfolio, staff: bool) -> dict:
     """Members' views of who gave how much: a member sees the ones they gave; staff see all,
     as a grid of rater × member."""
-    from risingtide.portfolios.models import Contribution
 
     members = list(portfolio.members.order_by("last_name", "first_name"))
     rows = Contribution.objects.filter(portfolio=portfolio)

@@ -12,6 +12,7 @@ from risingtide.access.core import can
 from risingtide.audit.models import record
 from risingtide.lib import storage, uploads
 from risingtide.people.models import User
+from risingtide.portfolios.groups import NotInGroup
 from risingtide.portfolios.models import (
     Annotation,
     Category,
@@ -23,6 +24,7 @@ from risingtide.portfolios.models import (
     PortfolioMember,
     StageProgress,
 )
+from risingtide.portfolios.tasks import fetch_clipping
 from risingtide.tasc.models import STAGE_ORDER, Project
 
 NOTE_MAX_CHARS = 100_000
@@ -41,7 +43,6 @@ class EditConflict(Exception):
 def portfolio_for(pupil: User, project: Project) -> Portfolio:
     """The pupil's portfolio for a project set to them, made on first visit. In a group
     project it is their group's, and there is none until the teacher forms the groups."""
-    from risingtide.portfolios.groups import NotInGroup
 
     if not can(pupil, "project.work", project):
         raise PermissionDenied
@@ -336,8 +337,6 @@ def add_clipping(actor: User, portfolio: Portfolio, stage: str, url: str) -> Ite
     """Keep a link at once and fetch the page in the background; the link is never lost,
     even if the fetch fails."""
     from urllib.parse import urlsplit
-
-    from risingtide.portfolios.tasks import fetch_clipping
 
     _may_change(actor, "portfolio.edit", portfolio, portfolio, stage)
     url = url.strip()

@@ -8,6 +8,7 @@ from django.db import transaction
 from django_tasks import task
 
 from risingtide.lib import clip, fetch, storage, uploads
+from risingtide.lib.uploads import make_thumbnail
 from risingtide.portfolios.models import ClipStatus, Item
 
 logger = logging.getLogger(__name__)
@@ -63,6 +64,5 @@ def _main_image(url: str | None) -> ContentFile | None:
         uploads.sniff(result.body[:8192])
     except (fetch.FetchRefused, uploads.UploadRefused):
         return None
-    from risingtide.lib.uploads import make_thumbnail
 
     return make_thumbnail(io.BytesIO(result.body))

@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from risingtide.access.core import can, visible
+from risingtide.access.core import anchors, can, visible
 from risingtide.audit.models import record
-from risingtide.people.models import User
+from risingtide.people.models import Role, User
 from risingtide.schools.models import School
 from risingtide.tasc import events
 from risingtide.tasc.models import STAGE_ORDER, Assignment, Project, Wheel, WheelStage
@@ -227,8 +227,6 @@ def set_status(actor: User, project: Project, status: str) -> Project:
 
 def staff_schools(user: User):
     """Schools where the person may create projects (staff roles, through access)."""
-    from risingtide.access.core import anchors
-    from risingtide.people.models import Role
 
     held = anchors(user)
     ids = set()
