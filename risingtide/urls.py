@@ -4,7 +4,6 @@ from django.urls import include, path
 
 from risingtide.api import views as api_views
 from risingtide.api.api import api
-from risingtide.feedback import views as feedback_views
 from risingtide.home import place_views
 from risingtide.home import views as home_views
 from risingtide.people import views as people_views
@@ -99,22 +98,7 @@ urlpatterns = [
     path("portfolios/<int:pk>/share/", portfolio_views.share, name="share"),
     path("portfolios/<int:pk>/tools/<slug:stage>/", portfolio_views.stage_tool, name="stage_tool"),
     path("portfolios/<int:pk>/layout/", portfolio_views.layout, name="layout"),
-    path("portfolios/<int:pk>/feedback/", feedback_views.give, name="give_feedback"),
-    path("feedback/", feedback_views.inbox, name="feedback_inbox"),
-    path("pupils/<int:pk>/record/", feedback_views.record, name="pupil_record"),
-    path("pupils/<int:pk>/record.pdf", feedback_views.record_pdf, name="pupil_record_pdf"),
-    path("pupils/<int:pk>/record.csv", feedback_views.record_csv, name="pupil_record_csv"),
-    path("projects/<int:pk>/rubric/", feedback_views.rubric, name="project_rubric"),
-    path("portfolios/<int:pk>/judgements/", feedback_views.judge, name="judge"),
-    path("portfolios/<int:pk>/review/", feedback_views.review, name="review"),
-    path(
-        "portfolios/<int:pk>/reviews/<int:review_id>/hide/",
-        feedback_views.hide_review,
-        name="hide_review",
-    ),
-    path("comments/<int:pk>/reply/", feedback_views.reply, name="comment_reply"),
-    path("comments/<int:pk>/done/", feedback_views.mark_done, name="comment_done"),
-    path("comments/<int:pk>/accept/", feedback_views.accept, name="comment_accept"),
+    path("", include("risingtide.feedback.urls")),
     path("items/<int:pk>/", portfolio_views.item, name="item"),
     path("items/<int:pk>/file/", portfolio_views.item_file, name="item_file"),
     path("items/<int:pk>/update/", portfolio_views.update_item, name="update_item"),

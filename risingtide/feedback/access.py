@@ -47,7 +47,7 @@ declare(
         {Role.PUPIL: Reach.SELF},
     ),
     Capability(
-        "pupil.record",
+        "pupil.progress_record",
         "pupil",
         "See a pupil's progress record across all projects (PDF, CSV)",
         {Role.PUPIL: Reach.SELF, **PUPIL_CARERS},

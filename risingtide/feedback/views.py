@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 from risingtide.access.core import can, requires, roles
 from risingtide.audit.models import record as record_event
 from risingtide.feedback import queries, services
-from risingtide.feedback.record import csv_rows, pupil_record
+from risingtide.feedback.progress_record import csv_rows
+from risingtide.feedback.progress_record import progress_record as build_progress_record
 from risingtide.lib.csvexport import csv_response
 from risingtide.lib.pdf import to_pdf
 from risingtide.people.models import Role
@@ -115,32 +116,31 @@ def threads_context(request, portfolio, **target) -> dict:
 
 
 @require_GET
-@requires("pupil.record", "pk")
-def record(request, pupil):
-    return render(
-        request, "feedback/record.html", {"record": pupil_record(request.user, pupil), "pdf": False}
-    )
+@requires("pupil.progress_record", "pk")
+def progress_record(request, pupil):
+    record = build_progress_record(request.user, pupil)
+    return render(request, "feedback/progress_record.html", {"record": record, "pdf": False})
 
 
 @require_GET
-@requires("pupil.record", "pk")
-def record_pdf(request, pupil):
-    html = render_to_string(
-        "feedback/record.html", {"record": pupil_record(request.user, pupil), "pdf": True}
-    )
+@requires("pupil.progress_record", "pk")
+def progress_record_pdf(request, pupil):
+    record = build_progress_record(request.user, pupil)
+    html = render_to_string("feedback/progress_record.html", {"record": record, "pdf": True})
     pdf = to_pdf(html=html)  # the record has no pictures: the PDF reads no file at all
-    record_event(request.user, "pupil.record_pdf", pupil)
+    record_event(request.user, "pupil.progress_record_pdf", pupil)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="record-{pupil.pk}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="progress-record-{pupil.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 @require_GET
-@requires("pupil.record", "pk")
-def record_csv(request, pupil):
-    record_event(request.user, "pupil.record_csv", pupil)
-    return csv_response(f"record-{pupil.pk}.csv", csv_rows(pupil_record(request.user, pupil)))
+@requires("pupil.progress_record", "pk")
+def progress_record_csv(request, pupil):
+    record_event(request.user, "pupil.progress_record_csv", pupil)
+    rows = csv_rows(build_progress_record(request.user, pupil))
+    return csv_response(f"progress-record-{pupil.pk}.csv", rows)
 
 
 @require_POST

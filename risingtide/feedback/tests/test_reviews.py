@@ -121,7 +121,7 @@ def test_review_pages(world, reviewed, client_for):
 def test_the_progress_record_keeps_anonymous_reviewers_anonymous(world, reviewed, client_for):
     for key in ("pupil@own", "teacher@own"):
         client = client_for(world.user(key))
-        url = reverse("pupil_record", args=[world.users["pupil@own"].pk])
+        url = reverse("progress_record", args=[world.users["pupil@own"].pk])
         page = client.get(url).content.decode()
         assert "Add labels" in page and "Ben Own" not in page, key
         assert "Explains what bees need: Working towards" in page

@@ -34,7 +34,7 @@ class ProjectRecord:
 
 
 @dataclass
-class PupilRecord:
+class ProgressRecord:
     pupil: User
     projects: list[ProjectRecord] = field(default_factory=list)
     timeline: list[Event] = field(default_factory=list)
@@ -44,7 +44,7 @@ def _name(user) -> str:
     return user.get_full_name() if user else ""
 
 
-def pupil_record(viewer: User, pupil: User) -> PupilRecord:
+def progress_record(viewer: User, pupil: User) -> ProgressRecord:
     """Every portfolio of ``pupil`` that ``viewer`` may see, newest first: eight queries."""
 
     portfolios = list(
@@ -67,7 +67,7 @@ def pupil_record(viewer: User, pupil: User) -> PupilRecord:
         )
         .order_by("-project__start_date", "-created_at")
     )
-    record = PupilRecord(pupil=pupil)
+    record = ProgressRecord(pupil=pupil)
     labels = dict(Stage.choices)
     items = Item.objects.filter(portfolio__in=portfolios, created_by=pupil).values(
         "portfolio_id", "title", "kind", "created_at"
@@ -169,7 +169,7 @@ def pupil_record(viewer: User, pupil: User) -> PupilRecord:
 CSV_HEADER = ["date", "project", "kind", "what", "by"]
 
 
-def csv_rows(record: PupilRecord):
+def csv_rows(record: ProgressRecord):
     """The timeline as CSV rows (the same events the page lists)."""
     yield CSV_HEADER
     for e in record.timeline:

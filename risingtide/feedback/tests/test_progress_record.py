@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from risingtide.feedback import services
-from risingtide.feedback.record import pupil_record
+from risingtide.feedback.progress_record import progress_record
 from risingtide.lib.csvexport import safe_cell
 from risingtide.portfolios import services as portfolio_services
 from risingtide.tasc.models import Assignment, Project
@@ -69,37 +69,38 @@ def test_the_record_gathers_everything_and_is_scoped(world, judged):
     portfolio_services.add_note(
         pupil, portfolio_services.portfolio_for(pupil, other), "gather", "x"
     )
-    record = pupil_record(pupil, pupil)
+    record = progress_record(pupil, pupil)
     assert {p.portfolio.project.title for p in record.projects} == {"own project", "Second"}
     own = next(p for p in record.projects if p.portfolio.project.title == "own project")
     assert own.stages[0]["done_at"] and own.open_next_steps == 1 and own.item_count == 2
     kinds = {e.what for e in record.timeline}
     assert kinds == {"item", "stage", "feedback", "judgement"}
     # The teacher sees what they may: the same; a teacher elsewhere: nothing.
-    assert len(pupil_record(world.user("teacher@own"), pupil).projects) == 2
-    assert pupil_record(world.user("teacher@other"), pupil).projects == []
+    assert len(progress_record(world.user("teacher@own"), pupil).projects) == 2
+    assert progress_record(world.user("teacher@other"), pupil).projects == []
 
 
 def test_record_page_pdf_and_csv(world, judged, client_for):
     pupil = world.users["pupil@own"]
     client = client_for(world.user("pupil@own"))
-    page = client.get(reverse("pupil_record", args=[pupil.pk])).content.decode()
+    page = client.get(reverse("progress_record", args=[pupil.pk])).content.decode()
     assert "Deep" in page and "Say where you found this." in page and "Finished" in page
-    pdf = client.get(reverse("pupil_record_pdf", args=[pupil.pk]))
+    pdf = client.get(reverse("progress_record_pdf", args=[pupil.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    response = client.get(reverse("pupil_record_csv", args=[pupil.pk]))
+    response = client.get(reverse("progress_record_csv", args=[pupil.pk]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["date", "project", "kind", "what", "by"]
     assert any("Deep" in row[3] for row in rows) and len(rows) > 3
     # Others' records stay closed.
     assert (
-        client.get(reverse("pupil_record", args=[world.users["pupil2@own"].pk])).status_code == 404
+        client.get(reverse("progress_record", args=[world.users["pupil2@own"].pk])).status_code
+        == 404
     )
     teacher = client_for(world.user("teacher@own"))
-    assert teacher.get(reverse("pupil_record", args=[pupil.pk])).status_code == 200
+    assert teacher.get(reverse("progress_record", args=[pupil.pk])).status_code == 200
     assert (
         client_for(world.user("teacher@other"))
-        .get(reverse("pupil_record", args=[pupil.pk]))
+        .get(reverse("progress_record", args=[pupil.pk]))
         .status_code
         == 404
     )
@@ -111,7 +112,7 @@ def test_csv_cells_cannot_become_formulas(world, client_for):
     assert safe_cell("Bees") == "Bees"
     pupil = world.user("pupil@own")
     Project.objects.filter(pk=world.projects["own"].pk).update(title="=WEBSERVICE(1)")
-    response = client_for(pupil).get(reverse("pupil_record_csv", args=[pupil.pk]))
+    response = client_for(pupil).get(reverse("progress_record_csv", args=[pupil.pk]))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert {row[1] for row in rows[1:]} == {"'=WEBSERVICE(1)"}
 
@@ -119,7 +120,7 @@ def test_csv_cells_cannot_become_formulas(world, client_for):
 def test_record_query_count_does_not_grow(world, judged, client_for):
     pupil = world.user("pupil@own")
     client = client_for(pupil)
-    url = reverse("pupil_record", args=[pupil.pk])
+    url = reverse("progress_record", args=[pupil.pk])
 
     def count():
         with CaptureQueriesContext(connection) as ctx:
