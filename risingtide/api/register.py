@@ -3,26 +3,25 @@ the register's pages. Pupil-level data is read only through ``access.core.visibl
 read of it writes one audit event per request (``register.api_read``), whatever the page size."""
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from risingtide.access.core import requires, visible
 from risingtide.api.errors import ErrorOut, refusals_as_400
-from risingtide.lib.counts import count_of
 from risingtide.portfolios.models import Item
-from risingtide.register import services
+from risingtide.register import lists, services
 from risingtide.register.models import (
     Evidence,
     ImportBatch,
     Pupil,
     RegisterEntry,
     academic_year,
-    current_entry,
     ever_6,
     fsm_on,
 )
@@ -337,7 +336,9 @@ def _read(request, school, why: str, target=None, page: dict | None = None) -> N
 def school_pupils(
     request,
     school_id: int,
-    on_roll: bool | None = None,
+    on_roll: Literal["true", "false", "all"] = Query(
+        "true", description="On roll (the default), left the school, or both"
+    ),
     nc_year: str = "",
     status: RegisterEntry.Status | None = None,
     q: str = Query("", description="The start of a name or of a UPN"),
@@ -346,23 +347,20 @@ def school_pupils(
 ):
     school = request.access_target
     year = academic_year()
-    found = _records(request.user, year).filter(school=school)
-    if on_roll is not None:
-        found = found.filter(on_roll=on_roll)
-    if nc_year.strip():
-        found = found.filter(nc_year=nc_year.strip())
-    if status is not None:
-        found = found.filter(Exists(current_entry(year).filter(status=status)))
-    q = q.strip()[:100]
-    if q:
-        found = found.filter(
-            Q(upn__istartswith=q.replace(" ", ""))
-            | Q(legal_surname__istartswith=q)
-            | Q(legal_forename__istartswith=q)
-            | Q(preferred_surname__istartswith=q)
-            | Q(preferred_forename__istartswith=q)
+    chosen = lists.PupilFilter(
+        on_roll={"true": True, "false": False, "all": None}[on_roll],
+        nc_year=nc_year.strip()[:4],
+        status=status or "",
+        q=q.strip()[:100],
+    )
+    found = lists.pupil_records(request.user, school, year, chosen).prefetch_related(
+        Prefetch(
+            "register_entries",
+            RegisterEntry.objects.current().filter(academic_year=year),
+            to_attr="current_entries",
         )
-    answer = _page(found.order_by("legal_surname", "legal_forename", "pk"), page, per_page)
+    )
+    answer = _page(found, page, per_page)
     _read(request, school, "list pupils", target=school, page=answer)
     return answer
 
@@ -390,6 +388,13 @@ def pupil_record(request, pupil_id: int):
     return pupil
 
 
+REGISTER_STATUS = Query(
+    None,
+    description="A status, or 'all'; by default every pupil on the register or nominated "
+    "(not those decided not identified), as on the register page",
+)
+
+
 @router.get(
     "/schools/{school_id}/register",
     response={200: RegisterPageOut, 400: ErrorOut},
@@ -400,7 +405,7 @@ def pupil_record(request, pupil_id: int):
 def school_register(
     request,
     school_id: int,
-    status: RegisterEntry.Status | None = None,
+    status: RegisterEntry.Status | Literal["all"] | None = REGISTER_STATUS,
     gifted: bool | None = None,
     talented: bool | None = None,
     domain: str = "",
@@ -410,32 +415,16 @@ def school_register(
 ):
     school = request.access_target
     year = academic_year()
-    entries = (
-        RegisterEntry.objects.current()
-        .filter(
-            school=school,
-            academic_year=year,
-            pupil__in=visible(request.user, "pupil_record").filter(school=school),
-        )
-        .select_related("pupil")
-        .annotate(
-            evidence_this_year=count_of(
-                Evidence.objects.filter(academic_year=year), "pupil", outer="pupil"
-            )
-        )
+    if domain and domain not in DOMAINS:
+        raise ValidationError({"domain": "Unknown domain."})
+    chosen = lists.RegisterFilter(
+        status=status or lists.ON_REGISTER,
+        gifted=gifted,
+        talented=talented,
+        top_5=top_5,
+        domain=domain,
     )
-    for name, value in (("status", status), ("gifted", gifted), ("talented", talented)):
-        if value is not None:
-            entries = entries.filter(**{name: value})
-    if top_5 is not None:
-        entries = entries.filter(top_5=top_5)
-    if domain:
-        if domain not in DOMAINS:
-            raise ValidationError({"domain": "Unknown domain."})
-        # The domains are a JSON list of known keys: its text holds the key in quotes exactly
-        # when the list holds the key (``contains`` on a JSON list is PostgreSQL's alone).
-        entries = entries.filter(domains__icontains=f'"{domain}"')
-    entries = entries.order_by("pupil__legal_surname", "pupil__legal_forename", "pk")
+    entries = lists.register_entries(request.user, school, year, chosen)
     answer = {"academic_year": year, **_page(entries, page, per_page)}
     _read(request, school, "read the register", target=school, page=answer)
     return answer

@@ -1,20 +1,22 @@
 """What the register pages show, each in a fixed number of queries whatever the school's size."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Subquery
+from django.db.models import Count
 from django.utils import timezone
 
 from risingtide.access.core import can, visible
 from risingtide.audit.models import AuditEvent
 from risingtide.people.models import User
 from risingtide.portfolios.models import Item
+from risingtide.register import lists
 from risingtide.register.models import (
     Evidence,
     ImportBatch,
     Pupil,
     RegisterEntry,
     academic_year,
-    current_entry,
     ever_6,
     fsm_on,
     year_label,
@@ -45,10 +47,6 @@ AUDIT_ACTIONS = {
 }
 
 
-def _entry_subquery(field: str, year: int):
-    return Subquery(current_entry(year).values(field)[:1])
-
-
 def school_links(user: User, school: School) -> dict:
     """What the register's menu offers this user at this school."""
     return {
@@ -60,43 +58,12 @@ def school_links(user: User, school: School) -> dict:
     }
 
 
-def register_page(user: User, school: School, filters: dict) -> dict:
-    """This year's current entries, filtered; the counts by status; what the user may do."""
+def register_page(user: User, school: School, filters) -> dict:
+    """This year's current entries, filtered (``lists.register_entries``, as the API reads
+    them); the counts by status; what the user may do."""
     year = academic_year()
-    entries = (
-        RegisterEntry.objects.current()
-        .filter(school=school, academic_year=year)
-        .select_related("pupil")
-        .annotate(
-            evidence_count=Count(
-                "pupil__evidence", filter=Q(pupil__evidence__academic_year=year), distinct=True
-            )
-        )
-        .order_by("pupil__legal_surname", "pupil__legal_forename", "pk")
-    )
-    status = filters.get("status") or ""
-    if status in RegisterEntry.Status.values:
-        entries = entries.filter(status=status)
-    else:
-        status = ""
-        entries = entries.exclude(status=RegisterEntry.Status.NOT_IDENTIFIED)
-    kind = filters.get("kind") or ""
-    if kind == "gifted":
-        entries = entries.filter(gifted=True)
-    elif kind == "talented":
-        entries = entries.filter(talented=True)
-    elif kind == "top_5":
-        entries = entries.filter(top_5=True)
-    else:
-        kind = ""
-    domain = filters.get("domain") or ""
-    if domain in DOMAINS:
-        # A checked key, quoted as JSON stores it: the same filter on SQLite and PostgreSQL
-        # (JSON containment on a list is PostgreSQL-only).
-        entries = entries.filter(domains__icontains=f'"{domain}"')
-    else:
-        domain = ""
-    rows = list(entries)
+    chosen = lists.RegisterFilter.from_page(filters)
+    rows = list(lists.register_entries(user, school, year, chosen))
     counts = dict(
         RegisterEntry.objects.current()
         .filter(school=school, academic_year=year)
@@ -115,43 +82,32 @@ def register_page(user: User, school: School, filters: dict) -> dict:
         "identified": identified,
         "nominated": counts.get(RegisterEntry.Status.NOMINATED, 0),
         "rate": round(100 * identified / cohort, 1) if cohort else 0,
-        "filters": {"status": status, "kind": kind, "domain": domain},
+        "filters": {"status": chosen.status, "kind": chosen.kind, "domain": chosen.domain},
+        "every_status": lists.EVERY_STATUS,
         "statuses": RegisterEntry.Status.choices,
         "domains": sorted(DOMAINS.items(), key=lambda kv: kv[1]),
         **school_links(user, school),
     }
 
 
-def pupils_page(user: User, school: School, q: str, page: int) -> dict:
-    """The school's pupil records on roll, with this year's register status, a page at a time."""
+def pupils_page(user: User, school: School, filters, page: int) -> dict:
+    """The school's pupil records (on roll unless asked otherwise), with this year's register
+    status, a page at a time: ``lists.pupil_records``, as the API reads them."""
     year = academic_year()
-    today = timezone.localdate()
-    pupils = (
-        visible(user, "pupil_record")
-        .filter(school=school, on_roll=True)
-        .annotate(
-            status=_entry_subquery("status", year),
-            fsm_now=fsm_on(today),
-            ever6=ever_6(today),
-        )
-        .order_by("legal_surname", "legal_forename", "pk")
-    )
-    q = (q or "").strip()[:100]
-    if q:
-        pupils = pupils.filter(
-            Q(upn__istartswith=q.replace(" ", ""))
-            | Q(legal_surname__istartswith=q)
-            | Q(legal_forename__istartswith=q)
-            | Q(preferred_surname__istartswith=q)
-            | Q(preferred_forename__istartswith=q)
-        )
-    paginator = Paginator(pupils, PER_PAGE)
+    chosen = lists.PupilFilter.from_page(filters)
+    paginator = Paginator(lists.pupil_records(user, school, year, chosen), PER_PAGE)
     page_obj = paginator.get_page(page)
+    roll = {True: "true", False: "false", None: "all"}[chosen.on_roll]
     return {
         **school_links(user, school),
         "page": page_obj,
-        "q": q,
+        "q": chosen.q,
+        "filters": {"on_roll": roll, "nc_year": chosen.nc_year, "status": chosen.status},
+        "query": urlencode(
+            {"q": chosen.q, "on_roll": roll, "nc_year": chosen.nc_year, "status": chosen.status}
+        ),
         "year_label": year_label(year),
+        "statuses": RegisterEntry.Status.choices,
         "status_labels": dict(RegisterEntry.Status.choices),
     }
 

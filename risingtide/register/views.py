@@ -64,9 +64,7 @@ def register(request, school):
 @require_GET
 @requires("register.view", "pk")
 def pupils(request, school):
-    context = queries.pupils_page(
-        request.user, school, request.GET.get("q", ""), _page(request.GET.get("page"))
-    )
+    context = queries.pupils_page(request.user, school, request.GET, _page(request.GET.get("page")))
     services.log_access(
         request.user,
         "register.pupils_viewed",
