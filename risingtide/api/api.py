@@ -17,6 +17,7 @@ from risingtide.api.register import router as register_router
 from risingtide.api.standards import router as standards_router
 from risingtide.api.tasc import router as tasc_router
 from risingtide.lib import jsondata
+from risingtide.people import queries as people_queries
 from risingtide.people.models import Role
 
 
@@ -167,11 +168,7 @@ def school(request, school_id: int):
 )
 @requires("teaching_group.view", "group_id", api=True)
 def group_pupils(request, group_id: int):
-    return list(
-        visible(request.user, "pupil")
-        .filter(memberships__teaching_group=request.access_target, memberships__role=Role.PUPIL)
-        .order_by("last_name", "first_name")
-    )
+    return list(people_queries.group_pupils(request.user, request.access_target))
 
 
 api.add_router("/", tasc_router)

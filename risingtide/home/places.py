@@ -6,6 +6,7 @@ from risingtide.access.core import visible
 from risingtide.home.queries import schools_summary
 from risingtide.lib.counts import count_of
 from risingtide.people.models import Membership, Role, User
+from risingtide.people.queries import group_pupils
 from risingtide.register.models import RegisterEntry, academic_year, current_entry
 from risingtide.schools.models import LocalAuthority, Nation, School, TeachingGroup
 
@@ -51,11 +52,7 @@ def school_page(user: User, school: School) -> dict:
 
 
 def group_page(user: User, group: TeachingGroup) -> dict:
-    pupils = list(
-        visible(user, "pupil")
-        .filter(memberships__teaching_group=group, memberships__role=Role.PUPIL)
-        .order_by("last_name", "first_name")
-    )
+    pupils = list(group_pupils(user, group))
     teachers = list(
         User.objects.filter(
             memberships__teaching_group=group, memberships__role=Role.TEACHER

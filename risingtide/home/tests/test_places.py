@@ -28,3 +28,16 @@ def test_la_lead_sees_school_numbers_but_not_group_lists(world, client_for):
     )
     assert "Group lists are for the school's own staff." in page
     assert "Own 7A" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user_key", ["teacher@own", "leading_teacher@own", "head@own"])
+def test_the_group_page_and_api_list_the_same_pupils(world, client_for, user_key):
+    """Both read ``people.queries.group_pupils``: the same pupils, in the same order."""
+    client = client_for(world.user(user_key))
+    group = world.groups["own"]
+    html = client.get(reverse("teaching_group", args=[group.pk])).content.decode()
+    on_page = [int(part.split("/")[0]) for part in html.split('<a href="/pupils/')[1:]]
+    api = client.get(f"/api/v1/groups/{group.pk}/pupils").json()
+    assert on_page == [p["id"] for p in api]
+    assert on_page
