@@ -43,7 +43,6 @@ STILL_TO_SPLIT = {
     "risingtide/register/views.py",
     "risingtide/standards/classroom.py",
     "risingtide/standards/framework_files.py",
-    "risingtide/standards/models.py",
     "risingtide/standards/queries.py",
     "risingtide/standards/views.py",
     "risingtide/transfer/imports.py",

@@ -12,7 +12,8 @@ from ninja import Field, Router, Schema, Status
 from risingtide.access.core import can, requires
 from risingtide.api.errors import ErrorOut, refusals_as_400
 from risingtide.standards import classroom
-from risingtide.standards.models import ClassroomEvaluation, Prompt
+from risingtide.standards.framework_models import Prompt
+from risingtide.standards.models import ClassroomEvaluation
 from risingtide.tasc.services import staff_schools
 
 router = Router(tags=["Classroom self-evaluation"])

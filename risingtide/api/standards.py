@@ -13,7 +13,8 @@ from risingtide.access.core import requires, visible
 from risingtide.api.errors import ErrorOut, refusals_as_400
 from risingtide.standards import frameworks, plans, queries, services
 from risingtide.standards.framework_files import MAX_BYTES
-from risingtide.standards.models import Framework, FrameworkVersion, Level, PlanAction
+from risingtide.standards.framework_models import Framework, FrameworkVersion, Level
+from risingtide.standards.models import PlanAction
 
 router = Router(tags=["Quality standards"])
 LEVELS = "1 Entry, 2 Developing, 3 Exemplary (cumulative); null: not judged"

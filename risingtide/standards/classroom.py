@@ -18,16 +18,8 @@ from risingtide.access.core import can, visible
 from risingtide.audit.models import record
 from risingtide.people.models import Membership, Role, User
 from risingtide.schools.models import School
-from risingtide.standards.models import (
-    ClassroomEvaluation,
-    Element,
-    FeatureLevel,
-    Framework,
-    Level,
-    Prompt,
-    PromptRating,
-    Rating,
-)
+from risingtide.standards.framework_models import Element, Framework, Level, Prompt, Rating
+from risingtide.standards.models import ClassroomEvaluation, FeatureLevel, PromptRating
 from risingtide.standards.services import current_version
 from risingtide.tasc.services import staff_schools
 

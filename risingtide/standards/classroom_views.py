@@ -17,7 +17,8 @@ from risingtide.access.core import can, requires
 from risingtide.lib.csvexport import csv_response
 from risingtide.lib.forms import is_htmx, show_refusal
 from risingtide.standards import classroom
-from risingtide.standards.models import ClassroomEvaluation, Element, Level, Prompt, Rating
+from risingtide.standards.framework_models import Element, Level, Prompt, Rating
+from risingtide.standards.models import ClassroomEvaluation
 from risingtide.tasc.services import staff_schools
 
 RATING_CHOICES = [("", "Not rated yet"), *Rating.choices]

@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 import yaml
 
 from risingtide.lib import jsondata
-from risingtide.standards.models import LEVEL_KEYS, Element, Framework, FrameworkVersion, Theme
+from risingtide.standards.framework_models import (
+    LEVEL_KEYS,
+    Element,
+    Framework,
+    FrameworkVersion,
+    Theme,
+)
 
 FORMAT = "rising-tide-framework/1"
 KINDS = tuple(Framework.Kind.values)  # school, classroom, local_authority

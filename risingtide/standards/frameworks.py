@@ -50,7 +50,13 @@ from risingtide.standards.framework_files import (
     ThemeSpec,
     parse,
 )
-from risingtide.standards.models import Element, Framework, FrameworkVersion, Prompt, Theme
+from risingtide.standards.framework_models import (
+    Element,
+    Framework,
+    FrameworkVersion,
+    Prompt,
+    Theme,
+)
 
 __all__ = [
     "FORMAT",

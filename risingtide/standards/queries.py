@@ -12,14 +12,11 @@ from django.utils import timezone
 from risingtide.people.models import Membership, Role
 from risingtide.schools.models import LocalAuthority, Nation, School
 from risingtide.standards import plans
+from risingtide.standards.framework_models import Element, Framework, FrameworkVersion, Level
 from risingtide.standards.models import (
-    Element,
     EvidenceLink,
-    Framework,
-    FrameworkVersion,
     ImprovementPlan,
     Judgement,
-    Level,
     MonitoringNote,
     PlanAction,
     SelfEvaluation,

@@ -27,14 +27,8 @@ from risingtide.standards.forms import (
     NoteForm,
 )
 from risingtide.standards.framework_files import MAX_BYTES
-from risingtide.standards.models import (
-    EvidenceLink,
-    Framework,
-    FrameworkVersion,
-    Judgement,
-    Level,
-    PlanAction,
-)
+from risingtide.standards.framework_models import Framework, FrameworkVersion, Level
+from risingtide.standards.models import EvidenceLink, Judgement, PlanAction
 
 # --- the school's page ----------------------------------------------------------------------
 

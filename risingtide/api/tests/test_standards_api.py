@@ -125,7 +125,7 @@ def test_frameworks_through_the_api(world, client_for):
 def test_a_framework_file_through_the_api(world, client_for):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from risingtide.standards.models import FrameworkVersion
+    from risingtide.standards.framework_models import FrameworkVersion
 
     admin = client_for(world.user("site_admin@site"))
     before = FrameworkVersion.objects.count()

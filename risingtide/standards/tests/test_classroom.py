@@ -14,16 +14,14 @@ from risingtide.audit.models import AuditEvent
 from risingtide.demo.testing import make_user, member
 from risingtide.people.models import Role
 from risingtide.standards import classroom
-from risingtide.standards.models import (
-    ClassroomEvaluation,
+from risingtide.standards.framework_models import (
     Element,
-    FeatureLevel,
     Framework,
     FrameworkVersion,
     Prompt,
-    PromptRating,
     Theme,
 )
+from risingtide.standards.models import ClassroomEvaluation, FeatureLevel, PromptRating
 
 pytestmark = pytest.mark.django_db
 SECRET = "Evidence-zebra-7741: only Ada finishes early"  # must never leak unshared

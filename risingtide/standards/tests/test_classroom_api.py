@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from risingtide.demo.testing import member
 from risingtide.people.models import Role
 from risingtide.standards import classroom
-from risingtide.standards.models import ClassroomEvaluation, Prompt
+from risingtide.standards.framework_models import Prompt
+from risingtide.standards.models import ClassroomEvaluation
 from risingtide.standards.tests import test_classroom as shared
 from risingtide.standards.tests.test_classroom import SECRET, prompts_of, rate_all
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 from risingtide.demo.testing import member
 from risingtide.people.models import Role
 from risingtide.standards import classroom
-from risingtide.standards.models import ClassroomEvaluation, Element, Prompt, PromptRating
+from risingtide.standards.framework_models import Element, Prompt
+from risingtide.standards.models import ClassroomEvaluation, PromptRating
 from risingtide.standards.tests import test_classroom as shared
 from risingtide.standards.tests.test_classroom import SECRET, prompts_of, rate_all
 

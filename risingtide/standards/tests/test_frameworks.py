@@ -11,6 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from risingtide.standards.framework_files import MAX_BYTES
+from risingtide.standards.framework_models import (
+    Element,
+    Framework,
+    FrameworkVersion,
+    Prompt,
+    Theme,
+)
 from risingtide.standards.frameworks import (
     ElementSpec,
     FrameworkFileError,
@@ -24,7 +31,6 @@ from risingtide.standards.frameworks import (
     parse,
     shipped_files,
 )
-from risingtide.standards.models import Element, Framework, FrameworkVersion, Prompt, Theme
 
 # A small school framework; the line numbers on the right are what the tests assert.
 GOOD = """\

@@ -283,7 +283,7 @@ def test_the_self_evaluation_page_reads_the_same_queries_for_3_or_14_elements(wo
 
 def test_a_new_draft_is_compared_only_with_a_judgement_on_the_same_version(world):
     lead = world.user("leading_teacher@other")
-    from risingtide.standards.models import FrameworkVersion
+    from risingtide.standards.framework_models import FrameworkVersion
 
     # The school moves to the 2010 revision, which renumbers elements.
     FrameworkVersion.objects.filter(label="2010 revision").update(active=True)

@@ -14,10 +14,9 @@ from risingtide.demo.testing import png_file
 from risingtide.people.models import Membership, Role
 from risingtide.schools.models import School
 from risingtide.standards import plans, services
+from risingtide.standards.framework_models import Framework, FrameworkVersion
 from risingtide.standards.models import (
     EvidenceLink,
-    Framework,
-    FrameworkVersion,
     Judgement,
     MonitoringNote,
     PlanAction,
