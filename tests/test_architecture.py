@@ -42,7 +42,6 @@ STILL_TO_SPLIT = {
     "risingtide/register/tabular.py",
     "risingtide/register/views.py",
     "risingtide/standards/classroom.py",
-    "risingtide/standards/framework_files.py",
     "risingtide/standards/queries.py",
     "risingtide/standards/views.py",
     "risingtide/transfer/imports.py",
