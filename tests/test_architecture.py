@@ -42,7 +42,6 @@ STILL_TO_SPLIT = {
     "risingtide/register/tabular.py",
     "risingtide/register/views.py",
     "risingtide/standards/classroom.py",
-    "risingtide/standards/queries.py",
     "risingtide/standards/views.py",
     "risingtide/transfer/imports.py",
 }
@@ -147,7 +146,6 @@ STILL_TO_EXPLAIN = {
     "risingtide/register/services.py",
     "risingtide/register/tasks.py",
     "risingtide/register/views.py",
-    "risingtide/standards/queries.py",
 }
 
 

@@ -8,7 +8,8 @@ from django.utils import timezone
 from risingtide.standards import plans
 from risingtide.standards.framework_models import Level
 from risingtide.standards.models import ImprovementPlan, PlanAction
-from risingtide.standards.queries import Indicator, Monitoring
+from risingtide.standards.monitoring import Monitoring
+from risingtide.standards.national import Indicator
 
 LEVEL_NAMES = {lv.value: lv.label for lv in Level}
 

@@ -16,7 +16,7 @@ from risingtide.lib import uploads
 from risingtide.lib.csvexport import csv_response
 from risingtide.lib.forms import is_htmx, show_refusal
 from risingtide.lib.pdf import to_pdf
-from risingtide.standards import exports, plans, queries, services
+from risingtide.standards import exports, monitoring, national, plans, queries, services
 from risingtide.standards import frameworks as framework_files
 from risingtide.standards.forms import (
     ActionForm,
@@ -500,24 +500,29 @@ def _monitoring(request, la):
     element = _number(request.GET.get("element"), 1, 99)
     level = _number(request.GET.get("level"), 0, 3)
     flag = request.GET.get("flag", "")
-    flag = flag if flag in queries.FLAGS else ""
-    return queries.la_monitoring(la, element=element, level=level, flag=flag), element, level, flag
+    flag = flag if flag in monitoring.FLAGS else ""
+    return (
+        monitoring.la_monitoring(la, element=element, level=level, flag=flag),
+        element,
+        level,
+        flag,
+    )
 
 
 @require_GET
 @requires("standards.monitor", "pk")
 def local_authority(request, la):
-    monitoring, element, level, flag = _monitoring(request, la)
+    table, element, level, flag = _monitoring(request, la)
     return render(
         request,
         "standards/la.html",
         {
             "la": la,
-            "monitoring": monitoring,
+            "monitoring": table,
             "element": element,
             "level": level,
             "flag": flag,
-            "flags": queries.FLAGS.items(),
+            "flags": monitoring.FLAGS.items(),
             "levels": list(Level),
             "query": request.GET.urlencode(),
         },
@@ -527,8 +532,8 @@ def local_authority(request, la):
 @require_GET
 @requires("standards.monitor", "pk")
 def local_authority_csv(request, la):
-    monitoring, *_ = _monitoring(request, la)
-    return csv_response(f"standards-{la.code}.csv", exports.monitoring_rows(monitoring))
+    table, *_ = _monitoring(request, la)
+    return csv_response(f"standards-{la.code}.csv", exports.monitoring_rows(table))
 
 
 @require_GET
@@ -539,10 +544,10 @@ def nation(request, nation):
         "standards/nation.html",
         {
             "nation": nation,
-            "indicator": (indicator := queries.indicator(nation)),
+            "indicator": (indicator := national.indicator(nation)),
             "overall_groups": [indicator.overall],
             "element_groups": [
-                queries.LevelCounts(f"{e.number} {e.name}", c.counts, c.total)
+                national.LevelCounts(f"{e.number} {e.name}", c.counts, c.total)
                 for e, c in indicator.elements
             ],
             "classroom_groups": [c for _, c in indicator.classroom],
@@ -555,7 +560,7 @@ def nation(request, nation):
 @requires("standards.indicator", "pk")
 def nation_csv(request, nation):
     return csv_response(
-        "standards-indicator.csv", exports.indicator_rows(queries.indicator(nation))
+        "standards-indicator.csv", exports.indicator_rows(national.indicator(nation))
     )
 
 

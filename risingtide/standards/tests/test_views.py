@@ -16,12 +16,16 @@ from risingtide.schools.models import School
 from risingtide.standards import plans, services
 from risingtide.standards.framework_models import Framework, FrameworkVersion
 from risingtide.standards.models import (
+    ClassroomEvaluation,
     EvidenceLink,
+    FeatureLevel,
     Judgement,
     MonitoringNote,
     PlanAction,
     SelfEvaluation,
 )
+from risingtide.standards.monitoring import la_monitoring
+from risingtide.standards.national import indicator
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -313,8 +317,6 @@ def test_the_indicator_counts_only_submitted_judgements(world, client_for):
 
 
 def test_the_indicator_over_time_counts_what_was_in_force_at_each_year_end(world):
-    from risingtide.standards.queries import indicator
-
     school = world.schools["peer"]
     old = _submitted(school, level=1)
     SelfEvaluation.objects.filter(pk=old.pk).update(
@@ -392,8 +394,6 @@ def test_a_framework_exported_loads_back_as_a_new_version(world, client_for):
 
 def test_a_leading_teacher_without_a_school_membership_is_not_counted_missing(world):
     # The cluster's leading teacher covers both schools of the cluster.
-    from risingtide.standards.queries import la_monitoring
-
     Membership.objects.filter(role=Role.LEADING_TEACHER, school=world.schools["peer"]).delete()
     lines = {line.school.name: line for line in la_monitoring(world.las["own"]).lines}
     assert lines["Peer School"].has_leading_teacher
@@ -403,8 +403,6 @@ def test_a_leading_teacher_without_a_school_membership_is_not_counted_missing(wo
 
 
 def test_the_indicator_counts_only_shared_classroom_reflections(world, client_for):
-    from risingtide.standards.models import ClassroomEvaluation, FeatureLevel
-
     private = world.classroom["own_private"]
     shared = world.classroom["own_shared"]
     feature = services.current_version("cqs").elements.order_by("number").first()
