@@ -41,7 +41,6 @@ STILL_TO_SPLIT = {
     "risingtide/register/services.py",
     "risingtide/register/tabular.py",
     "risingtide/register/views.py",
-    "risingtide/standards/views.py",
     "risingtide/transfer/imports.py",
 }
 
