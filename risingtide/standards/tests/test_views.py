@@ -5,10 +5,12 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from risingtide.demo.testing import png_file
 from risingtide.people.models import Membership, Role
@@ -197,8 +199,6 @@ def test_the_plan_exports_as_csv_and_pdf(world, client_for):
     assert text.count("Share practice.") == 14
     pdf = lead.get(reverse("plan_pdf", args=[plan.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    from pypdf import PdfReader
-
     words = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Share practice." in words and "Other School" in words
 
@@ -347,8 +347,6 @@ def test_the_indicator_reads_the_same_number_of_queries_for_any_number_of_school
 
 
 def test_a_bad_framework_file_is_refused_with_its_lines_and_loads_nothing(world, client_for):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     admin = client_for(world.user("site_admin@site"))
     before = FrameworkVersion.objects.count()
     text = (
@@ -377,8 +375,6 @@ def test_a_bad_framework_file_is_refused_with_its_lines_and_loads_nothing(world,
 
 
 def test_a_framework_exported_loads_back_as_a_new_version(world, client_for):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     admin = client_for(world.user("site_admin@site"))
     version = services.current_version("iqs")
     exported = admin.get(reverse("framework_export", args=[version.pk]), {"format": "json"})
