@@ -37,8 +37,9 @@ from django.db import transaction
 from django.utils import timezone
 from risingtide.people.models import Membership, Role, User
 from risingtide.schools.models import LocalAuthority, Nation, School
-from risingtide.standards.models import (Framework, ImprovementPlan, Judgement, MonitoringNote,
-    PlanAction, SelfEvaluation)
+from risingtide.standards.framework_models import Framework
+from risingtide.standards.models import (ImprovementPlan, Judgement, MonitoringNote, PlanAction,
+    SelfEvaluation)
 from risingtide.standards.services import current_version
 
 rng = random.Random(7)

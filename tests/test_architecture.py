@@ -41,11 +41,6 @@ STILL_TO_SPLIT = {
     "risingtide/register/services.py",
     "risingtide/register/tabular.py",
     "risingtide/register/views.py",
-    "risingtide/standards/classroom.py",
-    "risingtide/standards/framework_files.py",
-    "risingtide/standards/models.py",
-    "risingtide/standards/queries.py",
-    "risingtide/standards/views.py",
     "risingtide/transfer/imports.py",
 }
 
@@ -149,7 +144,6 @@ STILL_TO_EXPLAIN = {
     "risingtide/register/services.py",
     "risingtide/register/tasks.py",
     "risingtide/register/views.py",
-    "risingtide/standards/queries.py",
 }
 
 

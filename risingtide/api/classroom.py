@@ -11,8 +11,9 @@ from ninja import Field, Router, Schema, Status
 
 from risingtide.access.core import can, requires
 from risingtide.api.errors import ErrorOut, refusals_as_400
-from risingtide.standards import classroom
-from risingtide.standards.models import ClassroomEvaluation, Prompt
+from risingtide.standards.classroom import queries, services
+from risingtide.standards.framework_models import Prompt
+from risingtide.standards.models import ClassroomEvaluation
 from risingtide.tasc.services import staff_schools
 
 router = Router(tags=["Classroom self-evaluation"])
@@ -92,7 +93,7 @@ def _rating(element, prompt, rating) -> dict:
 
 
 def _reflection(user, evaluation: ClassroomEvaluation) -> dict:
-    r = classroom.reflection(evaluation)
+    r = queries.reflection(evaluation)
     may_edit = can(user, "classroom_evaluation.edit", evaluation)
     return {
         **_brief(evaluation),
@@ -122,7 +123,7 @@ def _reflection(user, evaluation: ClassroomEvaluation) -> dict:
 )
 @requires("classroom.start", api=True)
 def reflection_list(request):
-    return [_brief(e) for e in classroom.my_evaluations(request.user)]
+    return [_brief(e) for e in queries.my_evaluations(request.user)]
 
 
 class StartIn(Schema):
@@ -150,7 +151,7 @@ def start_reflection(request, body: StartIn):
         school = mine[0] if len(mine) == 1 else None
     if school is None:
         raise ValidationError({"school": "Give the id of a school where you teach."})
-    evaluation = classroom.start(
+    evaluation = services.start(
         request.user, school, body.class_name, body.subject, body.colleague_id
     )
     return Status(201, _reflection(request.user, evaluation))
@@ -188,7 +189,7 @@ def rate_prompt(request, evaluation_id: int, prompt_id: int, body: RatingIn):
     )
     if prompt is None:
         raise Http404
-    rating = classroom.rate(
+    rating = services.rate(
         request.user, evaluation, prompt_id, body.for_all, body.for_gt, body.evidence
     )
     return _rating(prompt.element, prompt, rating)
@@ -212,7 +213,7 @@ class ShareIn(Schema):
 def share_reflection(request, evaluation_id: int, body: ShareIn):
     if body.shared is None:
         raise ValidationError({"shared": "Say true to share the reflection, false to stop."})
-    return _brief(classroom.share(request.user, request.access_target, body.shared))
+    return _brief(services.share(request.user, request.access_target, body.shared))
 
 
 class PromptSummaryOut(Schema):
@@ -256,7 +257,7 @@ class SummaryOut(Schema):
 )
 @requires("classroom.summary", "school_id", api=True)
 def classroom_summary(request, school_id: int):
-    s = classroom.school_summary(request.user, request.access_target)
+    s = queries.school_summary(request.user, request.access_target)
     return {
         "school": s.school.pk,
         "started": s.started,

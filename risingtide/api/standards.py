@@ -11,9 +11,10 @@ from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from risingtide.access.core import requires, visible
 from risingtide.api.errors import ErrorOut, refusals_as_400
-from risingtide.standards import frameworks, plans, queries, services
+from risingtide.standards import frameworks, monitoring, national, plans, queries, services
 from risingtide.standards.framework_files import MAX_BYTES
-from risingtide.standards.models import Framework, FrameworkVersion, Level, PlanAction
+from risingtide.standards.framework_models import Framework, FrameworkVersion, Level
+from risingtide.standards.models import PlanAction
 
 router = Router(tags=["Quality standards"])
 LEVELS = "1 Entry, 2 Developing, 3 Exemplary (cumulative); null: not judged"
@@ -476,13 +477,13 @@ def la_monitoring(
     la_id: int,
     element: int | None = Query(None, description="An element number, with level"),
     level: int | None = Query(None, ge=0, le=3, description="0: not judged; " + LEVELS),
-    flag: str = Query("", description=", ".join(queries.FLAGS)),
+    flag: str = Query("", description=", ".join(monitoring.FLAGS)),
 ):
-    m = queries.la_monitoring(
+    m = monitoring.la_monitoring(
         request.access_target,
         element=element,
         level=level,
-        flag=flag if flag in queries.FLAGS else "",
+        flag=flag if flag in monitoring.FLAGS else "",
     )
     return {
         "local_authority": m.local_authority.pk,
@@ -533,7 +534,7 @@ class IndicatorOut(Schema):
     )
 
 
-def _counts(c: queries.LevelCounts) -> dict:
+def _counts(c: national.LevelCounts) -> dict:
     return {
         "label": c.label,
         "entry": c.counts.get(Level.ENTRY, 0),
@@ -552,7 +553,7 @@ def _counts(c: queries.LevelCounts) -> dict:
 )
 @requires("standards.indicator", "nation_id", api=True)
 def indicator(request, nation_id: int):
-    i = queries.indicator(request.access_target)
+    i = national.indicator(request.access_target)
     return {
         "nation": i.nation.pk,
         "framework": i.framework.key if i.framework else "",

@@ -6,7 +6,7 @@ version always find the elements they were made on."""
 from django.contrib import admin
 
 from risingtide.audit.models import record
-from risingtide.standards.models import Element, Framework, FrameworkVersion, Prompt
+from risingtide.standards.framework_models import Element, Framework, FrameworkVersion, Prompt
 
 
 class Audited:

@@ -6,8 +6,10 @@ from decimal import Decimal
 from django.utils import timezone
 
 from risingtide.standards import plans
-from risingtide.standards.models import ImprovementPlan, Level, PlanAction
-from risingtide.standards.queries import Indicator, Monitoring
+from risingtide.standards.framework_models import Level
+from risingtide.standards.models import ImprovementPlan, PlanAction
+from risingtide.standards.monitoring import Monitoring
+from risingtide.standards.national import Indicator
 
 LEVEL_NAMES = {lv.value: lv.label for lv in Level}
 

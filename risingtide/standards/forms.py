@@ -1,6 +1,7 @@
 from django import forms
 
-from risingtide.standards.models import EvidenceLink, Level, PlanAction
+from risingtide.standards.framework_models import Level
+from risingtide.standards.models import EvidenceLink, PlanAction
 
 
 class JudgementForm(forms.Form):

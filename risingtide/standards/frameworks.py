@@ -21,8 +21,8 @@ are unique in the whole version, theme codes in the version, prompt numbers in t
 every level needs text. Themes keep the file's order; elements and prompts are kept in number
 order. docs/standards-frameworks.md is the administrator's guide, with every limit.
 
-- `parse(data, filename)` reads and checks a file (framework_files.py does the work) and
-  raises `FrameworkFileError` listing every problem with its line;
+- `parse(data, filename)` reads a file (framework_files.py) and checks it
+  (framework_checks.py), and raises `FrameworkFileError` listing every problem with its line;
 - `load(spec)` writes a new version, all or nothing;
 - `export(version, fmt)` writes a version back out in the same format (`dump(spec, fmt)`
   writes a spec);
@@ -39,7 +39,16 @@ import yaml
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 
-from risingtide.standards.framework_files import (
+from risingtide.standards.framework_checks import check
+from risingtide.standards.framework_files import compose
+from risingtide.standards.framework_models import (
+    Element,
+    Framework,
+    FrameworkVersion,
+    Prompt,
+    Theme,
+)
+from risingtide.standards.framework_spec import (
     FORMAT,
     LEVELS,
     ElementSpec,
@@ -48,9 +57,7 @@ from risingtide.standards.framework_files import (
     Problem,
     PromptSpec,
     ThemeSpec,
-    parse,
 )
-from risingtide.standards.models import Element, Framework, FrameworkVersion, Prompt, Theme
 
 __all__ = [
     "FORMAT",
@@ -68,6 +75,11 @@ __all__ = [
     "shipped_files",
     "spec_of",
 ]
+
+
+def parse(data: bytes, filename: str = "") -> FrameworkSpec:
+    """Read a framework file (YAML or JSON). Raises FrameworkFileError listing every problem."""
+    return check(compose(data, filename))
 
 
 def load(spec: FrameworkSpec) -> FrameworkVersion:

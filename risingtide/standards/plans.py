@@ -20,8 +20,8 @@ from risingtide.access.core import can
 from risingtide.audit.models import record
 from risingtide.people.models import User
 from risingtide.schools.models import School
+from risingtide.standards.framework_models import Element
 from risingtide.standards.models import (
-    Element,
     ImprovementPlan,
     Milestone,
     PlanAction,

@@ -12,15 +12,8 @@ from risingtide.audit.models import record
 from risingtide.lib import storage, uploads
 from risingtide.people.models import User
 from risingtide.schools.models import School
-from risingtide.standards.models import (
-    EvidenceLink,
-    Framework,
-    FrameworkVersion,
-    Judgement,
-    Level,
-    MonitoringNote,
-    SelfEvaluation,
-)
+from risingtide.standards.framework_models import Framework, FrameworkVersion, Level
+from risingtide.standards.models import EvidenceLink, Judgement, MonitoringNote, SelfEvaluation
 
 MAX_LINKS_PER_ELEMENT = 20
 

@@ -1,7 +1,9 @@
 """Quality standards through the API: the same journey as the pages, the same guards."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from risingtide.standards.framework_models import FrameworkVersion
 from risingtide.standards.models import Judgement
 
 pytestmark = pytest.mark.django_db
@@ -123,10 +125,6 @@ def test_frameworks_through_the_api(world, client_for):
 
 
 def test_a_framework_file_through_the_api(world, client_for):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from risingtide.standards.models import FrameworkVersion
-
     admin = client_for(world.user("site_admin@site"))
     before = FrameworkVersion.objects.count()
     bad = b"format: rising-tide-framework/1\nframework: {key: x, name: X, kind: school}\n"

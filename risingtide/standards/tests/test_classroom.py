@@ -13,17 +13,15 @@ from risingtide.access.core import visible
 from risingtide.audit.models import AuditEvent
 from risingtide.demo.testing import make_user, member
 from risingtide.people.models import Role
-from risingtide.standards import classroom
-from risingtide.standards.models import (
-    ClassroomEvaluation,
+from risingtide.standards.classroom import queries, services
+from risingtide.standards.framework_models import (
     Element,
-    FeatureLevel,
     Framework,
     FrameworkVersion,
     Prompt,
-    PromptRating,
     Theme,
 )
+from risingtide.standards.models import ClassroomEvaluation, FeatureLevel, PromptRating
 
 pytestmark = pytest.mark.django_db
 SECRET = "Evidence-zebra-7741: only Ada finishes early"  # must never leak unshared
@@ -64,9 +62,9 @@ def teacher2(world):
 def reflection(world, cqs):
     """teacher@own's reflection on 8B, unshared, with one prompt rated and a private note."""
     teacher = world.user("teacher@own")
-    evaluation = classroom.start(teacher, world.schools["own"], "8B", "maths")
+    evaluation = services.start(teacher, world.schools["own"], "8B", "maths")
     first = prompts_of(cqs)[0]
-    classroom.rate(world.user("teacher@own"), evaluation, first.pk, 3, 1, SECRET)
+    services.rate(world.user("teacher@own"), evaluation, first.pk, 3, 1, SECRET)
     return evaluation
 
 
@@ -78,7 +76,7 @@ def prompts_of(version) -> list[Prompt]:
 
 def rate_all(user, evaluation, for_all=3, for_gt=2):
     for prompt in prompts_of(evaluation.version):
-        classroom.rate(user, evaluation, prompt.pk, for_all, for_gt, "")
+        services.rate(user, evaluation, prompt.pk, for_all, for_gt, "")
 
 
 # --- starting -------------------------------------------------------------------------------
@@ -86,7 +84,7 @@ def rate_all(user, evaluation, for_all=3, for_gt=2):
 
 def test_start_makes_a_rating_for_every_prompt_and_a_level_for_every_feature(world, cqs):
     teacher = world.user("teacher@own")
-    evaluation = classroom.start(teacher, world.schools["own"], " 8B ", "science")
+    evaluation = services.start(teacher, world.schools["own"], " 8B ", "science")
     assert evaluation.version == cqs and evaluation.class_name == "8B"
     assert evaluation.teacher == teacher and evaluation.shared_at is None
     assert PromptRating.objects.filter(evaluation=evaluation).count() == 13
@@ -114,14 +112,14 @@ def test_start_makes_a_rating_for_every_prompt_and_a_level_for_every_feature(wor
 )
 def test_start_only_at_a_school_where_one_is_staff(world, cqs, user_key, school_key):
     with pytest.raises(PermissionDenied):
-        classroom.start(world.user(user_key), world.schools[school_key], "8B")
+        services.start(world.user(user_key), world.schools[school_key], "8B")
     assert not ClassroomEvaluation.objects.filter(class_name="8B").exists()
 
 
 def test_the_observer_is_a_colleague_of_the_same_school(world, cqs, teacher2):
     teacher = world.user("teacher@own")
     school = world.schools["own"]
-    observed = classroom.start(teacher, school, "8B", colleague_id=teacher2.pk)
+    observed = services.start(teacher, school, "8B", colleague_id=teacher2.pk)
     assert observed.colleague == teacher2
     for colleague, message in (
         (world.users["teacher@other"].pk, "Choose a member of staff at Own School."),
@@ -129,18 +127,18 @@ def test_the_observer_is_a_colleague_of_the_same_school(world, cqs, teacher2):
         (teacher.pk, "The observer is a colleague: choose someone other than you."),
     ):
         with pytest.raises(ValidationError) as refused:
-            classroom.start(teacher, school, "9C", colleague_id=colleague)
+            services.start(teacher, school, "9C", colleague_id=colleague)
         assert refused.value.message_dict == {"colleague": [message]}
 
 
 def test_start_refuses_a_blank_class_and_an_unknown_subject(world, cqs):
     with pytest.raises(ValidationError) as refused:
-        classroom.start(world.user("teacher@own"), world.schools["own"], "  ", "latin")
+        services.start(world.user("teacher@own"), world.schools["own"], "  ", "latin")
     assert set(refused.value.message_dict) == {"class_name", "subject"}
 
 
 def test_colleagues_are_the_staff_of_ones_schools_but_not_oneself(world, teacher2):
-    names = set(classroom.colleagues(world.user("teacher@own")).values_list("username", flat=True))
+    names = set(queries.colleagues(world.user("teacher@own")).values_list("username", flat=True))
     assert {"teacher2.own", "lead.own", "head.own", "teacher.lead.own"} <= names
     assert "teacher.own" not in names and "teacher.other" not in names and "pupil1.own" not in names
 
@@ -150,10 +148,10 @@ def test_colleagues_are_the_staff_of_ones_schools_but_not_oneself(world, teacher
 
 def test_the_teacher_and_the_observer_rate_and_the_last_save_is_kept(world, cqs, teacher2):
     teacher = world.user("teacher@own")
-    evaluation = classroom.start(teacher, world.schools["own"], "8B", colleague_id=teacher2.pk)
+    evaluation = services.start(teacher, world.schools["own"], "8B", colleague_id=teacher2.pk)
     prompt = prompts_of(cqs)[1]
-    classroom.rate(teacher, evaluation, prompt.pk, 2, 2, "Seen in the starter.")
-    rating = classroom.rate(teacher2, evaluation, prompt.pk, 3, 1, "  Extension unused.  ")
+    services.rate(teacher, evaluation, prompt.pk, 2, 2, "Seen in the starter.")
+    rating = services.rate(teacher2, evaluation, prompt.pk, 3, 1, "  Extension unused.  ")
     saved = PromptRating.objects.get(evaluation=evaluation, prompt=prompt)
     assert (saved.for_all, saved.for_gt, saved.evidence) == (3, 1, "Extension unused.")
     assert rating.pk == saved.pk and saved.gt_lags
@@ -164,18 +162,18 @@ def test_the_teacher_and_the_observer_rate_and_the_last_save_is_kept(world, cqs,
 )
 def test_no_one_else_may_rate(world, reflection, user_key):
     with pytest.raises(PermissionDenied):
-        classroom.rate(world.user(user_key), reflection, prompts_of(reflection.version)[0].pk, 1, 1)
+        services.rate(world.user(user_key), reflection, prompts_of(reflection.version)[0].pk, 1, 1)
 
 
 def test_a_colleague_at_the_same_school_may_not_rate_either(world, reflection, teacher2):
     with pytest.raises(PermissionDenied):
-        classroom.rate(teacher2, reflection, prompts_of(reflection.version)[0].pk, 1, 1)
+        services.rate(teacher2, reflection, prompts_of(reflection.version)[0].pk, 1, 1)
 
 
 def test_a_rating_out_of_range_names_its_field(world, reflection):
     prompt = prompts_of(reflection.version)[0]
     with pytest.raises(ValidationError) as refused:
-        classroom.rate(world.user("teacher@own"), reflection, prompt.pk, 4, 0)
+        services.rate(world.user("teacher@own"), reflection, prompt.pk, 4, 0)
     assert set(refused.value.message_dict) == {"for_all", "for_gt"}
     assert PromptRating.objects.get(evaluation=reflection, prompt=prompt).for_all == 3
 
@@ -183,36 +181,36 @@ def test_a_rating_out_of_range_names_its_field(world, reflection):
 def test_a_prompt_of_another_version_is_refused(world, reflection):
     shipped = Prompt.objects.exclude(element__version=reflection.version).first()
     with pytest.raises(ValidationError) as refused:
-        classroom.rate(world.user("teacher@own"), reflection, shipped.pk, 1, 1)
+        services.rate(world.user("teacher@own"), reflection, shipped.pk, 1, 1)
     assert "prompt" in refused.value.message_dict
 
 
 def test_lags_are_the_prompts_rated_lower_for_gt_learners(world, reflection):
     teacher = world.user("teacher@own")
     prompts = prompts_of(reflection.version)
-    classroom.rate(teacher, reflection, prompts[4].pk, 2, 1)  # lags
-    classroom.rate(teacher, reflection, prompts[2].pk, 2, 3)  # G&T higher: no lag
-    classroom.rate(teacher, reflection, prompts[3].pk, None, 1)  # half rated: no lag
-    assert [r.prompt_id for r in classroom.lags(reflection)] == [prompts[0].pk, prompts[4].pk]
+    services.rate(teacher, reflection, prompts[4].pk, 2, 1)  # lags
+    services.rate(teacher, reflection, prompts[2].pk, 2, 3)  # G&T higher: no lag
+    services.rate(teacher, reflection, prompts[3].pk, None, 1)  # half rated: no lag
+    assert [r.prompt_id for r in queries.lags(reflection)] == [prompts[0].pk, prompts[4].pk]
 
 
 def test_feature_levels_and_next_steps(world, reflection):
     teacher = world.user("teacher@own")
     element = Element.objects.filter(version=reflection.version).get(number=2)
-    classroom.set_feature(teacher, reflection, element.pk, 2, "Open-ended starters")
+    services.set_feature(teacher, reflection, element.pk, 2, "Open-ended starters")
     saved = FeatureLevel.objects.get(evaluation=reflection, element=element)
     assert (saved.level, saved.next_step) == (2, "Open-ended starters")
     with pytest.raises(ValidationError) as refused:
-        classroom.set_feature(teacher, reflection, element.pk, 5, "")
+        services.set_feature(teacher, reflection, element.pk, 5, "")
     assert "level" in refused.value.message_dict
     other = Element.objects.exclude(version=reflection.version).first()
     with pytest.raises(ValidationError):
-        classroom.set_feature(teacher, reflection, other.pk, 1, "")
-    classroom.write_next_steps(teacher, reflection, "Plan a challenge ladder.")
+        services.set_feature(teacher, reflection, other.pk, 1, "")
+    services.write_next_steps(teacher, reflection, "Plan a challenge ladder.")
     reflection.refresh_from_db()
     assert reflection.next_steps == "Plan a challenge ladder."
     with pytest.raises(ValidationError):
-        classroom.write_next_steps(teacher, reflection, "x" * 10001)
+        services.write_next_steps(teacher, reflection, "x" * 10001)
 
 
 # --- completing and sharing -----------------------------------------------------------------
@@ -221,19 +219,19 @@ def test_feature_levels_and_next_steps(world, reflection):
 def test_complete_needs_every_prompt_rated_both_ways(world, reflection):
     teacher = world.user("teacher@own")
     with pytest.raises(ValidationError) as refused:
-        classroom.complete(teacher, reflection)
+        services.complete(teacher, reflection)
     problems = refused.value.messages
     assert len(problems) == 12  # 13 prompts, the first rated both ways
     assert problems[0] == (
         "Feature 1 Feature 1, prompt 1.2: rate it for all learners and for G&T learners."
     )
     rate_all(teacher, reflection)
-    classroom.rate(teacher, reflection, prompts_of(reflection.version)[0].pk, 2, None)
+    services.rate(teacher, reflection, prompts_of(reflection.version)[0].pk, 2, None)
     with pytest.raises(ValidationError) as refused:
-        classroom.complete(teacher, reflection)
+        services.complete(teacher, reflection)
     assert refused.value.messages == ["Feature 1 Feature 1, prompt 1.1: rate it for G&T learners."]
-    classroom.rate(teacher, reflection, prompts_of(reflection.version)[0].pk, 2, 2)
-    done = classroom.complete(teacher, reflection)
+    services.rate(teacher, reflection, prompts_of(reflection.version)[0].pk, 2, 2)
+    done = services.complete(teacher, reflection)
     assert done.completed_at is not None
     assert AuditEvent.objects.filter(action="classroom.completed").count() == 1
 
@@ -241,29 +239,29 @@ def test_complete_needs_every_prompt_rated_both_ways(world, reflection):
 def test_a_completed_reflection_keeps_its_ratings_but_next_steps_stay_open(world, reflection):
     teacher = world.user("teacher@own")
     rate_all(teacher, reflection)
-    classroom.complete(teacher, reflection)
+    services.complete(teacher, reflection)
     with pytest.raises(ValidationError, match="complete"):
-        classroom.rate(teacher, reflection, prompts_of(reflection.version)[0].pk, 1, 1)
+        services.rate(teacher, reflection, prompts_of(reflection.version)[0].pk, 1, 1)
     element = Element.objects.filter(version=reflection.version).first()
     with pytest.raises(ValidationError, match="complete"):
-        classroom.set_feature(teacher, reflection, element.pk, 1, "")
-    classroom.write_next_steps(teacher, reflection, "Still writing.")
+        services.set_feature(teacher, reflection, element.pk, 1, "")
+    services.write_next_steps(teacher, reflection, "Still writing.")
     assert ClassroomEvaluation.objects.get(pk=reflection.pk).next_steps == "Still writing."
 
 
 def test_only_the_teacher_shares_and_unshares(world, cqs, teacher2):
     teacher = world.user("teacher@own")
-    evaluation = classroom.start(teacher, world.schools["own"], "8B", colleague_id=teacher2.pk)
+    evaluation = services.start(teacher, world.schools["own"], "8B", colleague_id=teacher2.pk)
     with pytest.raises(PermissionDenied):
-        classroom.share(teacher2, evaluation, True)  # the observer
+        services.share(teacher2, evaluation, True)  # the observer
     with pytest.raises(PermissionDenied):
-        classroom.share(world.user("leading_teacher@own"), evaluation, True)
+        services.share(world.user("leading_teacher@own"), evaluation, True)
     assert ClassroomEvaluation.objects.get(pk=evaluation.pk).shared_at is None
-    shared = classroom.share(teacher, evaluation, True)
+    shared = services.share(teacher, evaluation, True)
     assert shared.shared_at is not None
     with pytest.raises(PermissionDenied):  # the coordinator now sees it, still cannot unshare
-        classroom.share(world.user("leading_teacher@own"), shared, False)
-    assert classroom.share(teacher, shared, False).shared_at is None
+        services.share(world.user("leading_teacher@own"), shared, False)
+    assert services.share(teacher, shared, False).shared_at is None
     actions = list(
         AuditEvent.objects.filter(action__startswith="classroom.").values_list("action", flat=True)
     )
@@ -274,15 +272,15 @@ def test_the_observer_rates_but_the_next_steps_and_completing_are_the_teachers(
     world, cqs, teacher2
 ):
     teacher = world.user("teacher@own")
-    evaluation = classroom.start(teacher, world.schools["own"], "8C", colleague_id=teacher2.pk)
+    evaluation = services.start(teacher, world.schools["own"], "8C", colleague_id=teacher2.pk)
     rate_all(teacher2, evaluation)  # the observer may rate
     with pytest.raises(PermissionDenied):
-        classroom.write_next_steps(teacher2, evaluation, "Not mine to write")
+        services.write_next_steps(teacher2, evaluation, "Not mine to write")
     with pytest.raises(PermissionDenied):
-        classroom.complete(teacher2, evaluation)
+        services.complete(teacher2, evaluation)
     fresh = ClassroomEvaluation.objects.get(pk=evaluation.pk)
     assert (fresh.next_steps, fresh.completed_at) == ("", None)
-    assert classroom.complete(teacher, evaluation).completed_at is not None
+    assert services.complete(teacher, evaluation).completed_at is not None
 
 
 # --- who sees what --------------------------------------------------------------------------
@@ -296,14 +294,14 @@ def test_an_unshared_reflection_is_seen_by_its_teacher_and_observer_only(world, 
     teacher = world.user("teacher@own")
     observer = make_user("observer.own", "Obs", "Erver")
     member(observer, Role.TEACHER, school=world.schools["own"])
-    evaluation = classroom.start(teacher, world.schools["own"], "8B", colleague_id=observer.pk)
+    evaluation = services.start(teacher, world.schools["own"], "8B", colleague_id=observer.pk)
     assert _sees(teacher, evaluation) and _sees(observer, evaluation)
     outsiders = ["teacher@other", "leading_teacher@own", "head@own", "teacher+lead@own"]
     outsiders += ["la_lead@own", "site_admin@site", "national_officer@nation"]
     for key in outsiders:
         assert not _sees(world.user(key), evaluation), key
     assert not _sees(teacher2, evaluation)
-    classroom.share(teacher, evaluation, True)
+    services.share(teacher, evaluation, True)
     assert _sees(world.user("leading_teacher@own"), evaluation)
     assert _sees(world.user("head@own"), evaluation)
     assert not _sees(teacher2, evaluation)  # a colleague still does not: only coordinators
@@ -314,17 +312,15 @@ def test_an_unshared_reflection_is_seen_by_its_teacher_and_observer_only(world, 
 def test_my_evaluations_are_my_own_and_those_i_observed(world, cqs, teacher2):
     teacher = world.user("teacher@own")
     before = set(ClassroomEvaluation.objects.filter(teacher=teacher).values_list("pk", flat=True))
-    mine = classroom.start(teacher, world.schools["own"], "8B", colleague_id=teacher2.pk)
-    classroom.share(teacher, mine, True)
-    observed = classroom.start(teacher2, world.schools["own"], "7A", colleague_id=teacher.pk)
-    theirs = classroom.start(teacher2, world.schools["own"], "9C")
-    listed = classroom.my_evaluations(world.user("teacher@own"))
+    mine = services.start(teacher, world.schools["own"], "8B", colleague_id=teacher2.pk)
+    services.share(teacher, mine, True)
+    observed = services.start(teacher2, world.schools["own"], "7A", colleague_id=teacher.pk)
+    theirs = services.start(teacher2, world.schools["own"], "9C")
+    listed = queries.my_evaluations(world.user("teacher@own"))
     assert {e.pk for e in listed} == {mine.pk, observed.pk} | before
     assert theirs.pk not in {e.pk for e in listed}
     # The coordinator's list is theirs alone: a shared reflection is on the summary instead.
-    assert mine.pk not in {
-        e.pk for e in classroom.my_evaluations(world.user("leading_teacher@own"))
-    }
+    assert mine.pk not in {e.pk for e in queries.my_evaluations(world.user("leading_teacher@own"))}
     row = next(e for e in listed if e.pk == mine.pk)
     assert (row.prompt_count, row.rated_count, row.lag_count) == (13, 0, 0)
 
@@ -334,7 +330,7 @@ def test_my_evaluations_are_my_own_and_those_i_observed(world, cqs, teacher2):
 
 def test_the_summary_counts_everything_but_rates_only_what_is_shared(world, reflection, teacher2):
     lead = world.user("leading_teacher@own")
-    summary = classroom.school_summary(lead, world.schools["own"])
+    summary = queries.school_summary(lead, world.schools["own"])
     own_world = ClassroomEvaluation.objects.filter(school=world.schools["own"]).exclude(
         pk=reflection.pk
     )
@@ -347,11 +343,11 @@ def test_the_summary_counts_everything_but_rates_only_what_is_shared(world, refl
     # Nothing from the unshared reflection's ratings.
     assert all(sum(p.for_all) == 0 for f in summary.features for p in f.prompts)
 
-    second = classroom.start(teacher2, world.schools["own"], "7A")
+    second = services.start(teacher2, world.schools["own"], "7A")
     rate_all(teacher2, second, for_all=2, for_gt=2)
-    classroom.share(teacher2, second, True)
-    classroom.share(world.user("teacher@own"), reflection, True)
-    summary = classroom.school_summary(lead, world.schools["own"])
+    services.share(teacher2, second, True)
+    services.share(world.user("teacher@own"), reflection, True)
+    summary = queries.school_summary(lead, world.schools["own"])
     assert summary.shared == baseline_shared + 2
     assert summary.teachers_sharing == len(sharing | {teacher2.pk, reflection.teacher_id})
     first = prompts_of(reflection.version)[0]
@@ -362,8 +358,8 @@ def test_the_summary_counts_everything_but_rates_only_what_is_shared(world, refl
     row = next(p for f in summary.features for p in f.prompts if p.prompt.pk == later.pk)
     assert row.for_all == [0, 1, 0] and row.lagging == 0  # teacher@own has not rated it
 
-    classroom.share(world.user("teacher@own"), reflection, False)
-    summary = classroom.school_summary(lead, world.schools["own"])
+    services.share(world.user("teacher@own"), reflection, False)
+    summary = queries.school_summary(lead, world.schools["own"])
     row = next(p for f in summary.features for p in f.prompts if p.prompt.pk == first.pk)
     assert row.for_all == [0, 1, 0] and row.lagging == 0
     assert reflection.pk not in {e.pk for e in summary.evaluations}
@@ -372,20 +368,20 @@ def test_the_summary_counts_everything_but_rates_only_what_is_shared(world, refl
 def test_a_teacher_sharing_two_reflections_counts_once_per_rating(world, cqs):
     teacher = world.user("teacher@own")
     for name in ("8B", "9C"):
-        e = classroom.start(teacher, world.schools["own"], name)
+        e = services.start(teacher, world.schools["own"], name)
         rate_all(teacher, e, for_all=3, for_gt=1)
-        classroom.share(teacher, e, True)
-    summary = classroom.school_summary(world.user("head@own"), world.schools["own"])
+        services.share(teacher, e, True)
+    summary = queries.school_summary(world.user("head@own"), world.schools["own"])
     row = summary.features[-1].prompts[0]
     assert row.for_all == [0, 0, 1] and row.for_gt == [1, 0, 0] and row.lagging == 1
 
 
 def test_a_coordinator_who_also_teaches_does_not_put_their_unshared_one_in_the_summary(world, cqs):
     both = world.user("teacher+lead@own")
-    own = classroom.start(both, world.schools["own"], "8B")
+    own = services.start(both, world.schools["own"], "8B")
     rate_all(both, own, for_all=3, for_gt=1)
     assert _sees(both, own)  # their own, through "self"
-    summary = classroom.school_summary(world.user("teacher+lead@own"), world.schools["own"])
+    summary = queries.school_summary(world.user("teacher+lead@own"), world.schools["own"])
     assert own.pk not in {e.pk for e in summary.evaluations}
     assert all(p.lagging == 0 and sum(p.for_all) == 0 for f in summary.features for p in f.prompts)
 
@@ -393,7 +389,7 @@ def test_a_coordinator_who_also_teaches_does_not_put_their_unshared_one_in_the_s
 def test_only_coordinators_get_the_summary(world):
     for key in ("teacher@own", "leading_teacher@other", "la_lead@own"):
         with pytest.raises(PermissionDenied):
-            classroom.school_summary(world.user(key), world.schools["own"])
+            queries.school_summary(world.user(key), world.schools["own"])
 
 
 def test_the_summary_reads_a_fixed_number_of_queries(world, cqs):
@@ -401,13 +397,13 @@ def test_the_summary_reads_a_fixed_number_of_queries(world, cqs):
 
     def shared(n):
         for i in range(n):
-            e = classroom.start(teacher, world.schools["own"], f"Set {i}")
+            e = services.start(teacher, world.schools["own"], f"Set {i}")
             rate_all(teacher, e)
-            classroom.share(teacher, e, True)
+            services.share(teacher, e, True)
         lead = world.user("leading_teacher@own")
-        with CaptureQueriesContext(connection) as queries:
-            classroom.school_summary(lead, world.schools["own"])
-        return len(queries)
+        with CaptureQueriesContext(connection) as captured:
+            queries.school_summary(lead, world.schools["own"])
+        return len(captured)
 
     few = shared(2)
     assert shared(18) == few

@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 
 from risingtide.demo.testing import member
 from risingtide.people.models import Role
-from risingtide.standards import classroom
-from risingtide.standards.models import ClassroomEvaluation, Prompt
+from risingtide.standards.classroom import services
+from risingtide.standards.framework_models import Prompt
+from risingtide.standards.models import ClassroomEvaluation
 from risingtide.standards.tests import test_classroom as shared
 from risingtide.standards.tests.test_classroom import SECRET, prompts_of, rate_all
 
@@ -185,14 +186,14 @@ def test_the_summary_reads_the_same_queries_for_2_and_20_shared(world, cqs, clie
 
     def with_shared(n):
         for i in range(n):
-            e = classroom.start(teacher, world.schools["own"], f"Set {i}")
+            e = services.start(teacher, world.schools["own"], f"Set {i}")
             rate_all(teacher, e)
-            classroom.share(teacher, e, True)
+            services.share(teacher, e, True)
         client = client_for(world.user("leading_teacher@own"))
         client.get(url)
-        with CaptureQueriesContext(connection) as queries:
+        with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
-        return len(queries)
+        return len(captured)
 
     two = with_shared(2)
     assert with_shared(18) == two

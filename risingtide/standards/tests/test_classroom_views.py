@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from risingtide.demo.testing import member
 from risingtide.people.models import Role
-from risingtide.standards import classroom
-from risingtide.standards.models import ClassroomEvaluation, Element, Prompt, PromptRating
+from risingtide.standards.classroom import services
+from risingtide.standards.framework_models import Element, Prompt
+from risingtide.standards.models import ClassroomEvaluation, PromptRating
 from risingtide.standards.tests import test_classroom as shared
 from risingtide.standards.tests.test_classroom import SECRET, prompts_of, rate_all
 
@@ -202,7 +203,7 @@ def test_complete_lists_what_is_left_then_completes(world, reflection, client_fo
 
 
 def test_the_observer_sees_and_rates_but_cannot_share(world, cqs, client_for, teacher2):
-    evaluation = classroom.start(
+    evaluation = services.start(
         world.user("teacher@own"), world.schools["own"], "8B", colleague_id=teacher2.pk
     )
     client = client_for(teacher2)
@@ -324,15 +325,15 @@ def test_the_summary_page_reads_the_same_queries_for_2_and_20_shared(world, cqs,
 
     def with_shared(n):
         for i in range(n):
-            e = classroom.start(teacher, world.schools["own"], f"Set {i}")
+            e = services.start(teacher, world.schools["own"], f"Set {i}")
             rate_all(teacher, e)
-            classroom.share(teacher, e, True)
+            services.share(teacher, e, True)
         client = client_for(world.user("leading_teacher@own"))
         client.get(url)  # the session, once
-        with CaptureQueriesContext(connection) as queries:
+        with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
         assert response.status_code == 200
-        return len(queries)
+        return len(captured)
 
     two = with_shared(2)
     assert with_shared(18) == two
@@ -344,12 +345,12 @@ def test_my_reflections_page_reads_the_same_queries_for_2_and_12(world, cqs, cli
 
     def with_reflections(n):
         for i in range(n):
-            classroom.start(teacher, world.schools["own"], f"Set {i}", colleague_id=teacher2.pk)
+            services.start(teacher, world.schools["own"], f"Set {i}", colleague_id=teacher2.pk)
         client = client_for(world.user("teacher@own"))
         client.get(reverse("classroom_list"))
-        with CaptureQueriesContext(connection) as queries:
+        with CaptureQueriesContext(connection) as captured:
             assert client.get(reverse("classroom_list")).status_code == 200
-        return len(queries)
+        return len(captured)
 
     two = with_reflections(2)
     assert with_reflections(10) == two

@@ -2,15 +2,24 @@
 line to blame and nothing written."""
 
 import json
+from importlib.resources import files
 from io import StringIO
 
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
 from hypothesis import given
 from hypothesis import strategies as st
 
 from risingtide.standards.framework_files import MAX_BYTES
+from risingtide.standards.framework_models import (
+    Element,
+    Framework,
+    FrameworkVersion,
+    Prompt,
+    Theme,
+)
 from risingtide.standards.frameworks import (
     ElementSpec,
     FrameworkFileError,
@@ -24,7 +33,7 @@ from risingtide.standards.frameworks import (
     parse,
     shipped_files,
 )
-from risingtide.standards.models import Element, Framework, FrameworkVersion, Prompt, Theme
+from risingtide.standards.services import current_version
 
 # A small school framework; the line numbers on the right are what the tests assert.
 GOOD = """\
@@ -261,8 +270,6 @@ def test_done_when_cases_name_the_line_and_write_nothing(shipped, data, expected
 def test_a_file_that_fails_while_loading_writes_nothing(shipped):
     # Bypassing parse: the database refuses the second element 1, after the framework, the
     # version and the themes were written. The transaction takes all of them back.
-    from django.db import IntegrityError
-
     levels = {"entry": "e", "developing": "d", "exemplary": "x"}
     spec = FrameworkSpec(
         key="broken",
@@ -623,8 +630,6 @@ def test_the_migrated_database_holds_the_shipped_frameworks(db):
 
 @pytest.mark.django_db
 def test_the_2010_revision_ships_inactive_so_schools_start_on_2007():
-    from risingtide.standards.services import current_version
-
     ensure_shipped()
     revised = FrameworkVersion.objects.get(framework__key="iqs", label="2010 revision")
     assert not revised.active
@@ -642,8 +647,6 @@ def test_active_must_be_true_or_false():
 
 
 def export_text_with_active(value: str) -> str:
-    from importlib.resources import files
-
     shipped = files("risingtide.standards").joinpath("data/iqs-2010.yaml").read_text()
     return shipped.replace("active: false", f"active: {value}")
 

@@ -8,8 +8,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from risingtide.standards import exports, plans
-from risingtide.standards.models import Judgement, Milestone, PlanAction, PlanChange
+from risingtide.standards import exports, plans, services
+from risingtide.standards.models import (
+    ImprovementPlan,
+    Judgement,
+    Milestone,
+    PlanAction,
+    PlanChange,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 12, 3)
@@ -224,10 +230,8 @@ def test_making_a_plan_twice_returns_the_same_plan(world):
 
 
 def test_a_superseded_judgement_makes_no_plan(world):
-    from risingtide.standards import services as evaluations
-
     lead = world.user("leading_teacher@other")
-    evaluations.submit(lead, evaluations.start(lead, world.schools["other"]))
+    services.submit(lead, services.start(lead, world.schools["other"]))
     old = world.evaluations["other"]
     old.refresh_from_db()
     with pytest.raises(ValidationError):
@@ -251,8 +255,6 @@ def test_a_plan_runs_to_the_end_of_the_school_year(world, monkeypatch, today, ti
 
 
 def test_a_plan_not_started_yet_is_not_the_current_one(world):
-    from risingtide.standards.models import ImprovementPlan
-
     today = timezone.localdate()
     ImprovementPlan.objects.create(
         school=world.schools["other"],

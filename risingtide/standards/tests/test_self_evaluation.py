@@ -3,10 +3,15 @@ profile and its change since the judgement before."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from risingtide.audit.models import AuditEvent
 from risingtide.demo.testing import png_file
-from risingtide.standards import queries, services
+from risingtide.standards import frameworks, queries, services
+from risingtide.standards.framework_models import FrameworkVersion
 from risingtide.standards.models import EvidenceLink, Judgement, SelfEvaluation
 
 pytestmark = pytest.mark.django_db
@@ -196,8 +201,6 @@ def test_another_schools_project_is_not_evidence(world):
 
 
 def test_a_file_that_is_not_what_it_claims_is_refused(world):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     draft = world.evaluations["own"]
     fake = SimpleUploadedFile("report.pdf", b"<html><script>alert(1)</script>", "application/pdf")
     with pytest.raises(ValidationError) as refused:
@@ -248,8 +251,6 @@ def test_evidence_cannot_be_removed_once_submitted_even_from_a_stale_page(world)
 
 
 def _mini_framework(elements: int):
-    from risingtide.standards import frameworks
-
     items = "\n".join(
         f"      - {{number: {n}, name: E{n}, levels: {{entry: a, developing: b, exemplary: c}}}}"
         for n in range(1, elements + 1)
@@ -264,10 +265,6 @@ def _mini_framework(elements: int):
 
 
 def test_the_self_evaluation_page_reads_the_same_queries_for_3_or_14_elements(world, client_for):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
-
     lead = world.user("leading_teacher@own")
     _mini_framework(3)
     small = services.start(lead, world.schools["own"], framework_key="mini3")
@@ -283,8 +280,6 @@ def test_the_self_evaluation_page_reads_the_same_queries_for_3_or_14_elements(wo
 
 def test_a_new_draft_is_compared_only_with_a_judgement_on_the_same_version(world):
     lead = world.user("leading_teacher@other")
-    from risingtide.standards.models import FrameworkVersion
-
     # The school moves to the 2010 revision, which renumbers elements.
     FrameworkVersion.objects.filter(label="2010 revision").update(active=True)
     draft = services.start(lead, world.schools["other"])

@@ -5,24 +5,29 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from risingtide.demo.testing import png_file
 from risingtide.people.models import Membership, Role
 from risingtide.schools.models import School
 from risingtide.standards import plans, services
+from risingtide.standards.framework_models import Framework, FrameworkVersion
 from risingtide.standards.models import (
+    ClassroomEvaluation,
     EvidenceLink,
-    Framework,
-    FrameworkVersion,
+    FeatureLevel,
     Judgement,
     MonitoringNote,
     PlanAction,
     SelfEvaluation,
 )
+from risingtide.standards.monitoring import la_monitoring
+from risingtide.standards.national import indicator
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -194,8 +199,6 @@ def test_the_plan_exports_as_csv_and_pdf(world, client_for):
     assert text.count("Share practice.") == 14
     pdf = lead.get(reverse("plan_pdf", args=[plan.pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    from pypdf import PdfReader
-
     words = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Share practice." in words and "Other School" in words
 
@@ -314,8 +317,6 @@ def test_the_indicator_counts_only_submitted_judgements(world, client_for):
 
 
 def test_the_indicator_over_time_counts_what_was_in_force_at_each_year_end(world):
-    from risingtide.standards.queries import indicator
-
     school = world.schools["peer"]
     old = _submitted(school, level=1)
     SelfEvaluation.objects.filter(pk=old.pk).update(
@@ -346,8 +347,6 @@ def test_the_indicator_reads_the_same_number_of_queries_for_any_number_of_school
 
 
 def test_a_bad_framework_file_is_refused_with_its_lines_and_loads_nothing(world, client_for):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     admin = client_for(world.user("site_admin@site"))
     before = FrameworkVersion.objects.count()
     text = (
@@ -376,8 +375,6 @@ def test_a_bad_framework_file_is_refused_with_its_lines_and_loads_nothing(world,
 
 
 def test_a_framework_exported_loads_back_as_a_new_version(world, client_for):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     admin = client_for(world.user("site_admin@site"))
     version = services.current_version("iqs")
     exported = admin.get(reverse("framework_export", args=[version.pk]), {"format": "json"})
@@ -393,8 +390,6 @@ def test_a_framework_exported_loads_back_as_a_new_version(world, client_for):
 
 def test_a_leading_teacher_without_a_school_membership_is_not_counted_missing(world):
     # The cluster's leading teacher covers both schools of the cluster.
-    from risingtide.standards.queries import la_monitoring
-
     Membership.objects.filter(role=Role.LEADING_TEACHER, school=world.schools["peer"]).delete()
     lines = {line.school.name: line for line in la_monitoring(world.las["own"]).lines}
     assert lines["Peer School"].has_leading_teacher
@@ -404,8 +399,6 @@ def test_a_leading_teacher_without_a_school_membership_is_not_counted_missing(wo
 
 
 def test_the_indicator_counts_only_shared_classroom_reflections(world, client_for):
-    from risingtide.standards.models import ClassroomEvaluation, FeatureLevel
-
     private = world.classroom["own_private"]
     shared = world.classroom["own_shared"]
     feature = services.current_version("cqs").elements.order_by("number").first()

@@ -1,10 +1,10 @@
-"""Classroom self-evaluation (CQS) pages: thin views over ``standards.classroom``.
+"""Classroom self-evaluation (CQS) pages: thin views over the package's ``services`` (changes)
+and ``queries`` (reads).
 
 Each prompt and feature saves on its own: by htmx, which swaps in the saved part (and the lags
 section beside it), or without JavaScript as an ordinary POST and redirect.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -16,74 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from risingtide.access.core import can, requires
 from risingtide.lib.csvexport import csv_response
 from risingtide.lib.forms import is_htmx, show_refusal
-from risingtide.standards import classroom
-from risingtide.standards.models import ClassroomEvaluation, Element, Level, Prompt, Rating
+from risingtide.standards.classroom import queries, services
+from risingtide.standards.classroom.forms import FeatureForm, NextStepsForm, RatingForm, StartForm
+from risingtide.standards.framework_models import Element, Prompt
 from risingtide.tasc.services import staff_schools
-
-RATING_CHOICES = [("", "Not rated yet"), *Rating.choices]
-LEVEL_CHOICES = [("", "Not placed yet"), *Level.choices]
-
-
-def _optional(choices):
-    return forms.TypedChoiceField(
-        choices=choices, coerce=int, empty_value=None, required=False, widget=forms.RadioSelect
-    )
-
-
-class StartForm(forms.Form):
-    class_name = forms.CharField(label="Class or group", max_length=100)
-    subject = forms.ChoiceField(label="Subject", choices=ClassroomEvaluation.Subject.choices)
-    colleague = forms.TypedChoiceField(
-        label="Colleague observing (optional)",
-        coerce=int,
-        empty_value=None,
-        required=False,
-        choices=[],
-    )
-
-    def __init__(self, *args, schools, colleagues, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.schools = schools
-        if len(schools) > 1:  # otherwise the one school goes without saying
-            self.fields["school"] = forms.TypedChoiceField(
-                label="School", coerce=int, choices=[(s.pk, s.name) for s in schools]
-            )
-        self.fields["colleague"].choices = [
-            ("", "No one: I am reflecting alone"),
-            *((u.pk, u.get_full_name() or u.username) for u in colleagues),
-        ]
-
-    def school(self):
-        chosen = self.cleaned_data.get("school", self.schools[0].pk)
-        return next(s for s in self.schools if s.pk == chosen)
-
-
-class RatingForm(forms.Form):
-    for_all = _optional(RATING_CHOICES)
-    for_gt = _optional(RATING_CHOICES)
-    evidence = forms.CharField(
-        label="Evidence",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        max_length=5000,
-    )
-
-
-class FeatureForm(forms.Form):
-    level = _optional(LEVEL_CHOICES)
-    next_step = forms.CharField(
-        label="Next step", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=5000
-    )
-
-
-class NextStepsForm(forms.Form):
-    next_steps = forms.CharField(
-        label="My next steps",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        required=False,
-        max_length=10000,
-    )
-
 
 # --- my reflections -------------------------------------------------------------------------
 
@@ -94,12 +30,12 @@ def evaluation_list(request):
     user = request.user
     schools = list(staff_schools(user).order_by("name"))
     form = StartForm(
-        request.POST or None, schools=schools, colleagues=list(classroom.colleagues(user))
+        request.POST or None, schools=schools, colleagues=list(queries.colleagues(user))
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            evaluation = classroom.start(
+            evaluation = services.start(
                 user, form.school(), data["class_name"], data["subject"], data["colleague"]
             )
         except ValidationError as exc:
@@ -110,7 +46,7 @@ def evaluation_list(request):
     return render(
         request,
         "standards/classroom/list.html",
-        {"evaluations": classroom.my_evaluations(user), "form": form, "schools": schools},
+        {"evaluations": queries.my_evaluations(user), "form": form, "schools": schools},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -120,7 +56,7 @@ def evaluation_list(request):
 
 def _context(request, evaluation, *, rating_forms=None, feature_forms=None, **extra) -> dict:
     user = request.user
-    reflection = classroom.reflection(evaluation)
+    reflection = queries.reflection(evaluation)
     may_edit = can(user, "classroom_evaluation.edit", evaluation)
     is_open = evaluation.completed_at is None
     rating_forms = rating_forms or {}
@@ -183,7 +119,7 @@ def rate(request, evaluation, prompt_id):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            classroom.rate(
+            services.rate(
                 request.user,
                 evaluation,
                 prompt_id,
@@ -219,7 +155,7 @@ def feature(request, evaluation, element_id):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            classroom.set_feature(
+            services.set_feature(
                 request.user, evaluation, element_id, data["level"], data["next_step"]
             )
             saved = True
@@ -245,7 +181,7 @@ def next_steps(request, evaluation):
     form = NextStepsForm(request.POST)
     if form.is_valid():
         try:
-            classroom.write_next_steps(request.user, evaluation, form.cleaned_data["next_steps"])
+            services.write_next_steps(request.user, evaluation, form.cleaned_data["next_steps"])
         except ValidationError as exc:
             show_refusal(form, exc)
         else:
@@ -259,7 +195,7 @@ def next_steps(request, evaluation):
 @requires("classroom_evaluation.edit", "pk")
 def complete(request, evaluation):
     try:
-        classroom.complete(request.user, evaluation)
+        services.complete(request.user, evaluation)
     except ValidationError as exc:
         context = _context(request, evaluation, complete_problems=exc.messages)
         return render(request, "standards/classroom/evaluation.html", context, status=400)
@@ -276,7 +212,7 @@ def share(request, evaluation):
         context = _context(request, evaluation, share_problem=problem)
         return render(request, "standards/classroom/evaluation.html", context, status=400)
     shared = choice == "1"
-    evaluation = classroom.share(request.user, evaluation, shared)  # refuses a non-owner: 403
+    evaluation = services.share(request.user, evaluation, shared)  # refuses a non-owner: 403
     messages.success(
         request,
         "Shared with your school's G&T coordinator and head."
@@ -289,7 +225,7 @@ def share(request, evaluation):
 @require_GET
 @requires("classroom_evaluation.view", "pk")
 def evaluation_csv(request, evaluation):
-    reflection = classroom.reflection(evaluation)
+    reflection = queries.reflection(evaluation)
     rows = [
         [
             "Feature",
@@ -337,15 +273,15 @@ def summary(request, school):
     return render(
         request,
         "standards/classroom/summary.html",
-        {"summary": classroom.school_summary(request.user, school), "ratings": classroom.RATINGS},
+        {"summary": queries.school_summary(request.user, school), "ratings": queries.RATINGS},
     )
 
 
 @require_GET
 @requires("classroom.summary", "pk")
 def summary_csv(request, school):
-    s = classroom.school_summary(request.user, school)
-    labels = [r.label for r in classroom.RATINGS]
+    s = queries.school_summary(request.user, school)
+    labels = [r.label for r in queries.RATINGS]
     rows = [
         ["Reflections started", s.started],
         ["Reflections completed", s.completed],

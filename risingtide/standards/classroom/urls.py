@@ -1,8 +1,10 @@
-"""Classroom self-evaluation (CQS): a teacher's reflections and the coordinator's summary."""
+"""Classroom self-evaluation (CQS): a teacher's reflections and the coordinator's summary.
+
+Included from risingtide/urls.py beside the standards app's own urls.py."""
 
 from django.urls import path
 
-from risingtide.standards import classroom_views as views
+from risingtide.standards.classroom import views
 
 urlpatterns = [
     path("standards/classroom/", views.evaluation_list, name="classroom_list"),
