@@ -18,7 +18,6 @@ urlpatterns = [
     path("", include("risingtide.register.urls")),
     path("", include("risingtide.insights.urls")),
     path("", include("risingtide.standards.urls")),
-    path("", include("risingtide.standards.classroom.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from risingtide.standards.views import (
     frameworks,
@@ -84,4 +84,6 @@ urlpatterns = [
         name="framework_export",
     ),
     path("standards/frameworks/import/", frameworks.framework_import, name="framework_import"),
+    # Classroom self-evaluation (CQS) keeps its own URLs in its package.
+    path("", include("risingtide.standards.classroom.urls")),
 ]
