@@ -14,6 +14,7 @@ from risingtide.feedback import queries, services
 from risingtide.feedback.progress_record import csv_rows
 from risingtide.feedback.progress_record import progress_record as build_progress_record
 from risingtide.lib.csvexport import csv_response
+from risingtide.lib.forms import refused
 from risingtide.lib.pdf import to_pdf
 from risingtide.people.models import Role
 
@@ -46,7 +47,7 @@ def give(request, portfolio):
             stage=request.POST.get("stage", ""),
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
         return redirect(_back(request, reverse("portfolio", args=[portfolio.pk])))
     messages.success(request, f"{comment.get_kind_display()} added.")
     return redirect(queries.target_url(comment))
@@ -56,7 +57,7 @@ def _answer(request, comment, change) -> object:
     try:
         change()
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
     return redirect(queries.target_url(comment))
 
 
@@ -149,7 +150,7 @@ def rubric(request, project):
     try:
         services.set_levels(request.user, project, request.POST.get("levels", "").splitlines())
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
     else:
         messages.success(request, "Rubric levels saved.")
     return redirect("project", project.pk)
@@ -168,7 +169,7 @@ def judge(request, portfolio):
                     request.user, portfolio, index, level, request.POST.get(f"evidence_{index}", "")
                 )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
     else:
         messages.success(request, "Judgements saved.")
     return redirect(reverse("portfolio", args=[portfolio.pk]) + "#judgements")
@@ -192,7 +193,7 @@ def review(request, portfolio):
             request.POST.get("anonymous") == "1",
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
     else:
         messages.success(request, "Review saved.")
     return redirect(reverse("presentation", args=[portfolio.pk]) + "#reviews")
@@ -204,5 +205,5 @@ def hide_review(request, portfolio, review_id: int):
     try:
         services.hide_review(request.user, portfolio, review_id, request.POST.get("hidden") == "1")
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
     return redirect(reverse("presentation", args=[portfolio.pk]) + "#reviews")

@@ -1,5 +1,6 @@
 """What every form view does with a domain refusal, in one place."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 
@@ -14,3 +15,9 @@ def show_refusal(form, exc: ValidationError) -> None:
 
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def refused(request, exc: ValidationError) -> None:
+    """A service's refusal of an action that has no form on the page (a button, a move, a
+    reply): every reason, said once, as a message above the page."""
+    messages.error(request, " ".join(exc.messages))

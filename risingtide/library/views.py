@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from risingtide.access.core import can, requires
 from risingtide.lib import uploads
-from risingtide.lib.forms import show_refusal
+from risingtide.lib.forms import refused, show_refusal
 from risingtide.library import queries, services
 from risingtide.library.forms import DetailsForm, NewResourceForm, PublishProjectForm, ReviewForm
 from risingtide.library.models import Resource, Subject
@@ -168,7 +168,7 @@ def withdraw(request, resource):
         try:
             services.withdraw(request.user, resource)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            refused(request, exc)
         else:
             messages.success(
                 request, "Withdrawn from the library. Projects already copied from it stay."
@@ -183,7 +183,7 @@ def copy(request, resource):
     try:
         project = services.copy_to_project(request.user, resource)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
         return redirect("library:resource", resource.pk)
     messages.success(
         request,
@@ -204,7 +204,7 @@ def review(request, resource):
             request.user, resource, form.cleaned_data["rating"], form.cleaned_data["text"]
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
     else:
         messages.success(request, "Thank you: your review is saved.")
     return redirect("library:resource", resource.pk)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from risingtide.access.core import can, requires
 from risingtide.lib import jsondata
+from risingtide.lib.forms import refused
 from risingtide.lib.markup import markdown
 from risingtide.portfolios import events, groups, queries, services, tools
 from risingtide.portfolios.models import Connection, Portfolio, StageWork
@@ -42,7 +43,7 @@ def choose_group(request, project):
             request.user, project, int(raw) if raw.isascii() and raw.isdigit() else None
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
         return redirect("my_portfolio", project.pk)
     messages.success(request, f"You are in {group.name}.")
     return redirect("portfolio", group.pk)
@@ -56,7 +57,7 @@ def discussion(request, portfolio):
         try:
             groups.post_message(request.user, portfolio, request.POST.get("body", ""))
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            refused(request, exc)
         return redirect(reverse("discussion", args=[portfolio.pk]) + "#latest")
     context = queries.discussion_page(portfolio)
     context["can_post"] = can(request.user, "portfolio.edit", portfolio) or can(
@@ -86,7 +87,7 @@ def contributions(request, portfolio):
         try:
             groups.rate_contributions(request.user, portfolio, shares)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            refused(request, exc)
         else:
             messages.success(request, "Saved.")
         return redirect("contributions", portfolio.pk)
@@ -104,7 +105,7 @@ def project_groups(request, project):
         try:
             _change_groups(request, project)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            refused(request, exc)
         return redirect("project_groups", project.pk)
     return render(request, "portfolios/groups.html", queries.groups_page(request.user, project))
 
@@ -163,7 +164,7 @@ def add_note(request, portfolio):
             request.POST.get("title", ""),
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
         return redirect("portfolio", portfolio.pk)
     return redirect("item", item.pk)
 
@@ -176,7 +177,7 @@ def stage_done(request, portfolio, stage: str):
     try:
         services.set_stage_done(request.user, portfolio, stage, request.POST.get("done") == "1")
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
     return redirect("portfolio", portfolio.pk)
 
 
@@ -263,7 +264,7 @@ def add_upload(request, portfolio):
             upload,
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
         return redirect("portfolio", portfolio.pk)
     return redirect("item", item.pk)
 
@@ -317,7 +318,7 @@ def add_connection(request, portfolio):
             request.POST.get("reason", ""),
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
     else:
         messages.success(request, "Connection added.")
     return redirect("connections", portfolio.pk)
@@ -378,7 +379,7 @@ def update_item(request, item):
             categories=request.POST.get("categories", "").split(","),
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
     else:
         messages.success(request, "Saved.")
     return _back_to_item(item)
@@ -390,7 +391,7 @@ def annotate(request, item):
     try:
         services.annotate(request.user, item, request.POST.get("text", ""))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
     return _back_to_item(item)
 
 
@@ -408,7 +409,7 @@ def move_item(request, item):
     try:
         services.move_item(request.user, item, -1 if request.POST.get("direction") == "up" else 1)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
     return redirect(f"{reverse('portfolio', args=[item.portfolio_id])}#stage-{item.stage}")
 
 
@@ -420,7 +421,7 @@ def add_clipping(request, portfolio):
             request.user, portfolio, request.POST.get("stage", ""), request.POST.get("url", "")
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
         return redirect("portfolio", portfolio.pk)
     return redirect("item", item.pk)
 
@@ -511,7 +512,7 @@ def share(request, portfolio):
     try:
         services.share_presentation(request.user, portfolio, request.POST.get("audience", ""))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
     else:
         messages.success(request, f"Shared with: {portfolio.get_shared_with_display().lower()}.")
     return redirect("presentation", portfolio.pk)

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from risingtide.access.core import can, requires, visible
+from risingtide.lib.forms import refused
 from risingtide.people.models import Membership, Role
 from risingtide.tasc import events, queries, services
 from risingtide.tasc.forms import ProjectForm, RewordForm
@@ -137,7 +138,7 @@ def project_status(request, project):
     try:
         services.set_status(request.user, project, request.POST.get("status", ""))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
     else:
         messages.success(request, f"The project is now {project.get_status_display().lower()}.")
     return redirect("project", project.pk)

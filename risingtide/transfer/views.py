@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from risingtide.access.core import requires
 from risingtide.audit.models import record
+from risingtide.lib.forms import refused
 from risingtide.tasc.services import staff_schools
 from risingtide.transfer import exports, imports
 
@@ -63,7 +64,7 @@ def import_portfolio(request):
             school = imports.school_of(request.user, pupil)
             portfolio = imports.import_portfolio(request.user, school, upload, [pupil])
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            refused(request, exc)
             status = 400
         else:
             messages.success(

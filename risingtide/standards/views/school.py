@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from risingtide.access.core import can, requires
-from risingtide.lib.forms import show_refusal
+from risingtide.lib.forms import refused, show_refusal
 from risingtide.standards import plans, queries, services
 from risingtide.standards.forms import (
     NoteForm,
@@ -51,7 +51,7 @@ def start(request, school):
     try:
         draft = services.start(request.user, school)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
         return redirect("standards_school", school.pk)
     return redirect("self_evaluation", draft.pk)
 

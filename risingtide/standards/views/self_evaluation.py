@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from risingtide.access.core import can, requires, visible
 from risingtide.lib import uploads
-from risingtide.lib.forms import is_htmx, show_refusal
+from risingtide.lib.forms import is_htmx, refused, show_refusal
 from risingtide.standards import plans, queries, services
 from risingtide.standards.forms import (
     EvidenceForm,
@@ -211,7 +211,7 @@ def remove_evidence(request, evaluation, link_id):
     try:
         services.remove_evidence(request.user, evaluation, link_id)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
     else:
         messages.success(request, f"Evidence removed from element {number}.")
     return redirect(reverse("self_evaluation", args=[evaluation.pk]) + f"#element-{number}")
@@ -236,7 +236,7 @@ def make_plan(request, evaluation):
     try:
         plan = plans.create_from(request.user, evaluation)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        refused(request, exc)
         return redirect("self_evaluation", evaluation.pk)
     messages.success(request, "Improvement plan made from the next steps: add who, when and how.")
     return redirect("plan", plan.pk)
