@@ -16,7 +16,8 @@ from operator import itemgetter
 from django.db import connection, transaction
 from django.utils import timezone
 
-from risingtide.register import ctf, events, tabular
+from risingtide.register import events, tabular
+from risingtide.register.ctf.reading import MAX_BYTES, CtfRefused, read_ctf
 from risingtide.register.ethnicity import major_group
 from risingtide.register.models import (
     NOT_EAL,
@@ -135,10 +136,10 @@ def read_rows(
     about itself. Raises ImportRefused for a file that cannot be read at all."""
     if source.format == "ctf":
         with open(source.path, "rb") as handle:
-            data = handle.read(ctf.MAX_BYTES + 1)
+            data = handle.read(MAX_BYTES + 1)
         try:
-            parsed = ctf.read_ctf(data)
-        except ctf.CtfRefused as refused:
+            parsed = read_ctf(data)
+        except CtfRefused as refused:
             raise ImportRefused(str(refused)) from None
         facts.update(
             version=parsed.version,
