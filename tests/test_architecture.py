@@ -38,7 +38,6 @@ STILL_TO_SPLIT = {
     "risingtide/register/importing.py",
     "risingtide/register/models.py",
     "risingtide/register/services.py",
-    "risingtide/register/tabular.py",
     "risingtide/register/views.py",
     "risingtide/standards/classroom.py",
     "risingtide/standards/framework_files.py",

@@ -16,6 +16,7 @@ from risingtide.api.errors import ErrorOut, refusals_as_400
 from risingtide.lib.counts import count_of
 from risingtide.portfolios.models import Item
 from risingtide.register import services
+from risingtide.register.column_mapping import FIELDS, REGISTER_FIELDS
 from risingtide.register.models import (
     Evidence,
     ImportBatch,
@@ -518,11 +519,9 @@ def decide_pupil(request, pupil_id: int, decision: DecisionIn):
 
 
 def _batch(batch: ImportBatch) -> dict:
-    from risingtide.register import tabular
-
     summary = batch.summary or {}
     written = summary.get("written")
-    fields = tabular.REGISTER_FIELDS if batch.kind == ImportBatch.Kind.REGISTER else tabular.FIELDS
+    fields = REGISTER_FIELDS if batch.kind == ImportBatch.Kind.REGISTER else FIELDS
     return {
         "id": batch.pk,
         "school": batch.school_id,

@@ -16,7 +16,7 @@ from operator import itemgetter
 from django.db import connection, transaction
 from django.utils import timezone
 
-from risingtide.register import events, tabular
+from risingtide.register import events
 from risingtide.register.ctf.reading import MAX_BYTES, CtfRefused, read_ctf
 from risingtide.register.ethnicity import major_group
 from risingtide.register.models import (
@@ -30,6 +30,8 @@ from risingtide.register.models import (
     academic_year,
 )
 from risingtide.register.rows import PupilRow, RegisterFlags, RegisterRow, RowError
+from risingtide.register.table_files import TableRefused
+from risingtide.register.tabular import read_table
 from risingtide.schools.models import School
 
 CHUNK = 5000  # rows compared and written at a time: a few queries each
@@ -164,7 +166,7 @@ def read_rows(
         yield from sorted([*pupils, *errors], key=lambda r: r.row)
         return
     try:
-        yield from tabular.read_table(
+        yield from read_table(
             source.path,
             source.format,
             source.mapping,
@@ -172,7 +174,7 @@ def read_rows(
             encoding=source.encoding,
             as_of=as_of,
         )
-    except tabular.TableRefused as refused:
+    except TableRefused as refused:
         raise ImportRefused(str(refused)) from None
 
 

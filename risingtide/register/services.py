@@ -349,7 +349,7 @@ def start_import(
     actor, school: School, upload, *, fmt: str = "", kind: str = "pupils", encoding: str = "utf-8"
 ) -> ImportBatch:
     """Keep the uploaded file and begin checking it (CTF) or ask for the column mapping."""
-    from risingtide.register import importing, tabular
+    from risingtide.register import column_mapping, importing, table_files
     from risingtide.register.tasks import check_import
 
     _require(actor, "register.manage", school)
@@ -379,13 +379,13 @@ def start_import(
         )
         if fmt != "ctf":
             try:
-                headers = tabular.headers(path, fmt, encoding=encoding)
-            except tabular.TableRefused as refused:
+                headers = table_files.headers(path, fmt, encoding=encoding)
+            except table_files.TableRefused as refused:
                 raise ValidationError({"file": str(refused)}) from None
             saved = ColumnMapping.objects.filter(school=school, kind=kind).first()
             mapping = {
                 k: v for k, v in (saved.mapping if saved else {}).items() if v in headers
-            } or tabular.guess_mapping(headers, kind=kind)
+            } or column_mapping.guess_mapping(headers, kind=kind)
             batch.mapping = mapping
             batch.summary = {"headers": headers}
             batch.state = ImportBatch.State.MAPPING
@@ -404,7 +404,7 @@ def start_import(
 def set_mapping(actor, batch: ImportBatch, mapping: dict[str, str]) -> ImportBatch:
     """The coordinator's column mapping: checked, saved for the school's next file, then the
     file is checked with it."""
-    from risingtide.register import tabular
+    from risingtide.register import column_mapping
     from risingtide.register.tasks import check_import
 
     _require(actor, "import.confirm", batch)
@@ -412,7 +412,7 @@ def set_mapping(actor, batch: ImportBatch, mapping: dict[str, str]) -> ImportBat
         raise ValidationError("A CTF needs no column mapping.")
     if batch.state not in (ImportBatch.State.MAPPING, ImportBatch.State.PREVIEW):
         raise ValidationError("This import is past its mapping step.")
-    fields = tabular.REGISTER_FIELDS if batch.kind == "register" else tabular.FIELDS
+    fields = column_mapping.REGISTER_FIELDS if batch.kind == "register" else column_mapping.FIELDS
     keys = {f.key for f in fields}
     headers = batch.summary.get("headers", [])
     mapping = {k: v for k, v in mapping.items() if v}

@@ -304,9 +304,9 @@ def imports(request, school):
 
 
 def _batch_context(request, batch, errors=None):
-    from risingtide.register import tabular
+    from risingtide.register import column_mapping
 
-    fields = tabular.REGISTER_FIELDS if batch.kind == "register" else tabular.FIELDS
+    fields = column_mapping.REGISTER_FIELDS if batch.kind == "register" else column_mapping.FIELDS
     return {
         "batch": batch,
         "school": batch.school,
@@ -349,9 +349,9 @@ def import_progress(request, batch):
 @require_POST
 @requires("import.confirm", "pk")
 def import_mapping(request, batch):
-    from risingtide.register import tabular
+    from risingtide.register import column_mapping
 
-    fields = tabular.REGISTER_FIELDS if batch.kind == "register" else tabular.FIELDS
+    fields = column_mapping.REGISTER_FIELDS if batch.kind == "register" else column_mapping.FIELDS
     mapping = {f.key: request.POST.get(f"map_{f.key}", "") for f in fields}
     try:
         services.set_mapping(request.user, batch, mapping)

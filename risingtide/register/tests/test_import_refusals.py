@@ -82,7 +82,8 @@ def test_a_csv_missing_a_required_column_is_refused_whole(world, tmp_path):
 @pytest.mark.parametrize("fault", ROW_FAULTS, ids=list(ROW_FAULTS))
 @pytest.mark.parametrize("fmt", ["ctf", "csv", "xlsx"])
 def test_a_bad_row_is_named_and_nothing_is_written(world, tmp_path, fault, fmt):
-    from risingtide.register import tabular
+    from risingtide.register.column_mapping import guess_mapping
+    from risingtide.register.table_files import headers
 
     school = world.schools["peer"]
     code = ROW_FAULTS[fault]
@@ -108,7 +109,7 @@ def test_a_bad_row_is_named_and_nothing_is_written(world, tmp_path, fault, fmt):
         make = tabular_files.csv_bytes if fmt == "csv" else tabular_files.xlsx_bytes
         data = make(6, "sims", bad={3: code})
         source = _source(tmp_path, fmt, data)
-        source.mapping = tabular.guess_mapping(tabular.headers(source.path, fmt), kind="pupils")
+        source.mapping = guess_mapping(headers(source.path, fmt), kind="pupils")
     outcome = run_import(source, school=school, write=True)
     assert not outcome.written and outcome.error_count >= 1
     error = outcome.errors[0]
