@@ -34,7 +34,6 @@ STILL_TO_SPLIT = {
     "risingtide/lib/clip.py",
     "risingtide/lib/fetch.py",
     "risingtide/portfolios/views.py",
-    "risingtide/register/identification.py",
     "risingtide/register/importing.py",
     "risingtide/register/models.py",
     "risingtide/register/services.py",

@@ -183,10 +183,10 @@ def decide(request, pupil):
 @require_GET
 @requires("register.view", "pk")
 def screening(request, school):
-    from risingtide.register import identification
+    from risingtide.register.screening import screening_list
 
     criteria = services.criteria_for(school)
-    screened = identification.screening_list(school, criteria)
+    screened = screening_list(school, criteria)
     services.log_access(
         request.user,
         "register.screening_viewed",
@@ -204,10 +204,10 @@ def screening(request, school):
 @require_GET
 @requires("register.view", "pk")
 def equity(request, school):
-    from risingtide.register import identification
+    from risingtide.register.equity import equity_chart, equity_check
 
     criteria = services.criteria_for(school)
-    report = identification.equity_check(school, criteria)
+    report = equity_check(school, criteria)
     services.log_access(request.user, "register.equity_viewed", school, why="Equity check")
     return render(
         request,
@@ -216,7 +216,7 @@ def equity(request, school):
             **queries.school_links(request.user, school),
             "criteria": criteria,
             "equity": report,
-            "chart": identification.equity_chart(report),
+            "chart": equity_chart(report),
         },
     )
 

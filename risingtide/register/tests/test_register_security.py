@@ -23,6 +23,7 @@ from django.utils import timezone
 from risingtide.api.models import ApiToken
 from risingtide.audit.models import AuditEvent
 from risingtide.register import exports, services
+from risingtide.register.equity import equity_chart, equity_check
 from risingtide.register.models import (
     Attainment,
     CharacteristicChange,
@@ -276,13 +277,11 @@ def test_no_stored_payload_is_live_on_any_register_page(world, client_for):
 
 
 def test_the_equity_chart_svg_escapes_every_label(world):
-    from risingtide.register import identification
-
     _hostile_world(world)
     school = world.schools["own"]
     school.refresh_from_db()
-    report = identification.equity_check(school, services.criteria_for(school))
-    chart = str(identification.equity_chart(report, prefix='x"><script>alert(1)</script>'))
+    report = equity_check(school, services.criteria_for(school))
+    chart = str(equity_chart(report, prefix='x"><script>alert(1)</script>'))
     assert_inert(chart, "equity chart")
     assert "&lt;svg onload=alert()&gt;" in chart and "&quot;&gt;&lt;img" in chart  # group, title
 
