@@ -35,7 +35,6 @@ STILL_TO_SPLIT = {
     "risingtide/lib/fetch.py",
     "risingtide/portfolios/views.py",
     "risingtide/register/importing.py",
-    "risingtide/register/models.py",
     "risingtide/register/services.py",
     "risingtide/register/views.py",
     "risingtide/standards/classroom.py",

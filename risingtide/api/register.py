@@ -17,9 +17,9 @@ from risingtide.lib.counts import count_of
 from risingtide.portfolios.models import Item
 from risingtide.register import services
 from risingtide.register.column_mapping import FIELDS, REGISTER_FIELDS
+from risingtide.register.import_batches import ImportBatch
 from risingtide.register.models import (
     Evidence,
-    ImportBatch,
     Pupil,
     RegisterEntry,
     academic_year,

@@ -249,7 +249,8 @@ def _add_register(w: TinyWorld) -> None:
     data-sharing agreement in force for "own" only (so own's LA sees own's pupil data)."""
     from datetime import date
 
-    from risingtide.register.models import DataSharingAgreement, ImportBatch, Pupil
+    from risingtide.register.import_batches import ImportBatch
+    from risingtide.register.models import DataSharingAgreement, Pupil
     from risingtide.register.services import nominate
     from risingtide.register.upn import make_upn
 

@@ -19,12 +19,12 @@ from django.utils import timezone
 from risingtide.register import events
 from risingtide.register.ctf.reading import MAX_BYTES, CtfRefused, read_ctf
 from risingtide.register.ethnicity import major_group
+from risingtide.register.import_batches import ImportBatch
 from risingtide.register.models import (
     NOT_EAL,
     Attainment,
     CharacteristicChange,
     FsmPeriod,
-    ImportBatch,
     Pupil,
     RegisterEntry,
     academic_year,

@@ -19,12 +19,11 @@ from risingtide.lib import storage
 from risingtide.people.models import Membership, Role
 from risingtide.portfolios.models import Item, PortfolioMember
 from risingtide.register import events
+from risingtide.register.import_batches import ColumnMapping, ImportBatch
 from risingtide.register.models import (
-    ColumnMapping,
     Criteria,
     DataSharingAgreement,
     Evidence,
-    ImportBatch,
     Pupil,
     RegisterEntry,
     academic_year,

@@ -9,8 +9,8 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
+from risingtide.register.import_batches import ImportBatch
 from risingtide.register.importing import ImportRefused, Source, run_import
-from risingtide.register.models import ImportBatch
 
 logger = logging.getLogger(__name__)
 

@@ -24,13 +24,12 @@ from risingtide.api.models import ApiToken
 from risingtide.audit.models import AuditEvent
 from risingtide.register import exports, services
 from risingtide.register.equity import equity_chart, equity_check
+from risingtide.register.import_batches import ColumnMapping, ImportBatch
 from risingtide.register.models import (
     Attainment,
     CharacteristicChange,
-    ColumnMapping,
     DataSharingAgreement,
     Evidence,
-    ImportBatch,
     Pupil,
     RegisterEntry,
     academic_year,
