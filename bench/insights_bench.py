@@ -293,7 +293,8 @@ def write_csv(path: Path, pupils: list[dict], year: int, fsm_upns: set[str]) -> 
 
 def import_file(path: Path, school) -> tuple[float, object]:
     from risingtide.register.column_mapping import guess_mapping
-    from risingtide.register.importing import Source, run_import
+    from risingtide.register.import_files import Source
+    from risingtide.register.importing import run_import
     from risingtide.register.table_files import headers
 
     source = Source(path=str(path), format="csv", name=path.name)

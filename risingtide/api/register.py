@@ -15,7 +15,7 @@ from risingtide.access.core import requires, visible
 from risingtide.api.errors import ErrorOut, refusals_as_400
 from risingtide.lib.counts import count_of
 from risingtide.portfolios.models import Item
-from risingtide.register import services
+from risingtide.register import import_steps, services
 from risingtide.register.column_mapping import FIELDS, REGISTER_FIELDS
 from risingtide.register.import_batches import ImportBatch
 from risingtide.register.models import (
@@ -562,7 +562,7 @@ def start_import(
     kind: Form[str] = ImportBatch.Kind.PUPILS.value,
     encoding: Form[str] = "utf-8",
 ):
-    batch = services.start_import(
+    batch = import_steps.start_import(
         request.user, request.access_target, file, fmt=format, kind=kind, encoding=encoding
     )
     return Status(202, _batch(batch))
@@ -585,7 +585,7 @@ def import_batch(request, import_id: int):
 @requires("import.confirm", "import_id", api=True)
 @refusals_as_400(fields=API_FIELDS)
 def map_import(request, import_id: int, mapping: MappingIn):
-    batch = services.set_mapping(request.user, request.access_target, mapping.mapping)
+    batch = import_steps.set_mapping(request.user, request.access_target, mapping.mapping)
     return Status(202, _batch(batch))
 
 
@@ -597,7 +597,7 @@ def map_import(request, import_id: int, mapping: MappingIn):
 @requires("import.confirm", "import_id", api=True)
 @refusals_as_400(fields=API_FIELDS)
 def confirm_import(request, import_id: int):
-    return Status(202, _batch(services.confirm_import(request.user, request.access_target)))
+    return Status(202, _batch(import_steps.confirm_import(request.user, request.access_target)))
 
 
 @router.post(
@@ -609,5 +609,5 @@ def confirm_import(request, import_id: int):
 @refusals_as_400(fields=API_FIELDS)
 def cancel_import(request, import_id: int):
     batch = request.access_target
-    services.cancel_import(request.user, batch)
+    import_steps.cancel_import(request.user, batch)
     return _batch(batch)

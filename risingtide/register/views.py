@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from risingtide.access.core import requires
-from risingtide.register import queries, services
+from risingtide.register import import_steps, queries, services
 from risingtide.register.models import Evidence, academic_year
 
 EXPORT_REASONS = {
@@ -286,7 +286,7 @@ def imports(request, school):
             errors = {"file": "Choose a file."}
         else:
             try:
-                batch = services.start_import(
+                batch = import_steps.start_import(
                     request.user,
                     school,
                     upload,
@@ -354,7 +354,7 @@ def import_mapping(request, batch):
     fields = column_mapping.REGISTER_FIELDS if batch.kind == "register" else column_mapping.FIELDS
     mapping = {f.key: request.POST.get(f"map_{f.key}", "") for f in fields}
     try:
-        services.set_mapping(request.user, batch, mapping)
+        import_steps.set_mapping(request.user, batch, mapping)
     except ValidationError as exc:
         batch.mapping = {k: v for k, v in mapping.items() if v}
         return render(
@@ -370,7 +370,7 @@ def import_mapping(request, batch):
 @requires("import.confirm", "pk")
 def import_confirm(request, batch):
     try:
-        services.confirm_import(request.user, batch)
+        import_steps.confirm_import(request.user, batch)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect(reverse("register_import", args=[batch.pk]))
@@ -380,7 +380,7 @@ def import_confirm(request, batch):
 @requires("import.confirm", "pk")
 def import_cancel(request, batch):
     try:
-        services.cancel_import(request.user, batch)
+        import_steps.cancel_import(request.user, batch)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(reverse("register_import", args=[batch.pk]))

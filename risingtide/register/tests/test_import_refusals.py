@@ -6,7 +6,8 @@ import zipfile
 
 import pytest
 
-from risingtide.register.importing import ImportRefused, Source, run_import
+from risingtide.register.import_files import ImportRefused, Source
+from risingtide.register.importing import run_import
 from risingtide.register.models import Pupil
 from risingtide.register.tests import ctf_files, tabular_files
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from risingtide.api.models import ApiToken
 from risingtide.audit.models import AuditEvent
-from risingtide.register import exports, services
+from risingtide.register import exports, import_steps, services
 from risingtide.register.equity import equity_chart, equity_check
 from risingtide.register.import_batches import ColumnMapping, ImportBatch
 from risingtide.register.models import (
@@ -902,9 +902,9 @@ def test_remapping_a_batch_being_confirmed_is_refused(world, client_for):
     lead = world.user("leading_teacher@own")
     batch = _checked_csv(world, client_for(lead))
     stale = ImportBatch.objects.get(pk=batch.pk)  # read by a second tab's request
-    services.confirm_import(lead, ImportBatch.objects.get(pk=batch.pk))
+    import_steps.confirm_import(lead, ImportBatch.objects.get(pk=batch.pk))
     with pytest.raises(ValidationError):
-        services.set_mapping(lead, stale, dict(stale.mapping))
+        import_steps.set_mapping(lead, stale, dict(stale.mapping))
     assert ImportBatch.objects.get(pk=batch.pk).state == "writing"
 
 
@@ -1204,7 +1204,7 @@ def test_a_huge_upload_is_refused_before_it_is_read(world, client_for):
     claimed = SimpleUploadedFile("p.csv", b"UPN\r\n")
     claimed.size = 10**12  # what a streamed upload might claim
     with pytest.raises(ValidationError, match="larger than 200 MB"):
-        services.start_import(world.user("leading_teacher@own"), school, claimed)
+        import_steps.start_import(world.user("leading_teacher@own"), school, claimed)
     assert not ImportBatch.objects.filter(file_name="p.csv").exists()
 
 

@@ -17,8 +17,8 @@ from risingtide.lib import jsondata
 from risingtide.register import table_files
 from risingtide.register.column_mapping import guess_mapping
 from risingtide.register.import_batches import ColumnMapping
-from risingtide.register.importing import ImportRefused, Source, run_import
-from risingtide.register.services import guess_format
+from risingtide.register.import_files import ImportRefused, Source, guess_format
+from risingtide.register.importing import run_import
 from risingtide.schools.models import LocalAuthority, School
 
 
