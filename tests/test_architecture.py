@@ -34,7 +34,6 @@ STILL_TO_SPLIT = {
     "risingtide/lib/clip.py",
     "risingtide/lib/fetch.py",
     "risingtide/portfolios/views.py",
-    "risingtide/register/views.py",
     "risingtide/standards/classroom.py",
     "risingtide/standards/framework_files.py",
     "risingtide/standards/models.py",
