@@ -292,11 +292,13 @@ def write_csv(path: Path, pupils: list[dict], year: int, fsm_upns: set[str]) -> 
 
 
 def import_file(path: Path, school) -> tuple[float, object]:
-    from risingtide.register import tabular
-    from risingtide.register.importing import Source, run_import
+    from risingtide.register.column_mapping import guess_mapping
+    from risingtide.register.import_files import Source
+    from risingtide.register.importing import run_import
+    from risingtide.register.table_files import headers
 
     source = Source(path=str(path), format="csv", name=path.name)
-    source.mapping = tabular.guess_mapping(tabular.headers(source.path, "csv"))
+    source.mapping = guess_mapping(headers(source.path, "csv"))
     started = time.perf_counter()
     outcome = run_import(source, school=school, write=True, source_label="insights bench")
     seconds = time.perf_counter() - started

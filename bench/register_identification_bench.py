@@ -32,9 +32,10 @@ SCRIPT = r"""
 import json, random, statistics, time
 from datetime import date
 from django.db import connection
-from risingtide.register.identification import equity_chart, equity_check, screening_list
+from risingtide.register.equity import equity_chart, equity_check
 from risingtide.register.models import (Attainment, Criteria, Evidence, FsmPeriod, Pupil,
     RegisterEntry, academic_year)
+from risingtide.register.screening import screening_list
 from risingtide.register.upn import make_upn
 from risingtide.schools.models import LocalAuthority, Nation, School
 

@@ -46,7 +46,7 @@ print("RESULT", School.objects.count())
 PARSE = r"""
 import statistics, time
 from lxml import etree
-from risingtide.register.ctf import read_ctf
+from risingtide.register.ctf.reading import read_ctf
 data = open({path!r}, "rb").read()
 def median(fn):
     times = []

@@ -34,13 +34,6 @@ STILL_TO_SPLIT = {
     "risingtide/lib/clip.py",
     "risingtide/lib/fetch.py",
     "risingtide/portfolios/views.py",
-    "risingtide/register/ctf.py",
-    "risingtide/register/identification.py",
-    "risingtide/register/importing.py",
-    "risingtide/register/models.py",
-    "risingtide/register/services.py",
-    "risingtide/register/tabular.py",
-    "risingtide/register/views.py",
     "risingtide/transfer/imports.py",
 }
 
@@ -138,15 +131,6 @@ def _imports_in_functions(path: Path):
                     yield inner.lineno, lines[inner.lineno - 1]
 
 
-# Modules whose hidden imports were still to sort out when the check came in (a ratchet).
-STILL_TO_EXPLAIN = {
-    "risingtide/api/register.py",
-    "risingtide/register/services.py",
-    "risingtide/register/tasks.py",
-    "risingtide/register/views.py",
-}
-
-
 def test_an_import_inside_a_function_says_why():
     """An import hides inside a function only to break a real cycle at start-up (or, in an
     ``AppConfig.ready``, because models are not loaded before): it says so in a comment."""
@@ -158,5 +142,4 @@ def test_an_import_inside_a_function_says_why():
         for number, line in _imports_in_functions(path):
             if "#" not in line:
                 unexplained.setdefault(name, []).append(f"{number}: {line.strip()}")
-    assert {k: v for k, v in unexplained.items() if k not in STILL_TO_EXPLAIN} == {}
-    assert set(unexplained) >= STILL_TO_EXPLAIN, "take the explained ones off STILL_TO_EXPLAIN"
+    assert unexplained == {}

@@ -15,10 +15,11 @@ from pydantic import Field
 from risingtide.access.core import requires, visible
 from risingtide.api.errors import ErrorOut, refusals_as_400
 from risingtide.portfolios.models import Item
-from risingtide.register import lists, services
+from risingtide.register import import_steps, lists, services
+from risingtide.register.column_mapping import FIELDS, REGISTER_FIELDS
+from risingtide.register.import_batches import ImportBatch
 from risingtide.register.models import (
     Evidence,
-    ImportBatch,
     Pupil,
     RegisterEntry,
     academic_year,
@@ -507,11 +508,9 @@ def decide_pupil(request, pupil_id: int, decision: DecisionIn):
 
 
 def _batch(batch: ImportBatch) -> dict:
-    from risingtide.register import tabular
-
     summary = batch.summary or {}
     written = summary.get("written")
-    fields = tabular.REGISTER_FIELDS if batch.kind == ImportBatch.Kind.REGISTER else tabular.FIELDS
+    fields = REGISTER_FIELDS if batch.kind == ImportBatch.Kind.REGISTER else FIELDS
     return {
         "id": batch.pk,
         "school": batch.school_id,
@@ -552,7 +551,7 @@ def start_import(
     kind: Form[str] = ImportBatch.Kind.PUPILS.value,
     encoding: Form[str] = "utf-8",
 ):
-    batch = services.start_import(
+    batch = import_steps.start_import(
         request.user, request.access_target, file, fmt=format, kind=kind, encoding=encoding
     )
     return Status(202, _batch(batch))
@@ -575,7 +574,7 @@ def import_batch(request, import_id: int):
 @requires("import.confirm", "import_id", api=True)
 @refusals_as_400(fields=API_FIELDS)
 def map_import(request, import_id: int, mapping: MappingIn):
-    batch = services.set_mapping(request.user, request.access_target, mapping.mapping)
+    batch = import_steps.set_mapping(request.user, request.access_target, mapping.mapping)
     return Status(202, _batch(batch))
 
 
@@ -587,7 +586,7 @@ def map_import(request, import_id: int, mapping: MappingIn):
 @requires("import.confirm", "import_id", api=True)
 @refusals_as_400(fields=API_FIELDS)
 def confirm_import(request, import_id: int):
-    return Status(202, _batch(services.confirm_import(request.user, request.access_target)))
+    return Status(202, _batch(import_steps.confirm_import(request.user, request.access_target)))
 
 
 @router.post(
@@ -599,5 +598,5 @@ def confirm_import(request, import_id: int):
 @refusals_as_400(fields=API_FIELDS)
 def cancel_import(request, import_id: int):
     batch = request.access_target
-    services.cancel_import(request.user, batch)
+    import_steps.cancel_import(request.user, batch)
     return _batch(batch)

@@ -23,7 +23,8 @@ from risingtide.lib.testing import png_file
 from risingtide.library.models import Resource
 from risingtide.people.models import Membership, Role, User
 from risingtide.portfolios.services import add_note, add_upload, portfolio_for
-from risingtide.register.models import DataSharingAgreement, ImportBatch, Pupil
+from risingtide.register.import_batches import ImportBatch
+from risingtide.register.models import DataSharingAgreement, Pupil
 from risingtide.register.services import nominate
 from risingtide.register.upn import make_upn
 from risingtide.schools.models import (

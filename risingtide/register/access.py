@@ -8,7 +8,8 @@ from risingtide.access.core import Path, Subject, by_field, declare_subject
 from risingtide.access.policy import Capability, Reach, declare
 from risingtide.people.access import PUPIL_CARERS, pupils_in_groups
 from risingtide.people.models import Role
-from risingtide.register.models import DataSharingAgreement, ImportBatch, Pupil
+from risingtide.register.import_batches import ImportBatch
+from risingtide.register.models import DataSharingAgreement, Pupil
 from risingtide.schools.models import School, TeachingGroup
 
 

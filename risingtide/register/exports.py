@@ -23,7 +23,8 @@ from openpyxl.styles import Font
 
 from risingtide.lib.csvexport import csv_response, safe_cell
 from risingtide.lib.pdf import to_pdf
-from risingtide.register import ctf, rows
+from risingtide.register import rows
+from risingtide.register.ctf.writing import ctf_filename, write_ctf
 from risingtide.register.models import (
     CharacteristicChange,
     Evidence,
@@ -411,7 +412,7 @@ def leaver_ctf(
     school = School.objects.select_related("local_authority").get(pk=pupil.school_id)
     dest_la, dest_estab = _code(dest_la, 3), _code(dest_estab, 4)
     try:
-        filename = ctf.ctf_filename(
+        filename = ctf_filename(
             school.local_authority.code, school.establishment_number, dest_la, dest_estab
         )
     except ValueError:
@@ -419,7 +420,7 @@ def leaver_ctf(
             {"dest_la": "Give the destination's 3-digit LA code and 4-digit establishment number."}
         ) from None
     row, sen_since = leaver_row(pupil, year)
-    data = ctf.write_ctf(
+    data = write_ctf(
         source_la=school.local_authority.code,
         source_estab=school.establishment_number,
         source_urn=school.urn,

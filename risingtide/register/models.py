@@ -13,16 +13,18 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from risingtide.audit.models import AppendOnly
+
+# Django looks for models only here: imported for that alone (import from their own module).
+from risingtide.register import import_batches  # noqa: F401
 from risingtide.register.rows import DOMAINS
 from risingtide.schools.models import School
 
 
 def academic_year(day: date | None = None) -> int:
     """The academic year a day falls in, by its first calendar year (2026 means 2026/27)."""
-    from django.utils import timezone
-
     day = day or timezone.localdate()
     return day.year if day.month >= 9 else day.year - 1
 
@@ -340,93 +342,6 @@ class Criteria(models.Model):
         return f"Identification criteria for {self.school}"
 
 
-class ColumnMapping(models.Model):
-    """How a school's CSV or XLSX columns map to our fields, saved for its next file."""
-
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="column_mappings")
-    kind = models.CharField(max_length=10)  # "pupils" or "register"
-    mapping = models.JSONField(default=dict)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["school", "kind"], name="mapping_one_per_kind")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} mapping for {self.school}"
-
-
-class ImportBatch(models.Model):
-    """One file on its way in: checked (preview), then written when someone confirms."""
-
-    class Format(models.TextChoices):
-        CTF = "ctf", "CTF (XML)"
-        CSV = "csv", "CSV"
-        XLSX = "xlsx", "Excel (XLSX)"
-
-    class Kind(models.TextChoices):
-        PUPILS = "pupils", "Pupil data"
-        REGISTER = "register", "Register only (UPN and G&T flags)"
-
-    class State(models.TextChoices):
-        MAPPING = "mapping", "Waiting for the column mapping"
-        CHECKING = "checking", "Checking"
-        PREVIEW = "preview", "Ready to confirm"
-        WRITING = "writing", "Writing"
-        DONE = "done", "Imported"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
-
-    school = models.ForeignKey(
-        School, on_delete=models.CASCADE, null=True, blank=True, related_name="imports"
-    )
-    local_authority = models.ForeignKey(
-        "schools.LocalAuthority", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    file_name = models.CharField(max_length=200)
-    file = models.FileField(upload_to="imports/", blank=True)
-    sha256 = models.CharField(max_length=64)
-    format = models.CharField(max_length=4, choices=Format.choices)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PUPILS)
-    encoding = models.CharField(max_length=10, default="utf-8")
-    mapping = models.JSONField(default=dict, blank=True)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.CHECKING)
-    done = models.PositiveIntegerField(default=0)  # rows checked or written so far
-    total = models.PositiveIntegerField(default=0)
-    summary = models.JSONField(default=dict, blank=True)  # counts, errors, header facts
-    message = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.file_name} ({self.get_state_display()})"
-
-    @property
-    def percent(self) -> int:
-        if self.state == self.State.DONE:
-            return 100
-        return int(100 * self.done / self.total) if self.total else 0
-
-    @property
-    def error_count(self) -> int:
-        return int(self.summary.get("error_count", 0))
-
-    @property
-    def running(self) -> bool:
-        return self.state in (self.State.CHECKING, self.State.WRITING)
-
-
 class DataSharingAgreement(models.Model):
     """A school's agreement to let its LA see pupil-level register data, for a period."""
 
@@ -448,8 +363,6 @@ class DataSharingAgreement(models.Model):
     @classmethod
     def schools_in_force(cls, day: date | None = None):
         """The ids of schools with an agreement in force on ``day`` (a subquery)."""
-        from django.utils import timezone
-
         day = day or timezone.localdate()
         return (
             cls.objects.filter(starts_on__lte=day)

@@ -11,9 +11,9 @@ from risingtide.audit.models import AuditEvent
 from risingtide.people.models import User
 from risingtide.portfolios.models import Item
 from risingtide.register import lists
+from risingtide.register.import_batches import ImportBatch
 from risingtide.register.models import (
     Evidence,
-    ImportBatch,
     Pupil,
     RegisterEntry,
     academic_year,

@@ -9,8 +9,9 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
-from risingtide.register.importing import ImportRefused, Source, run_import
-from risingtide.register.models import ImportBatch
+from risingtide.register.import_batches import ImportBatch
+from risingtide.register.import_files import ImportRefused, Source, discard_file
+from risingtide.register.importing import run_import
 
 logger = logging.getLogger(__name__)
 
@@ -34,8 +35,6 @@ def _progress(batch_id: int, state: str):
 
 
 def _fail(batch_id: int, message: str) -> str:
-    from risingtide.register.services import discard_file
-
     ImportBatch.objects.filter(pk=batch_id).update(
         state=ImportBatch.State.FAILED, message=message, finished_at=timezone.now()
     )
@@ -85,8 +84,6 @@ def check_import(batch_id: int) -> str:
 @task()
 def write_import(batch_id: int) -> str:
     """Write a confirmed import, all of it or nothing."""
-    from risingtide.register.services import discard_file
-
     batch, outcome = _run(
         batch_id,
         ImportBatch.State.WRITING,

@@ -6,7 +6,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from risingtide.demo.testing import TinyWorld
-from risingtide.register.models import ImportBatch, Pupil
+from risingtide.register.import_batches import ImportBatch
+from risingtide.register.models import Pupil
 from risingtide.register.tasks import check_import, write_import
 from risingtide.register.tests import ctf_files
 from risingtide.register.upn import make_upn

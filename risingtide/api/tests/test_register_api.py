@@ -13,13 +13,13 @@ from django.utils import timezone
 from risingtide.api.tests.test_tasc_api import as_user, call
 from risingtide.audit.models import AuditEvent
 from risingtide.portfolios.tests.test_query_counts import Queries
+from risingtide.register.import_batches import ImportBatch
 from risingtide.register.models import (
     Attainment,
     CharacteristicChange,
     DataSharingAgreement,
     Evidence,
     FsmPeriod,
-    ImportBatch,
     Pupil,
     RegisterEntry,
     academic_year,

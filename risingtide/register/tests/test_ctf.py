@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 from lxml import etree
 
-from risingtide.register.ctf import CtfRefused, ctf_filename, read_ctf, write_ctf
+from risingtide.register.ctf.reading import CtfRefused, read_ctf
+from risingtide.register.ctf.writing import ctf_filename, write_ctf
 from risingtide.register.rows import Assessment, FsmPeriod, PupilRow, RegisterFlags
 from risingtide.register.tests.ctf_files import LAYOUTS, ctf, gifted_talented_xml, pupil_xml
 from risingtide.register.upn import make_upn

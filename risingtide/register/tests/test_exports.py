@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from risingtide.register import exports
-from risingtide.register.ctf import read_ctf
+from risingtide.register.ctf.reading import read_ctf
 from risingtide.register.models import (
     Attainment,
     CharacteristicChange,

@@ -12,8 +12,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from risingtide.register import identification
-from risingtide.register.identification import equity_chart, equity_check, screening_list
+from risingtide.register import pictures
+from risingtide.register.equity import equity_chart, equity_check
 from risingtide.register.models import (
     Attainment,
     Criteria,
@@ -22,6 +22,7 @@ from risingtide.register.models import (
     Pupil,
     RegisterEntry,
 )
+from risingtide.register.screening import screening_list
 from risingtide.register.upn import make_upn
 from risingtide.schools.models import LocalAuthority, Nation, School
 
@@ -521,7 +522,7 @@ def _contrast(colour: str) -> float:
 
 @pytest.mark.parametrize("name", ["INK", "MUTED", "BRAND", "ERROR"])
 def test_the_charts_colours_meet_aa_contrast_on_white(name):
-    assert _contrast(getattr(identification, name)) >= 4.5
+    assert _contrast(getattr(pictures, name)) >= 4.5
 
 
 def test_the_equity_partial_is_a_table_with_the_chart_above_it(school):

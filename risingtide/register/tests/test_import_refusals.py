@@ -6,9 +6,13 @@ import zipfile
 
 import pytest
 
-from risingtide.register.importing import ImportRefused, Source, run_import
+from risingtide.register import table_files
+from risingtide.register.column_mapping import guess_mapping
+from risingtide.register.import_files import ImportRefused, Source
+from risingtide.register.importing import run_import
 from risingtide.register.models import Pupil
 from risingtide.register.tests import ctf_files, tabular_files
+from risingtide.register.upn import make_upn
 
 pytestmark = pytest.mark.django_db
 
@@ -82,8 +86,6 @@ def test_a_csv_missing_a_required_column_is_refused_whole(world, tmp_path):
 @pytest.mark.parametrize("fault", ROW_FAULTS, ids=list(ROW_FAULTS))
 @pytest.mark.parametrize("fmt", ["ctf", "csv", "xlsx"])
 def test_a_bad_row_is_named_and_nothing_is_written(world, tmp_path, fault, fmt):
-    from risingtide.register import tabular
-
     school = world.schools["peer"]
     code = ROW_FAULTS[fault]
     if fmt == "ctf":
@@ -96,8 +98,6 @@ def test_a_bad_row_is_named_and_nothing_is_written(world, tmp_path, fault, fmt):
         if code == "duplicate_upn":
             pupils.append(GOOD[0])
         elif code == "wrong_check_letter":
-            from risingtide.register.upn import make_upn
-
             good = make_upn(801, 2000, 15, 3)
             wrong = ("B" if good[0] == "A" else "A") + good[1:]
             pupils[3] = ctf_files.pupil_xml(3, "names_at_pupil", upn=wrong)
@@ -108,7 +108,7 @@ def test_a_bad_row_is_named_and_nothing_is_written(world, tmp_path, fault, fmt):
         make = tabular_files.csv_bytes if fmt == "csv" else tabular_files.xlsx_bytes
         data = make(6, "sims", bad={3: code})
         source = _source(tmp_path, fmt, data)
-        source.mapping = tabular.guess_mapping(tabular.headers(source.path, fmt), kind="pupils")
+        source.mapping = guess_mapping(table_files.headers(source.path, fmt), kind="pupils")
     outcome = run_import(source, school=school, write=True)
     assert not outcome.written and outcome.error_count >= 1
     error = outcome.errors[0]

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from risingtide.register import importing
-from risingtide.register.importing import Source, import_rows, run_import
+from risingtide.register.import_files import Source
+from risingtide.register.importing import import_rows, run_import
 from risingtide.register.models import (
     Attainment,
     CharacteristicChange,

@@ -22,14 +22,14 @@ from django.utils import timezone
 
 from risingtide.api.models import ApiToken
 from risingtide.audit.models import AuditEvent
-from risingtide.register import exports, services
+from risingtide.register import exports, import_steps, services
+from risingtide.register.equity import equity_chart, equity_check
+from risingtide.register.import_batches import ColumnMapping, ImportBatch
 from risingtide.register.models import (
     Attainment,
     CharacteristicChange,
-    ColumnMapping,
     DataSharingAgreement,
     Evidence,
-    ImportBatch,
     Pupil,
     RegisterEntry,
     academic_year,
@@ -276,13 +276,11 @@ def test_no_stored_payload_is_live_on_any_register_page(world, client_for):
 
 
 def test_the_equity_chart_svg_escapes_every_label(world):
-    from risingtide.register import identification
-
     _hostile_world(world)
     school = world.schools["own"]
     school.refresh_from_db()
-    report = identification.equity_check(school, services.criteria_for(school))
-    chart = str(identification.equity_chart(report, prefix='x"><script>alert(1)</script>'))
+    report = equity_check(school, services.criteria_for(school))
+    chart = str(equity_chart(report, prefix='x"><script>alert(1)</script>'))
     assert_inert(chart, "equity chart")
     assert "&lt;svg onload=alert()&gt;" in chart and "&quot;&gt;&lt;img" in chart  # group, title
 
@@ -904,9 +902,9 @@ def test_remapping_a_batch_being_confirmed_is_refused(world, client_for):
     lead = world.user("leading_teacher@own")
     batch = _checked_csv(world, client_for(lead))
     stale = ImportBatch.objects.get(pk=batch.pk)  # read by a second tab's request
-    services.confirm_import(lead, ImportBatch.objects.get(pk=batch.pk))
+    import_steps.confirm_import(lead, ImportBatch.objects.get(pk=batch.pk))
     with pytest.raises(ValidationError):
-        services.set_mapping(lead, stale, dict(stale.mapping))
+        import_steps.set_mapping(lead, stale, dict(stale.mapping))
     assert ImportBatch.objects.get(pk=batch.pk).state == "writing"
 
 
@@ -1206,7 +1204,7 @@ def test_a_huge_upload_is_refused_before_it_is_read(world, client_for):
     claimed = SimpleUploadedFile("p.csv", b"UPN\r\n")
     claimed.size = 10**12  # what a streamed upload might claim
     with pytest.raises(ValidationError, match="larger than 200 MB"):
-        services.start_import(world.user("leading_teacher@own"), school, claimed)
+        import_steps.start_import(world.user("leading_teacher@own"), school, claimed)
     assert not ImportBatch.objects.filter(file_name="p.csv").exists()
 
 

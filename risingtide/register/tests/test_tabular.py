@@ -13,9 +13,11 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from risingtide.register import tabular, validate
+from risingtide.register import table_files, validate
+from risingtide.register.column_mapping import guess_mapping
 from risingtide.register.rows import PupilRow, RegisterFlags, RegisterRow, RowError
-from risingtide.register.tabular import TableRefused, guess_mapping, headers, read_table
+from risingtide.register.table_files import TableRefused, headers
+from risingtide.register.tabular import read_table
 from risingtide.register.tests import tabular_files as files
 from risingtide.register.upn import CHECK_LETTERS, LA_CODE_RANGES, make_upn, parse_upn
 
@@ -339,7 +341,7 @@ def test_a_zip_bomb_is_refused_without_unpacking_it(monkeypatch):
 
 
 def test_a_workbook_that_would_unpack_too_large_is_refused(monkeypatch):
-    monkeypatch.setattr(tabular, "MAX_EXPANDED_BYTES", 1024 * 1024)
+    monkeypatch.setattr(table_files, "MAX_EXPANDED_BYTES", 1024 * 1024)
     big = bytes(range(256)) * 8192  # 2 MB that does not compress
     data = _zip({"xl/workbook.xml": b"<workbook/>", "xl/media/image1.bin": big})
     _forbid_unpacking(monkeypatch)
@@ -347,7 +349,7 @@ def test_a_workbook_that_would_unpack_too_large_is_refused(monkeypatch):
 
 
 def test_an_encrypted_workbook_and_an_old_xls_are_refused():
-    ole = tabular.OLE_MAGIC + bytes(600)
+    ole = table_files.OLE_MAGIC + bytes(600)
     encrypted = ole + "EncryptedPackage".encode("utf-16-le") + bytes(100)
     assert "password-protected (encrypted)" in refusal(encrypted, "xlsx")
     assert "older Excel workbook (.xls)" in refusal(ole, "xlsx")

@@ -6,7 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from risingtide.audit.models import AuditEvent
-from risingtide.register.models import ColumnMapping, ImportBatch, Pupil, RegisterEntry
+from risingtide.register.import_batches import ColumnMapping, ImportBatch
+from risingtide.register.models import Pupil, RegisterEntry
 from risingtide.register.tasks import check_import, write_import
 from risingtide.register.tests import ctf_files, tabular_files
 from risingtide.register.upn import make_upn

@@ -14,10 +14,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from risingtide.audit.models import record
 from risingtide.lib import jsondata
-from risingtide.register import tabular
-from risingtide.register.importing import ImportRefused, Source, run_import
-from risingtide.register.models import ColumnMapping
-from risingtide.register.services import guess_format
+from risingtide.register import table_files
+from risingtide.register.column_mapping import guess_mapping
+from risingtide.register.import_batches import ColumnMapping
+from risingtide.register.import_files import ImportRefused, Source, guess_format
+from risingtide.register.importing import run_import
 from risingtide.schools.models import LocalAuthority, School
 
 
@@ -118,8 +119,8 @@ class Command(BaseCommand):
                 raise CommandError("The mapping file is a JSON object: {field: column header}.")
             return mapping
         try:
-            headers = tabular.headers(source.path, source.format, encoding=source.encoding)
-        except tabular.TableRefused as refused:
+            headers = table_files.headers(source.path, source.format, encoding=source.encoding)
+        except table_files.TableRefused as refused:
             raise CommandError(f"The file cannot be imported: {refused}") from None
         saved = (
             ColumnMapping.objects.filter(school=school, kind=source.kind).first()
@@ -127,4 +128,4 @@ class Command(BaseCommand):
             else None
         )
         mapping = {k: v for k, v in (saved.mapping if saved else {}).items() if v in headers}
-        return mapping or tabular.guess_mapping(headers, kind=source.kind)
+        return mapping or guess_mapping(headers, kind=source.kind)
