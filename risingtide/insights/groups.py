@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from risingtide.register.ethnicity import MAJOR_GROUPS
 from risingtide.register.models import SEN_CHOICES
+from risingtide.register.pupil_groups import HEADINGS
 
 YES, NO = "Y", "N"
 
@@ -30,16 +31,18 @@ def _yes_no(yes: str, no: str) -> dict[str, str]:
 NC_YEARS = {"R": "Reception", **{str(y): f"Year {y}" for y in range(1, 15)}, "X": "Not known"}
 
 DIMENSIONS: tuple[Dimension, ...] = (
-    Dimension("all", "All pupils", None, False, {"all": "All pupils"}),
-    Dimension("fsm", "Free school meals", "fsm", True, _yes_no("FSM", "Not FSM"), focus=YES),
+    Dimension("all", HEADINGS["all"], None, False, {"all": "All pupils"}),
+    Dimension("fsm", HEADINGS["fsm"], "fsm", True, _yes_no("FSM", "Not FSM"), focus=YES),
     Dimension(
-        "ever_6", "Ever-6 FSM", "ever_6", True, _yes_no("Ever-6 FSM", "Not Ever-6"), focus=YES
+        "ever_6", HEADINGS["ever_6"], "ever_6", True, _yes_no("Ever-6 FSM", "Not Ever-6"), focus=YES
     ),
-    Dimension("gender", "Gender", "gender", False, {"F": "Girls", "M": "Boys", "U": "Not known"}),
-    Dimension("eal", "English as an additional language", "eal", True, _yes_no("EAL", "Not EAL")),
+    Dimension(
+        "gender", HEADINGS["gender"], "gender", False, {"F": "Girls", "M": "Boys", "U": "Not known"}
+    ),
+    Dimension("eal", HEADINGS["eal"], "eal", True, _yes_no("EAL", "Not EAL")),
     Dimension(
         "sen",
-        "SEN provision",
+        HEADINGS["sen"],
         "sen",
         False,
         {"N": "No SEN", **dict(SEN_CHOICES)},
@@ -47,20 +50,20 @@ DIMENSIONS: tuple[Dimension, ...] = (
     ),
     Dimension(
         "ethnic_group",
-        "Ethnicity (major group)",
+        HEADINGS["ethnic_group"],
         "ethnic_group",
         False,
         {g: g for g in MAJOR_GROUPS.values()},
     ),
     Dimension(
         "looked_after",
-        "Looked after",
+        HEADINGS["looked_after"],
         "looked_after",
         True,
         _yes_no("Looked after", "Not looked after"),
         focus=YES,
     ),
-    Dimension("nc_year", "NC year", "nc_year", False, NC_YEARS),
+    Dimension("nc_year", HEADINGS["nc_year"], "nc_year", False, NC_YEARS),
 )
 BY_KEY = {d.key: d for d in DIMENSIONS}
 

@@ -28,6 +28,7 @@ from risingtide.register.models import (
     fsm_on,
     year_label,
 )
+from risingtide.register.pupil_groups import HEADINGS
 from risingtide.schools.models import School
 
 # Older SEN codes grouped with what replaced them in 2014: School Action (A) and School Action
@@ -66,14 +67,18 @@ def _ethnic(value: str) -> tuple[str, str]:
 
 
 # (key, heading, the column it is read from, column value -> (group key, label))
+# Keys and headings are the shared ones (``pupil_groups``): insights counts by the same groups.
 DIMENSIONS = [
-    ("fsm", "Free school meals now", "fsm", _yes_no("Eligible for FSM", "Not eligible")),
-    ("ever_6", "FSM in the last six years (Ever-6)", "ever6", _yes_no("Ever-6", "Not Ever-6")),
-    ("gender", "Gender", "gender", _gender),
-    ("eal", "English as an additional language", "eal", _yes_no("EAL", "Not EAL")),
-    ("sen", "SEN provision", "sen", _sen),
-    ("ethnicity", "Ethnic group", "ethnic_group", _ethnic),
-    ("looked_after", "Looked after", "looked_after", _yes_no("Looked after", "Not looked after")),
+    (key, HEADINGS[key], column, grouping)
+    for key, column, grouping in [
+        ("fsm", "fsm", _yes_no("Eligible for FSM", "Not eligible")),
+        ("ever_6", "ever6", _yes_no("Ever-6", "Not Ever-6")),
+        ("gender", "gender", _gender),
+        ("eal", "eal", _yes_no("EAL", "Not EAL")),
+        ("sen", "sen", _sen),
+        ("ethnic_group", "ethnic_group", _ethnic),
+        ("looked_after", "looked_after", _yes_no("Looked after", "Not looked after")),
+    ]
 ]
 _FIXED_ORDER = ["yes", "no", "F", "M", "U", "none", "support", "plan", *ETHNIC_ORDER]
 

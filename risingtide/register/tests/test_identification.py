@@ -366,7 +366,7 @@ def test_equity_figures_checked_by_hand(school):
     assert (looked_after.cohort, looked_after.identified) == (3, 0)
     assert looked_after.ratio == 0 and looked_after.too_small and not looked_after.flagged
 
-    white = group(equity, "ethnicity", "White")
+    white = group(equity, "ethnic_group", "White")
     assert (white.cohort, white.rest_cohort, white.rest_rate, white.ratio) == (20, 0, None, None)
     assert [g.label for g in equity.flagged] == ["Eligible for FSM", "Ever-6", "Male"]
 
