@@ -5,6 +5,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from risingtide.access.core import visible
+from risingtide.lib.urls import url_maker
 from risingtide.people.models import User
 from risingtide.portfolios import events, tools
 from risingtide.portfolios.groups import assigned_pupils
@@ -81,8 +82,13 @@ def portfolio_page(portfolio: Portfolio, item_filter: ItemFilter = ItemFilter())
         .annotate(n=Count("pk"))
         .values_list("item_id", "n")
     )
+    item_url, thumbnail_url, move_url = (
+        url_maker(name) for name in ("item", "item_thumbnail", "move_item")
+    )
     for i in items:
         i.feedback_count = feedback.get(i.pk, 0)
+        i.url, i.move_url = item_url(i.pk), move_url(i.pk)
+        i.thumbnail_url = thumbnail_url(i.pk) if i.thumbnail else ""
     stages = wheel_stages(portfolio.project.wheel, portfolio.project.stage_prompts)
     for s in stages:
         s.items = [i for i in items if i.stage == s.stage]

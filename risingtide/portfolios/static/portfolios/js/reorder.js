@@ -11,7 +11,7 @@
       dragged = event.target.closest("li[draggable]");
       if (!dragged) return;
       event.dataTransfer.effectAllowed = "move";
-      event.dataTransfer.setData("text/plain", dragged.querySelector("form.move").action);
+      event.dataTransfer.setData("text/plain", dragged.dataset.move);
       dragged.classList.add("dragging");
     });
     list.addEventListener("dragend", () => {
@@ -29,8 +29,8 @@
       const card = dragged;
       const cards = Array.from(list.children);
       const to = cards.indexOf(target);
-      // The card's Up/Down form already names the move address.
-      const response = await fetch(card.querySelector("form.move").action, {
+      // The card names its move address (the Up/Down buttons post to the same one).
+      const response = await fetch(card.dataset.move, {
         method: "POST",
         headers: { "X-CSRFToken": token },
         body: new URLSearchParams({ to: String(to) }),
