@@ -46,7 +46,6 @@ STILL_TO_SPLIT = {
     "risingtide/standards/models.py",
     "risingtide/standards/queries.py",
     "risingtide/standards/views.py",
-    "risingtide/transfer/imports.py",
 }
 
 
