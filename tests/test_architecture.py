@@ -34,7 +34,6 @@ STILL_TO_SPLIT = {
     "risingtide/lib/clip.py",
     "risingtide/lib/fetch.py",
     "risingtide/portfolios/views.py",
-    "risingtide/transfer/imports.py",
 }
 
 
