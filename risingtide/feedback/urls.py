@@ -5,6 +5,7 @@ from risingtide.feedback import views
 urlpatterns = [
     path("portfolios/<int:pk>/feedback/", views.give, name="give_feedback"),
     path("feedback/", views.inbox, name="feedback_inbox"),
+    path("feedback/badge/", views.badge, name="feedback_badge"),
     # A pupil's progress record: their work and feedback across projects (not the register's
     # pupil record, which is the school's data about them).
     path("pupils/<int:pk>/progress/", views.progress_record, name="progress_record"),

@@ -104,6 +104,20 @@ def inbox(request):
     return render(request, "feedback/inbox.html", context)
 
 
+@require_GET
+@requires("feedback.inbox")
+def badge(request):
+    """The count beside Feedback in the menu, fetched after the page has drawn (htmx): what a
+    teacher has waiting, or a pupil's unread threads; nothing when there is nothing."""
+    held = roles(request.user)
+    teaching = bool(held & {Role.TEACHER, Role.LEADING_TEACHER, Role.HEAD})
+    waiting = queries.badge_count(request.user, Role.PUPIL in held, teaching)
+    word = "waiting" if teaching else "new"
+    response = render(request, "feedback/_badge.html", {"waiting": waiting, "word": word})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def threads_context(request, portfolio, **target) -> dict:
     """What ``feedback/_threads.html`` needs on a portfolio page; showing them reads them."""
     threads = queries.threads_on(request.user, portfolio, **target)

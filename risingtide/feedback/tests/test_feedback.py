@@ -74,11 +74,15 @@ def test_unread_first_and_read_once_seen(world, client_for):
     assert first.unread and first.url.endswith(f"/items/{item.pk}/#comment-{first.pk}")
     assert queries.badge_count(pupil, True, False) == 1
     client = client_for(pupil)
-    assert "Feedback (1 new)" in client.get(reverse("home")).content.decode()
+    home = client.get(reverse("home")).content.decode()
+    # The menu asks for its count after the page has drawn.
+    assert f'hx-get="{reverse("feedback_badge")}"' in home
+    assert client.get(reverse("feedback_badge")).content.decode().strip() == "<span> (1 new)</span>"
     page = client.get(reverse("item", args=[item.pk])).content.decode()
     assert "Say where you found this." in page and "tag-new" in page  # new as it is shown…
     assert not queries.pupil_inbox(pupil)[0].unread  # …then read
     assert queries.badge_count(pupil, True, False) == 0
+    assert client.get(reverse("feedback_badge")).content.decode().strip() == ""
     # A reply by the teacher makes it new again; the pupil's own reply does not.
     services.reply(pupil, world.comments["own"], "Which website?")
     assert not queries.pupil_inbox(pupil)[0].unread
