@@ -155,7 +155,7 @@ def start_server(env: dict[str, str], args, port: int, log: Path) -> subprocess.
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a busy machine collects static files slowly
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"the server stopped (exit {proc.returncode}):\n{_tail(log)}")
@@ -165,7 +165,7 @@ def start_server(env: dict[str, str], args, port: int, log: Path) -> subprocess.
         except requests.RequestException:
             pass
         time.sleep(0.3)
-    raise RuntimeError(f"the server did not answer /healthz within 60 s:\n{_tail(log)}")
+    raise RuntimeError(f"the server did not answer /healthz within 180 s:\n{_tail(log)}")
 
 
 def stop_server(proc: subprocess.Popen) -> None:
@@ -406,6 +406,8 @@ def run(args) -> int:
         print(" ", worlds.build_world(env, world).removeprefix("Generated "), flush=True)
         users, password = worlds.users_of(env)
         report["users"] = users
+        pages = worlds.pages_of(env, users)
+        report["pages"] = pages
         port = _free_port()
         log = Path(env["RISINGTIDE_DATA_DIR"]) / "server.log"
         server = None
@@ -418,9 +420,20 @@ def run(args) -> int:
             print(f"  server up with {report['server']['workers']} workers on port {port}")
             targets = [Target("/healthz (reference)", "/healthz")]
             targets.append(Target("/accounts/login/ (GET)", "/accounts/login/"))
+            cookies = {}
             for role in args.roles.split(","):
-                cookie = sign_in(port, role, users[role], password)
+                cookies[role] = cookie = sign_in(port, role, users[role], password)
                 targets.append(Target(f"/ ({role})", "/", role, cookie))
+            # The signed-in shell (a page of one small form, with the layout and the menu),
+            # the pupil's portfolio at 30 and 500 items, the teacher's grid of 30 pupils.
+            for label, path, role in (
+                ("signed-in shell (teacher)", pages["shell"], "teacher"),
+                ("portfolio, 30 items (pupil)", pages["portfolio_30"], "pupil"),
+                ("portfolio, 500 items (pupil)", pages["portfolio_500"], "pupil"),
+                ("progress grid, 30 pupils (teacher)", pages["progress_30"], "teacher"),
+            ):
+                if role in cookies:
+                    targets.append(Target(label, path, role, cookies[role]))
             targets.append(Target("/healthz (again)", "/healthz"))
             results = []
             for target in targets:

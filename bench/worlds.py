@@ -225,12 +225,92 @@ def postgres_version(server: str) -> str:
         return conn.execute("SHOW server_version").fetchone()[0]
 
 
+def make_pages(teacher: str, pupil: str, class_size: int = 30) -> dict[str, str]:
+    """Pages a class uses every day, made in the generated world (needs Django set up): a
+    project set to ``class_size`` pupils of the teacher's group, each with a portfolio; the
+    pupil's portfolio with 30 items; another project's portfolio with 500. Their paths."""
+    from risingtide.people.models import Membership, Role, User
+    from risingtide.portfolios.models import Item
+    from risingtide.portfolios.services import portfolio_for
+    from risingtide.tasc.models import STAGE_ORDER, Assignment, Project
+    from risingtide.tasc.wheels import ensure_default_wheel
+
+    teacher_user = User.objects.get(username=teacher)
+    pupil_user = User.objects.get(username=pupil)
+    group = Membership.objects.get(user=pupil_user, role=Role.PUPIL, teaching_group__isnull=False)
+    group = group.teaching_group
+    wheel = ensure_default_wheel()
+    classmates = list(
+        User.objects.filter(
+            memberships__teaching_group=group, memberships__role=Role.PUPIL
+        ).order_by("pk")[:class_size]
+    )
+    if pupil_user not in classmates:
+        classmates[-1:] = [pupil_user]
+
+    def project(title: str, pupils) -> Project:
+        made = Project.objects.create(
+            school=group.school,
+            created_by=teacher_user,
+            title=title,
+            key_stage="ks3",
+            wheel=wheel,
+            status=Project.Status.OPEN,
+        )
+        Assignment.objects.bulk_create(Assignment(project=made, pupil=p) for p in pupils)
+        return made
+
+    def fill(portfolio, count: int) -> None:
+        Item.objects.bulk_create(
+            Item(
+                portfolio=portfolio,
+                kind="note",
+                stage=STAGE_ORDER[n % 8],
+                title=f"Item {n}",
+                body="Bees nest in hollow stems. " * 8,
+                position=n,
+                created_by=pupil_user,
+            )
+            for n in range(count)
+        )
+
+    class_project = project("Design a bee hotel", classmates)
+    for classmate in classmates:
+        portfolio = portfolio_for(classmate, class_project)
+        fill(portfolio, 30 if classmate == pupil_user else 8)
+    big = portfolio_for(pupil_user, project("A year of bees", [pupil_user]))
+    fill(big, 500)
+    return {
+        "portfolio_30": f"/portfolios/{portfolio_for(pupil_user, class_project).pk}/",
+        "portfolio_500": f"/portfolios/{big.pk}/",
+        "progress_30": f"/projects/{class_project.pk}/progress/",
+        "shell": "/accounts/password/",
+    }
+
+
+def pages_of(env: dict[str, str], users: dict[str, str]) -> dict[str, str]:
+    """``make_pages`` run in a child process with the benchmark's environment."""
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "pages", users["teacher"], users["pupil"]],
+        env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "risingtide.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        raise RuntimeError(f"making the pages failed:\n{result.stderr}")
+    return json.loads(result.stdout)
+
+
 if __name__ == "__main__":
-    if sys.argv[1:] != ["users"]:
-        sys.exit("usage: worlds.py users  (with the benchmark's RISINGTIDE_* environment)")
+    if sys.argv[1:2] not in (["users"], ["pages"]):
+        sys.exit("usage: worlds.py users | pages TEACHER PUPIL  (with the RISINGTIDE_* env)")
     import django
 
     django.setup()
+    if sys.argv[1] == "pages":
+        print(json.dumps(make_pages(sys.argv[2], sys.argv[3])))
+        sys.exit(0)
     from risingtide.demo.world import DEMO_PASSWORD
 
     print(json.dumps({"users": pick_users(), "password": DEMO_PASSWORD}))

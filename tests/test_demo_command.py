@@ -29,7 +29,7 @@ def start(data_dir, port):
     )
 
 
-def wait_for(url, proc, seconds=90):
+def wait_for(url, proc, seconds=240):  # the first run migrates and loads the demo
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
