@@ -47,6 +47,11 @@ def _test_settings(settings, tmp_path):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         *settings.PASSWORD_HASHERS,
     ]
+    # Each test's database starts again (and SQLite hands out the same ids again), so nothing
+    # cached under a person's id may outlive the test.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def _https_client():

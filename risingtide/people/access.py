@@ -2,6 +2,7 @@
 so it tells the access engine where each person is anchored. Registered when the app is ready.
 """
 
+from django.core.cache import cache
 from django.db.models import Q
 
 from risingtide.access.core import (
@@ -15,6 +16,8 @@ from risingtide.access.core import (
 from risingtide.access.policy import ANYONE_SIGNED_IN, Capability, Reach, declare, declare_roles
 from risingtide.people.models import Membership, Role, User
 from risingtide.schools.models import School
+
+ANCHORS_SECONDS = 8 * 3600  # a session's length; a new version makes a new key before then
 
 STAFF_IN_SCHOOL = {
     Role.TEACHER: Reach.SCHOOL,
@@ -91,7 +94,21 @@ def memberships_anchors(user: User) -> dict[str, Anchors]:
 
 
 declare_roles(Role.choices)
-declare_anchors(memberships_anchors)
+
+
+def cached_anchors(user: User) -> dict[str, Anchors]:
+    """``memberships_anchors``, kept in the cache under the person's ``access_version`` (read
+    with the person on every request), so the memberships are read once until they change;
+    ``people.signals`` moves the version on."""
+    key = f"access-anchors:{user.pk}:{user.access_version}:{int(user.is_superuser)}"
+    found = cache.get(key)
+    if found is None:
+        found = memberships_anchors(user)
+        cache.set(key, found, ANCHORS_SECONDS)
+    return found
+
+
+declare_anchors(cached_anchors)
 declare_subject(
     "pupil",
     Subject(

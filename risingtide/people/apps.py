@@ -6,4 +6,9 @@ class PeopleConfig(AppConfig):
     label = "people"
 
     def ready(self) -> None:
-        from risingtide.people import access  # noqa: F401  (declares who may do what)
+        from risingtide.people import (
+            access,  # noqa: F401  (declares who may do what)
+            signals,
+        )
+
+        signals.connect()  # a changed membership or place moves its people's access version

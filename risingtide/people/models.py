@@ -23,6 +23,11 @@ from risingtide.schools.models import (
 class User(AbstractUser):
     """Anyone who signs in. Pupils sign in with a username and often have no email."""
 
+    # Moves on whenever what this person's memberships reach may have changed (their
+    # memberships, or the school, cluster or LA those sit in): the access engine keeps their
+    # anchors under this number, so every request need not read the memberships again.
+    access_version = models.PositiveIntegerField(default=0, editable=False)
+
     class Meta:
         ordering = ["last_name", "first_name"]
 

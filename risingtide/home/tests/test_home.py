@@ -98,7 +98,10 @@ def _grow(world, pupils_per_group: int, extra_groups: int) -> None:
 
 
 def _count(client, user, url):
+    """The queries of one request, the person's anchors already kept from an earlier one (as
+    on every request but a session's first)."""
     client.force_login(user)
+    assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     client.logout()
