@@ -1,7 +1,7 @@
 """What each role's home panel shows. Every function makes a fixed number of queries,
 whatever the size of the school, LA or nation (asserted in tests)."""
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from risingtide.access.core import visible
 from risingtide.insights.models import SchoolReportFile
@@ -61,12 +61,10 @@ def schools_summary(schools: QuerySet) -> list[School]:
 
 def led_schools(user: User, role: str) -> list[School]:
     """Schools a leading teacher (school or cluster) or head leads."""
-    led = visible(user, "school").filter(pk__in=_member_of(user, role, "school"))
+    led = Q(pk__in=_member_of(user, role, "school"))
     if role == Role.LEADING_TEACHER:
-        led = visible(user, "school").filter(pk__in=_member_of(user, role, "school")) | visible(
-            user, "school"
-        ).filter(cluster__in=_member_of(user, role, "cluster"))
-    return schools_summary(led)
+        led |= Q(cluster__in=_member_of(user, role, "cluster"))
+    return schools_summary(visible(user, "school").filter(led))
 
 
 def la_schools(user: User) -> list[LocalAuthority]:
