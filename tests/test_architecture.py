@@ -32,7 +32,6 @@ STILL_TO_SPLIT = {
     "risingtide/api/standards.py",
     "risingtide/insights/synthetic.py",
     "risingtide/lib/clip.py",
-    "risingtide/lib/fetch.py",
     "risingtide/portfolios/views.py",
     "risingtide/transfer/imports.py",
 }
