@@ -7,7 +7,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django_tasks import task
 
-from risingtide.lib import clip, storage, uploads
+from risingtide.lib import storage, uploads
+from risingtide.lib.clip.metadata import extract
 from risingtide.lib.fetch.addresses import FetchRefused
 from risingtide.lib.fetch.client import IMAGE_TYPES, fetch
 from risingtide.lib.uploads import make_thumbnail
@@ -25,7 +26,7 @@ def fetch_clipping(item_id: int) -> str:
         return "nothing to do"
     try:
         page = fetch(item.url)
-        meta = clip.extract(page.body, page.final_url, page.charset)
+        meta = extract(page.body, page.final_url, page.charset)
     except FetchRefused as refused:
         return _fail(item, refused.reason)
     except Exception:  # a clipping must never stay "fetching" for ever
