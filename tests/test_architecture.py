@@ -31,7 +31,6 @@ STILL_TO_SPLIT = {
     "risingtide/api/register.py",
     "risingtide/api/standards.py",
     "risingtide/insights/synthetic.py",
-    "risingtide/portfolios/views.py",
     "risingtide/transfer/imports.py",
 }
 
