@@ -30,7 +30,6 @@ STILL_TO_SPLIT = {
     "risingtide/api/insights.py",
     "risingtide/api/register.py",
     "risingtide/api/standards.py",
-    "risingtide/insights/synthetic.py",
     "risingtide/transfer/imports.py",
 }
 
