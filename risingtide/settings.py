@@ -307,7 +307,7 @@ SUPPRESSION_ROUNDING = env_int("RISINGTIDE_SUPPRESSION_ROUNDING", 0)
 UNDERACHIEVEMENT_POINTS = env_int("RISINGTIDE_UNDERACHIEVEMENT_POINTS", 5)
 
 # --- Outbound fetching ------------------------------------------------------------------------
-# Web clippings (risingtide/lib/fetch.py): one deadline for the whole fetch, redirects included;
+# Web clippings (risingtide/lib/fetch/): one deadline for the whole fetch, redirects included;
 # a size cap on the page after decompression; how many redirects to follow.
 FETCH_TIMEOUT_SECONDS = env_int("RISINGTIDE_FETCH_TIMEOUT_SECONDS", 10)
 FETCH_MAX_BYTES = env_int("RISINGTIDE_FETCH_MAX_BYTES", 5 * 1024 * 1024)

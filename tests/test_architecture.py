@@ -30,10 +30,6 @@ STILL_TO_SPLIT = {
     "risingtide/api/insights.py",
     "risingtide/api/register.py",
     "risingtide/api/standards.py",
-    "risingtide/insights/synthetic.py",
-    "risingtide/lib/clip.py",
-    "risingtide/lib/fetch.py",
-    "risingtide/portfolios/views.py",
 }
 
 

@@ -133,7 +133,7 @@ class Item(models.Model):
     site_name = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
     excerpt = models.TextField(blank=True)
-    # A readable copy, sanitised by lib.clip (nh3) before it is stored.
+    # A readable copy, sanitised by lib.clip.snapshot (nh3) before it is stored.
     snapshot = models.TextField(blank=True)
     # Where the pupil left it on the graph of connections (null: let the layout place it).
     graph_x = models.FloatField(null=True, blank=True)

@@ -7,7 +7,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django_tasks import task
 
-from risingtide.lib import clip, fetch, storage, uploads
+from risingtide.lib import storage, uploads
+from risingtide.lib.clip.metadata import extract
+from risingtide.lib.fetch.addresses import FetchRefused
+from risingtide.lib.fetch.client import IMAGE_TYPES, fetch
 from risingtide.lib.uploads import make_thumbnail
 from risingtide.portfolios.models import ClipStatus, Item
 
@@ -22,9 +25,9 @@ def fetch_clipping(item_id: int) -> str:
     if item is None:
         return "nothing to do"
     try:
-        page = fetch.fetch(item.url)
-        meta = clip.extract(page.body, page.final_url, page.charset)
-    except fetch.FetchRefused as refused:
+        page = fetch(item.url)
+        meta = extract(page.body, page.final_url, page.charset)
+    except FetchRefused as refused:
         return _fail(item, refused.reason)
     except Exception:  # a clipping must never stay "fetching" for ever
         logger.exception("clipping %s failed", item.pk)
@@ -60,9 +63,9 @@ def _main_image(url: str | None) -> ContentFile | None:
     if not url:
         return None
     try:
-        result = fetch.fetch(url, accept=fetch.IMAGE_TYPES)
+        result = fetch(url, accept=IMAGE_TYPES)
         uploads.sniff(result.body[:8192])
-    except (fetch.FetchRefused, uploads.UploadRefused):
+    except (FetchRefused, uploads.UploadRefused):
         return None
 
     return make_thumbnail(io.BytesIO(result.body))

@@ -12,6 +12,7 @@ from django.test import override_settings
 from risingtide.insights import rollup, synthetic
 from risingtide.insights.groups import NC_YEARS
 from risingtide.insights.models import MEASURES, CensusRecord, MaskYear, Summary
+from risingtide.insights.synthetic import population, pupils
 from risingtide.register.upn import parse_upn
 from risingtide.schools.models import LocalAuthority, Nation, School
 
@@ -108,7 +109,7 @@ def test_scores_are_standardised_and_attainment_follows_the_starting_point(natio
     assert correlation([r["prior_x10"] for r in both], [r["attainment_x10"] for r in both]) == (
         pytest.approx(0.7, abs=0.08)
     )
-    assert all(r["band"] == synthetic._band(r["prior_x10"]) for r in both)
+    assert all(r["band"] == pupils._band(r["prior_x10"]) for r in both)
     fsm = fmean(r["attainment_x10"] for r in rows if r["fsm"])
     others = fmean(r["attainment_x10"] for r in rows if not r["fsm"])
     assert fsm < others
@@ -166,7 +167,7 @@ def test_upns_are_valid_and_unique_in_each_school_and_year(nation):
 
 
 def test_school_sizes_and_phases_are_plausible():
-    plan = synthetic._plan(152, 1000, 370_000, 1)
+    plan = population._plan(152, 1000, 370_000, 1)
     assert sum(s.pupils for s in plan) == 370_000
     primary = [s.pupils for s in plan if s.phase == "primary"]
     secondary = [s.pupils for s in plan if s.phase == "secondary"]

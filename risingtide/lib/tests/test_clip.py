@@ -6,7 +6,9 @@ import time
 import nh3
 import pytest
 
-from risingtide.lib.clip import EXCERPT_CHARS, SNAPSHOT_CHARS, decode, extract
+from risingtide.lib.clip.metadata import extract
+from risingtide.lib.clip.snapshot import SNAPSHOT_CHARS
+from risingtide.lib.clip.tree import EXCERPT_CHARS, decode
 
 BASE = "https://www.seashore.example/guides/rock-pools"
 

@@ -20,8 +20,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from risingtide.lib import fetch as fetch_module
-from risingtide.lib.fetch import IMAGE_TYPES, FetchRefused, address_refusal, fetch
+from risingtide.lib.fetch import client as fetch_module
+from risingtide.lib.fetch.addresses import FetchRefused, address_refusal
+from risingtide.lib.fetch.client import IMAGE_TYPES, fetch
 
 PAGE = b"<!doctype html><html><head><title>Rock pools</title></head><body><p>Crabs.</p></body>"
 

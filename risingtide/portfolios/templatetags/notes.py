@@ -1,6 +1,6 @@
 from django import template
 
-from risingtide.lib.clip import show_snapshot
+from risingtide.lib.clip.snapshot import show_snapshot
 from risingtide.lib.markup import markdown as render
 
 register = template.Library()

@@ -1,45 +1,24 @@
-"""What a clipped web page is about: title, description, site, main image, a readable excerpt,
-and a sanitised snapshot that outlives the page.
+"""Reading a hostile page: decoding its bytes as browsers do, a small forgiving tree over at
+most ``MAX_PARSE_CHARS``, plain text without invisible characters, its main content, and safe
+absolute URLs.
 
-Everything here reads hostile input. Strings come back as plain text (templates escape them);
-the snapshot is rebuilt from an allow-list and then cleaned again by nh3, so nothing from the
-page is passed through unexamined. Parsing uses the standard library's forgiving HTML parser
-over at most ``MAX_PARSE_CHARS`` of the page.
+Kept apart from the metadata and the snapshot because both read the page through this and
+nothing else: every limit on how much of a page is parsed lives here.
 """
 
 from __future__ import annotations
 
 import codecs
-import html
 import re
 import unicodedata
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
-
-import nh3
-from django.utils.safestring import SafeString, mark_safe
 
 MAX_PARSE_CHARS = 2_000_000
 MAX_NODES = 50_000
 MAX_DEPTH = 200
-TITLE_CHARS = 300
-DESCRIPTION_CHARS = 1_000
-SITE_NAME_CHARS = 200
 URL_CHARS = 2_000
 EXCERPT_CHARS = 1_000
-SNAPSHOT_CHARS = 200_000
-
-
-@dataclass(frozen=True)
-class PageMetadata:
-    title: str
-    description: str
-    site_name: str
-    image_url: str | None  # absolute http(s), or None
-    excerpt: str  # plain text, paragraphs separated by a blank line
-    snapshot_html: str  # sanitised HTML fragment of the main content
-
 
 # --- Decoding ---------------------------------------------------------------------------------
 
@@ -319,183 +298,3 @@ def _absolute(url: str, base: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
         return None
     return absolute
-
-
-# --- The snapshot -----------------------------------------------------------------------------
-
-_SNAPSHOT_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "div", "dl", "dt",
-    "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li",
-    "mark", "ol", "p", "pre", "q", "s", "samp", "small", "strong", "sub", "sup", "table",
-    "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
-}  # fmt: skip
-# The clipping's own title is the page's heading; a heading inside it steps down a level.
-_RENAMED = {"h1": "h2", "article": "div", "section": "div", "main": "div", "b": "strong"}
-_SNAPSHOT_ATTRIBUTES = {
-    "a": {"href"},
-    "img": {"src", "alt", "width", "height"},
-    "abbr": {"title"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan", "scope"},
-    "ol": {"start"},
-    "time": {"datetime"},
-}
-_CLEANER = nh3.Cleaner(
-    tags=_SNAPSHOT_TAGS,
-    clean_content_tags={"script", "style", "iframe", "object", "form", "template", "svg", "math"},
-    attributes=_SNAPSHOT_ATTRIBUTES,
-    url_schemes={"http", "https"},
-    url_relative="deny",
-    link_rel="noopener noreferrer nofollow",
-    strip_comments=True,
-)
-
-
-# Showing a stored snapshot cleans it again (whatever cleaner stored it) and leaves out its
-# pictures: they live on other sites, which CSP blocks and which would learn who is reading.
-_SHOW_CLEANER = nh3.Cleaner(
-    tags=_SNAPSHOT_TAGS - {"img"},
-    clean_content_tags={"script", "style", "iframe", "object", "form", "template", "svg", "math"},
-    attributes={tag: names for tag, names in _SNAPSHOT_ATTRIBUTES.items() if tag != "img"},
-    url_schemes={"http", "https"},
-    url_relative="deny",
-    link_rel="noopener noreferrer nofollow",
-    strip_comments=True,
-)
-
-
-def show_snapshot(stored: str) -> SafeString:
-    return mark_safe(_SHOW_CLEANER.clean(stored))  # noqa: S308  (just cleaned by nh3)
-
-
-_KEEP_EMPTY = {"td", "th", "tr"}  # an empty cell still holds its column's place
-
-
-def _snapshot(node: _Node, base: str) -> str:
-    out: list[str] = []
-    size = 0
-    # Items are nodes to open, text, or (tag, index of its opening tag): an element's end.
-    pending: list[_Node | str | tuple[str, int]] = [node]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, tuple):
-            tag, start = item
-            if tag not in _KEEP_EMPTY and all(not part.strip() for part in out[start + 1 :]):
-                # Nothing but space inside: leave the element out, so a page of empty
-                # wrappers cannot use up the budget before its text.
-                size -= sum(len(part) for part in out[start:])
-                del out[start:]
-            else:
-                out.append(f"</{tag}>")
-                size += len(tag) + 3
-            continue
-        if size > SNAPSHOT_CHARS:
-            continue  # past the budget: only close what is open
-        if isinstance(item, str):
-            text = html.escape(_INVISIBLE.sub("", item), quote=False)
-            out.append(text)
-            size += len(text)
-            continue
-        if _skipped(item):
-            continue
-        tag = _RENAMED.get(item.tag, item.tag)
-        if tag not in _SNAPSHOT_TAGS:
-            pending.extend(reversed(item.children))
-            continue
-        attrs = []
-        for name in sorted(_SNAPSHOT_ATTRIBUTES.get(tag, ())):
-            value = item.attrs.get(name)
-            if value is None:
-                continue
-            if name in ("href", "src"):
-                value = _absolute(value, base)
-                if value is None:
-                    continue
-            elif name in ("width", "height", "colspan", "rowspan", "start") and not (
-                value.strip().isdigit()
-            ):
-                continue
-            value = _plain(value, 300) if name not in ("href", "src") else value
-            attrs.append(f' {name}="{html.escape(value, quote=True)}"')
-        if tag == "img" and not any(a.startswith(" src=") for a in attrs):
-            continue  # a picture we cannot show safely is left out
-        opening = f"<{tag}{''.join(attrs)}>"
-        out.append(opening)
-        size += len(opening)
-        if tag in _VOID:
-            continue
-        pending.append((tag, len(out) - 1))
-        pending.extend(reversed(item.children))
-    return _CLEANER.clean("".join(out)).strip()
-
-
-# --- Putting it together ----------------------------------------------------------------------
-
-
-def _first(meta: dict[str, str], *keys: str) -> str:
-    for key in keys:
-        if meta.get(key, "").strip():
-            return meta[key]
-    return ""
-
-
-def _title_text(root: _Node) -> str:
-    for node in _walk_all(root):
-        if node.tag == "title":
-            return "".join(c for c in node.children if isinstance(c, str))
-    return ""
-
-
-def _walk_all(node: _Node):
-    """Elements in document order, not descending into <svg> or <math> (whose <title>s are
-    tooltips, not the page's)."""
-    pending = [node]
-    while pending:
-        current = pending.pop()
-        yield current
-        if current.tag not in ("svg", "math"):
-            pending.extend(c for c in reversed(current.children) if isinstance(c, _Node))
-
-
-def extract(html_: bytes | str, base_url: str, charset: str | None = None) -> PageMetadata:
-    """What a pupil will see of the page at ``base_url`` without visiting it again.
-
-    Prefers Open Graph and Twitter card metadata, then ``<title>`` and the description meta tag;
-    the excerpt and snapshot come from the page's main content (``<article>``, ``<main>``, or
-    the largest run of paragraphs), without navigation, scripts or forms.
-    """
-    page = _parse(decode(html_, charset))
-    meta = page.meta
-    base = base_url
-    if page.base_href:
-        base = _absolute(page.base_href, base_url) or base_url
-    host = (urlsplit(base_url).hostname or "").removeprefix("www.")
-
-    headings = [n for n in _walk(page.root) if n.tag == "h1"]
-    title = (
-        _plain(_first(meta, "og:title", "twitter:title"), TITLE_CHARS)
-        or _plain(_title_text(page.root), TITLE_CHARS)
-        or (_plain(" ".join(_paragraphs(headings[0])), TITLE_CHARS) if headings else "")
-        or host
-    )
-    description = _plain(
-        _first(meta, "og:description", "twitter:description", "description"), DESCRIPTION_CHARS
-    )
-    site_name = _plain(_first(meta, "og:site_name", "application-name"), SITE_NAME_CHARS) or host
-    image_url = None
-    for key in (
-        "og:image:secure_url",
-        "og:image",
-        "og:image:url",
-        "twitter:image",
-        "twitter:image:src",
-    ):
-        if meta.get(key) and (image_url := _absolute(meta[key], base)):
-            break
-
-    main = _main_content(page.root)
-    excerpt = snapshot = ""
-    if main is not None:
-        excerpt = _truncate("\n\n".join(_paragraphs(main)), EXCERPT_CHARS)
-        snapshot = _snapshot(main, base)
-    return PageMetadata(title, description, site_name, image_url, excerpt, snapshot)
