@@ -27,9 +27,6 @@ MAX_LINES = 450
 # Modules still over the limit when the check came in (issue 15), each to be split along its
 # seams. A ratchet: the list may only shrink, and a module on it that is now small must leave.
 STILL_TO_SPLIT = {
-    "risingtide/api/insights.py",
-    "risingtide/api/register.py",
-    "risingtide/api/standards.py",
     "risingtide/insights/synthetic.py",
     "risingtide/lib/clip.py",
     "risingtide/lib/fetch.py",
