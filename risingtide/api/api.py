@@ -9,16 +9,37 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from risingtide.access.core import anchors, requires, visible
-from risingtide.api.classroom import router as classroom_router
-from risingtide.api.insights import router as insights_router
-from risingtide.api.items import router as items_router
 from risingtide.api.models import ApiToken
-from risingtide.api.register import router as register_router
-from risingtide.api.standards import router as standards_router
-from risingtide.api.tasc import router as tasc_router
+from risingtide.feedback.api import router as reviews_router
+from risingtide.insights.api import router as insights_router
 from risingtide.lib import jsondata
 from risingtide.people import queries as people_queries
 from risingtide.people.models import Role
+from risingtide.portfolios.api.items import router as items_router
+from risingtide.portfolios.api.portfolios import router as portfolios_router
+from risingtide.register.api import router as register_router
+from risingtide.standards.api import router as standards_router
+from risingtide.standards.classroom.api import router as classroom_router
+from risingtide.tasc.api import router as tasc_router
+
+# Each app owns its routers; an operation's id (what a generated client calls it) is still the
+# one it was published with, named after the module of ``risingtide.api`` it was first written
+# in: ``risingtide_api_tasc_projects``, not ``risingtide_tasc_api_projects``.
+PUBLISHED_AS = {
+    "risingtide.tasc.api": "risingtide.api.tasc",
+    "risingtide.portfolios.api.portfolios": "risingtide.api.tasc",
+    "risingtide.feedback.api": "risingtide.api.tasc",
+    "risingtide.portfolios.api.items": "risingtide.api.items",
+    "risingtide.register.api.pupils": "risingtide.api.register",
+    "risingtide.register.api.entries": "risingtide.api.register",
+    "risingtide.register.api.imports": "risingtide.api.register",
+    "risingtide.insights.api.reports": "risingtide.api.insights",
+    "risingtide.insights.api.runs": "risingtide.api.insights",
+    "risingtide.standards.api.frameworks": "risingtide.api.standards",
+    "risingtide.standards.api.evaluations": "risingtide.api.standards",
+    "risingtide.standards.api.oversight": "risingtide.api.standards",
+    "risingtide.standards.classroom.api": "risingtide.api.classroom",
+}
 
 
 class TokenAuth(HttpBearer):
@@ -50,7 +71,14 @@ class LimitedParser(Parser):
         return jsondata.loads(request.body, what="The request body")
 
 
-api = NinjaAPI(
+class RisingTideAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        module = operation.view_func.__module__
+        module = PUBLISHED_AS.get(module, module)
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
+
+api = RisingTideAPI(
     title="Rising Tide API",
     version="1",
     urls_namespace="api-1",
@@ -171,7 +199,12 @@ def group_pupils(request, group_id: int):
     return list(people_queries.group_pupils(request.user, request.access_target))
 
 
+# The order the operations were first registered in, kept so that the URL patterns and the
+# OpenAPI document do not change. A path's methods must all stay in one router: Django resolves
+# a path to the first router that has it.
 api.add_router("/", tasc_router)
+api.add_router("/", portfolios_router)
+api.add_router("/", reviews_router)
 api.add_router("/", items_router)
 api.add_router("/", register_router)
 api.add_router("/", insights_router)

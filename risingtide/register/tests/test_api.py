@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from risingtide.api.tests.test_tasc_api import as_user, call
+from risingtide.api.tests.clients import as_user, call
 from risingtide.audit.models import AuditEvent
 from risingtide.portfolios.tests.test_query_counts import Queries
 from risingtide.register.import_batches import ImportBatch

@@ -1,6 +1,7 @@
 """What a portfolio holds, in the API: items (notes, uploads, web clippings), their
 annotations, and the connections between them. The same services and ``access`` guards as the
-pages; every text comes back as data, exactly as it was written."""
+pages; every text comes back as data, exactly as it was written. The portfolios app owns this
+router because items and connections are its own."""
 
 from datetime import datetime
 from typing import Annotated, Literal
@@ -10,7 +11,7 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field, FiniteFloat
 
 from risingtide.access.core import requires
-from risingtide.api.errors import ErrorOut, refusals_as_400
+from risingtide.lib.api_errors import ErrorOut, refusals_as_400
 from risingtide.portfolios import services as portfolio_services
 from risingtide.portfolios.models import Item
 

@@ -1,7 +1,8 @@
 """Classroom self-evaluation (CQS) in the API: the same domain functions and guards as the
 pages. A reflection is its teacher's and the observing colleague's; the coordinator reads it
 only once shared, and the school summary carries ratings from shared reflections only.
-Ratings are 1 Unsure, 2 Quite well, 3 Very well; levels 1 Entry, 2 Developing, 3 Exemplary."""
+Ratings are 1 Unsure, 2 Quite well, 3 Very well; levels 1 Entry, 2 Developing, 3 Exemplary.
+It sits beside the classroom pages it mirrors, in the standards app that owns CQS."""
 
 from datetime import datetime
 
@@ -10,7 +11,7 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from risingtide.access.core import can, requires
-from risingtide.api.errors import ErrorOut, refusals_as_400
+from risingtide.lib.api_errors import ErrorOut, refusals_as_400
 from risingtide.standards.classroom import queries, services
 from risingtide.standards.framework_models import Prompt
 from risingtide.standards.models import ClassroomEvaluation

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from risingtide.api.tests.test_tasc_api import as_user, call
+from risingtide.api.tests.clients import as_user, call
 from risingtide.insights import comparing, exports, queries, rollup
 from risingtide.insights.models import CensusRecord, ReportRun, Summary, prior_band
 from risingtide.portfolios.tests.test_query_counts import Queries

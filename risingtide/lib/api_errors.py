@@ -1,5 +1,6 @@
 """How the API answers a domain refusal: one shape, ``{"detail": "…", "errors": {field: […]}}``,
-made in one place."""
+made in one place. It lives in ``lib``, below every app, because each app's own API router
+(``tasc.api``, ``register.api``, …) answers refusals this way and no app may import ``api``."""
 
 from functools import wraps
 

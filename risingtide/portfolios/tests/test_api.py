@@ -3,29 +3,15 @@ items, connections, stage tools, sharing): the same rules and answers as the pag
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
-from risingtide.api.models import ApiToken
+from risingtide.api.tests.clients import as_user, call
 from risingtide.demo.testing import png_file
 from risingtide.portfolios.models import Connection, Item
 from risingtide.portfolios.services import annotate, connect, portfolio_for, update_item
 from risingtide.tasc.models import Project
 
 pytestmark = pytest.mark.django_db
-
-
-def as_user(user):
-    _, token = ApiToken.issue(user, "test")
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
-    client.defaults["wsgi.url_scheme"] = "https"
-    return client
-
-
-def call(client, method, path, body=None):
-    return getattr(client, method)(
-        f"/api/v1{path}", body, content_type="application/json", secure=True
-    )
 
 
 def test_pupil_reads_projects_and_portfolio(world):

@@ -1,35 +1,24 @@
-"""TASC projects and portfolios in the API: the same services and the same ``access`` guards
-as the pages. What a portfolio holds (items, connections) is in ``api.items``."""
+"""A pupil's portfolio in the API: one's own portfolio for a project, the portfolios one may
+see, marking stages done, the stage thinking tools and sharing the presentation. The same
+services and ``access`` guards as the pages. Split from ``portfolios.api.items`` (what a
+portfolio holds) to keep each module short; the two are separate routers because the reviews
+(``feedback.api``) are added between them."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.http import Http404, QueryDict
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 
 from risingtide.access.core import requires, visible
-from risingtide.api.errors import ErrorOut, refusals_as_400
-from risingtide.api.items import ConnectionOut, ItemOut
-from risingtide.feedback.queries import reviews_for
+from risingtide.lib.api_errors import ErrorOut, refusals_as_400
 from risingtide.portfolios import services as portfolio_services
 from risingtide.portfolios import tools
+from risingtide.portfolios.api.items import ConnectionOut, ItemOut
 from risingtide.portfolios.groups import NotInGroup
 from risingtide.portfolios.models import Portfolio, StageWork
 from risingtide.tasc.models import STAGE_ORDER
 
 router = Router(tags=["TASC"])
-
-
-class ProjectOut(Schema):
-    id: int
-    title: str
-    brief: str
-    subject: str
-    key_stage: str
-    status: str
-    mode: str
-    success_criteria: list[str]
-    start_date: date | None
-    due_date: date | None
 
 
 class PortfolioRowOut(Schema):
@@ -128,21 +117,6 @@ def _as_form(fields: dict[str, str | list[str]]) -> QueryDict:
     return form
 
 
-# --- projects ------------------------------------------------------------------------------
-
-
-@router.get("/projects", response=list[ProjectOut], summary="Projects the caller may see")
-@requires("site.home", api=True)
-def projects(request):
-    return list(visible(request.user, "project").order_by("-created_at"))
-
-
-@router.get("/projects/{project_id}", response=ProjectOut, summary="One project")
-@requires("project.view", "project_id", api=True)
-def project(request, project_id: int):
-    return request.access_target
-
-
 @router.get(
     "/projects/{project_id}/my-portfolio",
     response={200: PortfolioOut, 404: ErrorOut},
@@ -231,28 +205,3 @@ def share(request, portfolio_id: int, sharing: SharingIn):
     portfolio = request.access_target
     portfolio_services.share_presentation(request.user, portfolio, sharing.audience.value)
     return {"audience": portfolio.shared_with}
-
-
-class RatedOut(Schema):
-    text: str
-    level: str
-
-
-class ReviewOut(Schema):
-    id: int
-    is_self: bool
-    by: str = Field(description="Empty when the review is anonymous (except for staff)")
-    anonymous: bool
-    hidden: bool
-    comment: str
-    rated: list[RatedOut]
-
-
-@router.get(
-    "/portfolios/{portfolio_id}/reviews",
-    response=list[ReviewOut],
-    summary="Self and peer reviews of a presentation (anonymous reviewers stay anonymous)",
-)
-@requires("presentation.view", "portfolio_id", api=True)
-def reviews(request, portfolio_id: int):
-    return reviews_for(request.user, request.access_target)["reviews"]

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from risingtide.api.tests.test_tasc_api import as_user, call
+from risingtide.api.tests.clients import as_user, call
 from risingtide.portfolios.models import Portfolio, PortfolioMember
 from risingtide.portfolios.tests.test_query_counts import Queries, grow, grow_class, seed
 from risingtide.tasc.models import STAGE_ORDER, Assignment, Project
