@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from worlds import RESULTS_DIR, fresh_database, machine, manage
+from worlds import RESULTS_DIR, TIMING, fresh_database, machine, manage
 
 SCRIPT = r"""
 import json, random, statistics, time
@@ -101,18 +101,13 @@ def reference():
 def measure(work):
     for _ in range(2):
         result = work()
-    seen = []
-    def count(execute, sql, params, many, context):
-        seen.append(sql)
-        return execute(sql, params, many, context)
-    with connection.execute_wrapper(count):
-        work()
+    queries = queries_of(work)
     times = []
     for _ in range(REPEAT):
         started = time.perf_counter()
         work()
         times.append(time.perf_counter() - started)
-    return {"queries": len(seen), "median_ms": statistics.median(times) * 1000}, result
+    return {"queries": queries, "median_ms": statistics.median(times) * 1000}, result
 
 equity = equity_check(school, criteria)
 out = {}
@@ -141,7 +136,7 @@ def main() -> None:
         script = SCRIPT.replace("PUPILS_VALUE", str(args.pupils)).replace(
             "REPEAT_VALUE", str(args.repeat)
         )
-        output = manage(env, "shell", "-c", script)
+        output = manage(env, "shell", "-c", TIMING + script)
     found = json.loads(output.split("RESULT", 1)[1])
     steps, facts = found["steps"], found["facts"]
     reference = steps["reference SELECT COUNT(*)"]["median_ms"]

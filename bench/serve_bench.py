@@ -289,6 +289,12 @@ def measure(port: int, target: Target, server_pid: int, args) -> Result:
         thread.join()
     ordered = sorted(x for per_client in latencies_by_client for x in per_client)
     errors = sum(errors_by_client, Counter())
+    return result_of(target, ordered, errors, before, after, args.duration)
+
+
+def result_of(target, ordered, errors, before, after, duration) -> Result:
+    """A measurement's figures: ``ordered`` latencies (s) of the successful requests, ``errors``
+    by status, and CPU samples taken as measuring began and ended."""
     count = len(ordered)
     per_request = 1000 / max(count, 1)
     server = after.server - before.server
@@ -302,8 +308,8 @@ def measure(port: int, target: Target, server_pid: int, args) -> Result:
         path=target.path,
         requests=count,
         errors=dict(errors),
-        seconds=args.duration,
-        rps=count / args.duration,
+        seconds=duration,
+        rps=count / duration,
         p50_ms=_percentile(ordered, 0.50),
         p95_ms=_percentile(ordered, 0.95),
         p99_ms=_percentile(ordered, 0.99),

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from worlds import RESULTS_DIR, analyze, fresh_database, machine, manage
+from worlds import RESULTS_DIR, TIMING, analyze, fresh_database, machine, manage, print_table
 
 BUILD_SCRIPT = r"""
 import datetime as dt, json, random
@@ -118,8 +118,7 @@ print("RESULT" + json.dumps({"schools": School.objects.count(),
 """
 
 MEASURE_SCRIPT = r"""
-import json, statistics, time
-from django.db import connection
+import json
 from django.test import Client
 from risingtide.people.models import User
 
@@ -142,28 +141,7 @@ scenarios = {
     "national indicator, 20,000 schools": (officer, [f"/nations/{nation}/standards/"]),
     "national indicator CSV": (officer, [f"/nations/{nation}/standards.csv"]),
 }
-out = {}
-for name, (client, urls) in scenarios.items():
-    times, queries = [], 0
-    for url in urls:
-        for _ in range(2):
-            response = client.get(url, secure=True)
-            assert response.status_code == 200, (url, response.status_code)
-        seen = []
-        def count(execute, sql, params_, many, context):
-            seen.append(sql)
-            return execute(sql, params_, many, context)
-        with connection.execute_wrapper(count):
-            client.get(url, secure=True)
-        queries = max(queries, len(seen))
-        for _ in range(REPEAT):
-            started = time.perf_counter()
-            client.get(url, secure=True)
-            times.append(time.perf_counter() - started)
-    times.sort()
-    out[name] = {"requests": len(times), "queries": queries,
-        "p50_ms": statistics.median(times) * 1000,
-        "p95_ms": times[max(int(len(times) * 0.95) - 1, 0)] * 1000}
+out = {name: time_pages(client, urls, REPEAT) for name, (client, urls) in scenarios.items()}
 # A page makes the same number of queries whatever the size of the LA.
 assert out["LA monitoring, 300 schools"]["queries"] == out["LA monitoring, 30 schools"]["queries"]
 
@@ -171,17 +149,7 @@ RAW = ("SELECT e.overall_level, COUNT(*) FROM standards_selfevaluation e "
     "JOIN schools_school s ON s.id = e.school_id JOIN schools_localauthority l "
     "ON l.id = s.local_authority_id WHERE e.status = 'submitted' AND e.superseded_at IS NULL "
     "AND l.nation_id = %s GROUP BY e.overall_level")
-times = []
-with connection.cursor() as cursor:
-    for _ in range(REPEAT * 3):
-        started = time.perf_counter()
-        cursor.execute(RAW, [nation])
-        cursor.fetchall()
-        times.append(time.perf_counter() - started)
-times.sort()
-out["reference raw GROUP BY"] = {"requests": len(times), "queries": 1,
-    "p50_ms": statistics.median(times) * 1000,
-    "p95_ms": times[int(len(times) * 0.95) - 1] * 1000}
+out["reference raw GROUP BY"], _ = time_sql(RAW, [nation], REPEAT * 3)
 print("RESULT" + json.dumps(out))
 """
 
@@ -197,7 +165,7 @@ def main() -> None:
         manage(env, "migrate", "-v0")
         built = json.loads(manage(env, "shell", "-c", BUILD_SCRIPT).split("RESULT", 1)[1])
         analyze(env)
-        code = MEASURE_SCRIPT.replace("REPEAT", str(args.repeat)).replace(
+        code = TIMING + MEASURE_SCRIPT.replace("REPEAT", str(args.repeat)).replace(
             "IDS_JSON", json.dumps(built)
         )
         output = manage({**env, "RISINGTIDE_ALLOWED_HOSTS": "testserver"}, "shell", "-c", code)
@@ -208,15 +176,11 @@ def main() -> None:
         f"Quality standards ({args.db}): {built['schools']:,} schools, "
         f"{built['evaluations']:,} judgements, {built['judgements']:,} element levels"
     )
-    print(
-        f"  {'scenario':<36} {'requests':>8} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'p95 ÷ healthz p50':>17} {'p95 ÷ raw p50':>13}"
+    print_table(
+        results,
+        36,
+        {"p95 ÷ healthz p50": ("p95_ms", healthz, ".0f"), "p95 ÷ raw p50": ("p95_ms", raw, ".1f")},
     )
-    for name, row in results.items():
-        print(
-            f"  {name:<36} {row['requests']:>8} {row['queries']:>7} {row['p50_ms']:>8.2f} "
-            f"{row['p95_ms']:>8.2f} {row['p95_ms'] / healthz:>17.0f} {row['p95_ms'] / raw:>13.1f}"
-        )
     RESULTS_DIR.mkdir(exist_ok=True)
     path = RESULTS_DIR / f"{stamp}-standards-{args.db}.json"
     path.write_text(

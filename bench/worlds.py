@@ -314,3 +314,93 @@ if __name__ == "__main__":
     from risingtide.demo.world import DEMO_PASSWORD
 
     print(json.dumps({"users": pick_users(), "password": DEMO_PASSWORD}))
+
+
+# --- Timing inside a bench's own Django process ------------------------------------------------
+
+# A scenario bench sends its measuring script to ``risingtide manage shell -c``, so the timing
+# loop it shares with the other benches is source text put in front of that script (``TIMING +
+# script``), not an import: the shell's process does not have this folder on its path.
+TIMING = r'''
+import statistics as _statistics
+import time as _time
+
+from django.db import connection as _connection
+
+
+def summary(times, queries):
+    """p50 and p95 (in ms) of some timings, with the request count and the queries of one."""
+    times = sorted(times)
+    return {"requests": len(times), "queries": queries,
+        "p50_ms": _statistics.median(times) * 1000,
+        "p95_ms": times[max(int(len(times) * 0.95) - 1, 0)] * 1000}
+
+
+def queries_of(call):
+    """How many SQL queries one call makes."""
+    seen = []
+    def count(execute, sql, params_, many, context):
+        seen.append(sql)
+        return execute(sql, params_, many, context)
+    with _connection.execute_wrapper(count):
+        call()
+    return len(seen)
+
+
+def time_requests(request, repeat):
+    """Warm up twice (each answer must be 200), count one request's queries, then time
+    ``repeat`` requests: returns (times in seconds, queries). ``request`` makes one request."""
+    for _ in range(2):
+        response = request()
+        assert response.status_code == 200, (response.status_code, response)
+    queries = queries_of(request)
+    times = []
+    for _ in range(repeat):
+        started = _time.perf_counter()
+        request()
+        times.append(_time.perf_counter() - started)
+    return times, queries
+
+
+def time_pages(client, urls, repeat):
+    """Each URL of a scenario fetched ``repeat`` times (after warming up) through ``client``:
+    the summary of all the timings, with the most queries any one URL made."""
+    times, queries = [], 0
+    for url in urls:
+        some, made = time_requests(lambda url=url: client.get(url, secure=True), repeat)
+        times += some
+        queries = max(queries, made)
+    return summary(times, queries)
+
+
+def time_sql(sql, args, repeat):
+    """The reference: the same answer in raw SQL, no Django. Returns (summary, last rows)."""
+    times = []
+    with _connection.cursor() as cursor:
+        for _ in range(repeat):
+            started = _time.perf_counter()
+            cursor.execute(sql, args)
+            rows = cursor.fetchall()
+            times.append(_time.perf_counter() - started)
+    return summary(times, 1), rows
+'''
+
+
+def print_table(results: dict, width: int, ratios: dict[str, tuple[str, float, str]]) -> None:
+    """The results, one scenario a row. ``ratios`` names each ratio column: heading → (which
+    time of a row, the reference's time, number format), e.g. ``{"p95 ÷ raw p50": ("p95_ms",
+    raw, ".1f")}``."""
+    heads = "".join(f" {head:>{max(len(head), 8)}}" for head in ratios)
+    print(
+        f"  {'scenario':<{width}} {'requests':>8} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}"
+        + heads
+    )
+    for name, row in results.items():
+        cells = "".join(
+            f" {row[key] / reference:>{max(len(head), 8)}{fmt}}"
+            for head, (key, reference, fmt) in ratios.items()
+        )
+        print(
+            f"  {name:<{width}} {row['requests']:>8} {row['queries']:>7} {row['p50_ms']:>8.2f} "
+            f"{row['p95_ms']:>8.2f}" + cells
+        )

@@ -1,14 +1,18 @@
-"""The house stays one-way: no app imports an app above it (docs/architecture.md).
+"""The house stays one-way: no app imports an app above it (docs/architecture.md); and each app
+owns its URLs under its own namespace (issue 15).
 
-Read from the source with ``ast``, so an import hidden inside a function counts as much as one
-at the top of a module. Tests and migrations may reach anywhere (a test builds the whole tiny
-world); everything else follows the layers below, bottom first.
+Imports are read from the source with ``ast``, so an import hidden inside a function counts as
+much as one at the top of a module. Tests and migrations may reach anywhere (a test builds the
+whole tiny world); everything else follows the layers below, bottom first. URLs are read from
+Django's own resolver: what ``reverse()`` would find is what counts.
 """
 
 import ast
+import importlib
 from pathlib import Path
 
 import pytest
+from django import urls
 
 ROOT = Path(__file__).resolve().parent.parent / "risingtide"
 
@@ -17,7 +21,31 @@ ROOT = Path(__file__).resolve().parent.parent / "risingtide"
 LAYERS = [
     ["lib", "audit", "access", "schools", "people"],  # foundation: access imports no app
     # domain apps, each above the ones it builds on
-    ["tasc", "portfolios", "feedback", "transfer", "library", "register", "insights", "standards"],
+    [
+        "tasc",
+        "portfolios",
+        "feedback",
+        "transfer",
+        "library",
+        "register",
+        "insights",
+        "standards",
+        "training",  # builds on the improvement plan (standards) and library
+        "credits",
+        "provision",
+        "learners",  # issue 19: profiles and guides, then the school's opportunities,
+        "opportunities",  # then plans that link to what a pupil took part in,
+        "learning_plans",  # then families, who see all three
+        "families",
+        "twofactor",  # issue 20: a second factor, then sign-in through a school's provider,
+        "sso",  # then rosters in and out, launches from a learning platform,
+        "rostering",  # and badges for TASC (signed as training credentials are)
+        "lti",
+        "badges",
+        "backups",  # issue 21: backup and restore, then the site administrator's
+        "security",  # security overview (which shows the newest backup's age)
+        "privacy",  # issue 21: above every app holding personal data (each declares its own)
+    ],
     ["api", "home", "demo", "cli", "urls", "settings", "wsgi"],  # what people and scripts reach
 ]
 ORDER = [app for layer in LAYERS for app in layer]
@@ -128,3 +156,58 @@ def test_an_import_inside_a_function_says_why():
             if "#" not in line:
                 unexplained.setdefault(name, []).append(f"{number}: {line.strip()}")
     assert unexplained == {}
+
+
+# --- each app's urls.py is namespaced (issue 15) -----------------------------------------------
+
+
+def _app_urlconfs():
+    """(app, module) for every app's urls.py that is a URLconf (lib/urls.py is a helper)."""
+    for file in sorted(ROOT.glob("*/urls.py")):
+        module = importlib.import_module(f"risingtide.{file.parent.name}.urls")
+        if hasattr(module, "urlpatterns"):
+            yield file.parent.name, module
+
+
+def unnamespaced_names(urlconf=None) -> list[str]:
+    """Route names ``reverse()`` finds without a namespace."""
+    return sorted(key for key in urls.get_resolver(urlconf).reverse_dict if isinstance(key, str))
+
+
+def test_every_apps_urls_py_names_its_app():
+    wrong = {
+        f"risingtide/{app}/urls.py": getattr(module, "app_name", None)
+        for app, module in _app_urlconfs()
+        if getattr(module, "app_name", None) != app
+    }
+    assert wrong == {}, "each app's urls.py sets app_name to the app's label"
+
+
+def test_every_apps_urls_are_included_under_its_namespace():
+    included = {
+        getattr(resolver.urlconf_name, "__name__", None): resolver.namespace
+        for resolver in urls.get_resolver().url_patterns
+        if isinstance(resolver, urls.URLResolver)
+    }
+    assert {f"risingtide.{app}.urls": app for app, _ in _app_urlconfs()}.items() <= (
+        included.items()
+    )
+
+
+def test_no_route_answers_to_a_name_without_its_namespace():
+    assert unnamespaced_names() == [], "use app_name in that urls.py, and 'app:name' to reverse"
+
+
+def _never_called(request):  # pragma: no cover - only reversed
+    raise AssertionError
+
+
+# A URLconf with one route in a namespace and one without, for the check on the check.
+urlpatterns = [
+    urls.path("inside/", urls.include(([urls.path("", _never_called, name="inside")], "ours"))),
+    urls.path("outside/", urls.include([urls.path("", _never_called, name="outside")])),
+]
+
+
+def test_the_check_catches_a_name_without_a_namespace():
+    assert unnamespaced_names(__name__) == ["outside"]

@@ -34,7 +34,9 @@ class Browser:
             return response.geturl(), response.read().decode()
 
     def post(self, path, data, headers=None):
-        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.csrf()}).encode()
+        body = urllib.parse.urlencode(
+            {**data, "csrfmiddlewaretoken": self.csrf()}, doseq=True
+        ).encode()
         request = urllib.request.Request(
             self.base + path,
             data=body,

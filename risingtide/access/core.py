@@ -11,15 +11,19 @@ people app declares where a person's anchors come from (``declare_anchors``).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db import router
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from risingtide.access import compiled
 from risingtide.access.policy import SIGNED_IN, VIEW_CAPABILITY, Reach, capability, reaches
+from risingtide.lib.hooks import Hook
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,24 @@ class Anchors:
     las: set[int] = field(default_factory=set)
     nations: set[int] = field(default_factory=set)
     providers: set[int] = field(default_factory=set)
+    # A carer's children, as the pupils' accounts (carer memberships only).
+    children: set[int] = field(default_factory=set)
     anywhere: bool = False
     # Memberships anchored above a level reach their own place there (an LA lead's LA).
     above_school: dict[Reach, set[int]] = field(default_factory=dict)
+
+    def frozen(self) -> tuple:
+        """Every field's value, hashable: what the filters built from these anchors follow
+        from (decision 0028). Read field by field, so a field added later counts too."""
+        return tuple(_frozen(getattr(self, f.name)) for f in fields(self))
+
+
+def _frozen(value):
+    if isinstance(value, set | frozenset):
+        return frozenset(value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _frozen(v)) for k, v in value.items()))
+    return value
 
 
 AnchorSource = Callable[[Model], dict[str, Anchors]]
@@ -138,6 +157,8 @@ def _reach_filter(user, anchors: Anchors, reach: Reach, subject: Subject):
         levels[Reach.NATION] = anchors.nations
     elif reach == Reach.PROVIDER:
         levels[Reach.PROVIDER] = anchors.providers
+    elif reach == Reach.CHILD:
+        levels[Reach.CHILD] = anchors.children
     condition = None
     for level, ids in levels.items():
         if ids and level in subject.paths:
@@ -187,20 +208,74 @@ def can(user, action: str, obj: Model | None = None) -> bool:
     return visible(user, cap.subject, action).filter(pk=obj.pk).exists()
 
 
+def reach_key(user) -> tuple:
+    """What every filter ``visible`` builds for a signed-in ``user`` follows from: their id
+    (``SELF``), their anchors by role, and today's date (an LA reaches pupil data only while a
+    data-sharing agreement is in force today). Statements are kept under it (decision 0028)."""
+    held = anchors(user)
+    roles = tuple(sorted((role, a.frozen()) for role, a in held.items()))
+    return (user.pk, roles, timezone.localdate())
+
+
+def _obtain_query(user, subject: str, view_action: str, action: str, pk) -> QuerySet:
+    found = visible(user, subject, view_action).filter(pk=pk)
+    if action != view_action:
+        # Whether they may also do this, read with the object: one query, not two.
+        allowed = visible(user, subject, action).filter(pk=OuterRef("pk"))
+        found = found.annotate(_access_allowed=Exists(allowed))
+    return found
+
+
 def obtain(user, action: str, pk) -> Model:
     """The object ``action`` targets, or Http404 if the user cannot see it, PermissionDenied
-    if they can see it but not do this."""
+    if they can see it but not do this.
+
+    The statement is compiled once per person and what they reach, and run with each id
+    (``access.compiled``); an id the ORM would read in some other way takes the ORM's path."""
     cap = capability(action)
     view_action = VIEW_CAPABILITY[cap.subject]
-    try:
-        obj = visible(user, cap.subject, view_action).filter(pk=pk).first()
-    except (ValueError, TypeError):
-        obj = None
+    number = compiled.integer_id(pk)
+    statement = compiled.UNSUITABLE
+    if number is not None and getattr(user, "is_authenticated", False) and user.is_active:
+        model = SUBJECTS[cap.subject].model
+        key = ("obtain", action, router.db_for_read(model), reach_key(user))
+        statement = compiled.kept(
+            key,
+            lambda: compiled.compile_first(
+                _obtain_query(user, cap.subject, view_action, action, compiled.Slot(model._meta.pk))
+            ),
+        )
+    if statement is compiled.UNSUITABLE:
+        try:
+            obj = _obtain_query(user, cap.subject, view_action, action, pk).first()
+        except (ValueError, TypeError):
+            obj = None
+    else:
+        obj = statement.first(number) if statement is not compiled.NOTHING else None
     if obj is None:
         raise Http404
-    if action != view_action and not can(user, action, obj):
+    if action != view_action and not obj._access_allowed:
         raise PermissionDenied
     return obj
+
+
+# A capability declared ``fresh`` needs a recent check of who the person is. The engine knows no
+# sign-in method, so the app that does (twofactor) connects here from its ``ready()``.
+fresh_check = Hook(
+    "access.fresh_check",
+    "handler(request, capability, api=bool): None when the person's last check is recent "
+    "enough, else the response to give instead (a page: a redirect to confirm; the API: it "
+    "raises). Asked after the grant, so a refusal never hints that an object exists.",
+)
+
+
+def _not_fresh(request, cap, api: bool):
+    """The answer of the first fresh-check handler that refuses, or None."""
+    if cap.fresh:
+        for answer in fresh_check.send(request, cap, api=api):
+            if answer is not None:
+                return answer
+    return None
 
 
 @dataclass(frozen=True)
@@ -230,8 +305,11 @@ def requires(action: str, kwarg: str | None = None, *, api: bool = False):
             if kwarg is None:
                 if not can(user, action):
                     raise PermissionDenied
-                return view(request, *args, **kwargs)
+                return _not_fresh(request, cap, api) or view(request, *args, **kwargs)
             obj = obtain(user, action, kwargs[kwarg])
+            refused = _not_fresh(request, cap, api)
+            if refused is not None:
+                return refused
             if api:
                 request.access_target = obj
                 return view(request, *args, **kwargs)

@@ -11,6 +11,7 @@ REACH_WORDS = {
     Reach.LA: "own LA",
     Reach.NATION: "nation",
     Reach.PROVIDER: "own provider",
+    Reach.CHILD: "own children",
     Reach.ANY: "yes",
 }
 
@@ -28,6 +29,8 @@ def render() -> str:
         "A cell says how far the role reaches from the places its memberships tie it to; an",
         "empty cell is *denied*. Objects out of reach answer **404** (no hint they exist); an",
         "action on an object the person may see but not change answers **403**.",
+        "A capability marked **(fresh)** also needs a recent check of the person's identity",
+        "(a second factor, or their password): see docs/two-factor.md.",
         "",
         "## Capabilities",
         "",
@@ -45,9 +48,8 @@ def render() -> str:
                 for r in roles
             ]
         lines.append(
-            f"| `{cap.name}` | {cap.subject or 'the site'} | {cap.summary} | "
-            + " | ".join(cells)
-            + " |"
+            f"| `{cap.name}`{' (fresh)' if cap.fresh else ''} | {cap.subject or 'the site'} | "
+            f"{cap.summary} | " + " | ".join(cells) + " |"
         )
     lines += _subjects()
     lines += [
@@ -90,6 +92,7 @@ LEVEL_WORDS = {
     Reach.LA: "own LA",
     Reach.NATION: "nation",
     Reach.PROVIDER: "own provider",
+    Reach.CHILD: "own children",
 }
 
 

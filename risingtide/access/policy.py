@@ -19,6 +19,8 @@ person's memberships anchor them:
 - ``LA``: the local authorities those schools sit in, or a national officer's whole nation;
 - ``NATION``: the nations all of those sit in;
 - ``PROVIDER``: the provider they work for (provider memberships only);
+- ``CHILD``: the pupils a carer is linked to (carer memberships only: a parent or carer sees
+  their own children and nobody else's);
 - ``ANY``: everything.
 
 Any role or capability not declared is denied.
@@ -35,6 +37,7 @@ class Reach(IntEnum):
     LA = 3
     NATION = 4
     PROVIDER = 5
+    CHILD = 6
     ANY = 9
 
 
@@ -46,6 +49,10 @@ class Capability:
     # A role reaches one way, or several at once (a coordinator: their own CQS reflections and
     # those their school's teachers have shared).
     grants: dict[str, Reach | tuple[Reach, ...]] = field(default_factory=dict)
+    # A sensitive act (pupil data leaving the school, a role changing, a data-sharing
+    # agreement): ``requires`` also asks whoever checks recent sign-in (``core.fresh_check``)
+    # before the view runs. The engine says *that* a recent check is needed, never how.
+    fresh: bool = False
 
 
 def reaches(grant: Reach | tuple[Reach, ...]) -> tuple[Reach, ...]:
@@ -93,15 +100,47 @@ def capability(name: str) -> Capability:
 # URL names anyone may reach signed out: sign-in, password reset, health, static.
 PUBLIC_ROUTES = frozenset(
     {
-        "login",
-        "logout",
-        "password_reset",
-        "password_reset_done",
-        "password_reset_confirm",
-        "password_reset_complete",
-        "healthz",
+        "people:login",
+        "people:logout",
+        "people:password_reset",
+        "people:password_reset_done",
+        "people:password_reset_confirm",
+        "people:password_reset_complete",
+        "home:healthz",
         "api-1:openapi-json",
         "api-1:openapi-view",
         "api-1:api-root",
+        # On the SCORM player's origin only, opened by a signed capability in the path
+        # (training/scorm/player.py), never by a session: there is none there.
+        "training:scorm_player",
+        "training:scorm_file",
+        # Anyone shown a training credential checks it without an account (training/
+        # access_credentials.py): the verification page, each credential's status, and what a
+        # verifier fetches (issuer profiles, public keys, revocation lists).
+        "training:credential_verify",
+        "training:credential_status",
+        "training:credential_issuer",
+        "training:credential_jwks",
+        "training:credential_key",
+        "training:credential_status_list",
+        # A parent or carer joins with the one-time code the school gave them (families).
+        "families:join",
+        # issue 20: a pupil's TASC badge is checked as a training credential is (badges/
+        # access.py): its own page, the school's issuer profile and revocation lists.
+        "badges:credential",
+        "badges:issuer",
+        "badges:status_list",
+        # Signing in through a school's identity provider (sso): the school's sign-in address,
+        # the code typed on the sign-in page, the start and the provider's return.
+        "sso:find",
+        "sso:landing",
+        "sso:start",
+        "sso:callback",
+        # issue 20: LTI 1.3. A learning platform's login initiation and its id_token POST
+        # arrive from a signed-out browser (the launch proves who the person is: state, nonce,
+        # signature, lti/claims.py), and platforms fetch our public keys.
+        "lti:login",
+        "lti:launch",
+        "lti:jwks",
     }
 )

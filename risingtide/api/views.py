@@ -36,4 +36,4 @@ def revoke_token(request, token_id: int):
     token = get_object_or_404(request.user.api_tokens, pk=token_id)
     record(request.user, "api_token.revoked", token)
     token.delete()
-    return redirect("api_tokens")
+    return redirect("api:api_tokens")

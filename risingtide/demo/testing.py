@@ -151,6 +151,9 @@ def build_tiny_world() -> TinyWorld:
     )
     member(admin, Role.SITE_ADMIN)
     w.users["nobody@nowhere"] = make_user("nobody", "No", "Role")
+    # A parent or carer of one child at "own" (families: invited by the school, never claimed).
+    carer = w.users["carer@own"] = make_user("carer.own", "Cara", "Own")
+    member(carer, Role.CARER, child=w.users["pupil@own"])
     _add_projects(w)
     _add_library(w)
     _add_register(w)

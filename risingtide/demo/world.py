@@ -11,14 +11,19 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from risingtide.demo import badges as demo_badges
+from risingtide.demo import classroom
 from risingtide.demo import insights as demo_insights
+from risingtide.demo import marketplace as demo_marketplace
+from risingtide.demo import personalisation as demo_personalisation
 from risingtide.demo import register as demo_register
 from risingtide.demo import standards as demo_standards
+from risingtide.demo import training as demo_training
+from risingtide.demo import training_sessions as demo_training_sessions
 from risingtide.demo.names import FIRST_NAMES, LAST_NAMES, PLACE_NAMES, SCHOOL_SUFFIXES
 from risingtide.library.starter import ensure_starter_library
 from risingtide.people.credentials import unique_usernames, username_base
 from risingtide.people.models import Membership, Role, User
-from risingtide.portfolios.groups import split_into_groups
 from risingtide.schools.models import (
     Cluster,
     LocalAuthority,
@@ -27,8 +32,6 @@ from risingtide.schools.models import (
     School,
     TeachingGroup,
 )
-from risingtide.tasc.models import Assignment, Project
-from risingtide.tasc.wheels import ensure_default_wheel
 
 DEMO_PASSWORD = "rising-tide-demo"  # noqa: S105 - printed for the demo on purpose
 DEMO_NATION = "Westmarch"
@@ -44,9 +47,21 @@ class _Batch:
     memberships: list[Membership] = field(default_factory=list)
     taken: set[str] = field(default_factory=set)
 
-    def person(self, rng: random.Random, username: str | None = None, **names) -> User:
+    def person(
+        self,
+        rng: random.Random,
+        username: str | None = None,
+        unique_in: set[tuple[str, str]] | None = None,
+        **names,
+    ) -> User:
         first = names.get("first_name") or rng.choice(FIRST_NAMES)
         last = names.get("last_name") or rng.choice(LAST_NAMES)
+        # A name that picks out one pupil of the school, so the school's pupil records can
+        # be linked to their accounts (register.accounts links only unambiguous names).
+        while unique_in is not None and (first, last) in unique_in:
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        if unique_in is not None:
+            unique_in.add((first, last))
         if username is None:
             (username,) = unique_usernames([username_base(first, last)], self.taken)
         self.taken.add(username)
@@ -107,6 +122,7 @@ def _populate_school(
     pupils: int,
     leading_teacher: bool = True,
     head: bool = True,
+    pupil_names: set[tuple[str, str]] | None = None,
 ) -> list[TeachingGroup]:
     groups = _groups(school, school.phase, pupils)
     if head:
@@ -122,7 +138,7 @@ def _populate_school(
             batch.member(teacher, Role.TEACHER, school=school, teaching_group=group)
     for number in range(pupils):
         group = groups[number % len(groups)]
-        pupil = batch.person(rng)
+        pupil = batch.person(rng, unique_in=pupil_names)
         batch.member(pupil, Role.PUPIL, school=school)
         batch.member(pupil, Role.PUPIL, school=school, teaching_group=group)
     return groups
@@ -176,6 +192,7 @@ DEMO_SCHOOLS = [
     (1, "Hollowmere High School", "4002", "190005", "secondary", 150, False),
     (1, "St Aldhelm's Primary School", "2003", "190006", "primary", 70, False),
 ]
+PROVIDER_NAME = "Stretch & Challenge Masterclasses"
 DEMO_ACCOUNTS = [
     # (username, first, last, role, where)
     ("pupil", "Maya", "Okafor", Role.PUPIL, "Riverton Academy"),
@@ -187,11 +204,14 @@ DEMO_ACCOUNTS = [
     ("national", "Eleni", "Costa", Role.NATIONAL_OFFICER, "nation"),
     ("provider", "Felix", "Brennan", Role.PROVIDER_STAFF, "provider"),
     ("admin", "Sara", "Lin", Role.SITE_ADMIN, "site"),
+    ("carer", "Ngozi", "Okafor", Role.CARER, "Riverton Academy"),  # Maya's mum
 ]
 
 
 @transaction.atomic
-def load_demo(seed: int = 2026) -> Nation:
+def load_demo(seed: int = 2026, site: str = "http://127.0.0.1:8000") -> Nation:
+    """The demo world, the same every time for a seed; ``site`` is the address it will be
+    served at (its pupils' clippings point there)."""
     rng = random.Random(seed)
     batch = _Batch(make_password(DEMO_PASSWORD))
     nation = Nation.objects.create(name=DEMO_NATION)
@@ -200,7 +220,7 @@ def load_demo(seed: int = 2026) -> Nation:
     cluster = Cluster.objects.create(local_authority=riverton, name="Riverton Primary Cluster")
     provider = Provider.objects.create(
         nation=nation,
-        name="Stretch & Challenge Masterclasses",
+        name=PROVIDER_NAME,
         description=(
             "Saturday masterclasses in maths, science and creative writing for more able pupils."
         ),
@@ -232,6 +252,7 @@ def load_demo(seed: int = 2026) -> Nation:
             pupils,
             leading_teacher=not (clustered or is_academy),
             head=not is_academy,
+            pupil_names={("Maya", "Okafor")} if is_academy else set(),
         )
 
     academy = schools["Riverton Academy"]
@@ -269,79 +290,64 @@ def load_demo(seed: int = 2026) -> Nation:
     # Hollowmere's LA lead.
     batch.member(batch.person(rng), Role.LA_LEAD, local_authority=hollowmere)
     batch.save()
-    _demo_project(academy, first_group)
-
-    demo_register.load(academy, User.objects.get(username="coordinator"), random.Random(seed))
-
-    demo_insights.load(list(School.objects.filter(local_authority__nation=nation)), academy, rng)
-
-    demo_standards.load(
-        list(School.objects.filter(local_authority__nation=nation)),
-        academy,
-        User.objects.get(username="coordinator"),
-        User.objects.get(username="la.lead"),
-        rng,
+    every_school = list(School.objects.filter(local_authority__nation=nation).order_by("pk"))
+    leaders = _leaders(every_school)
+    teacher = User.objects.get(username="teacher")
+    # Each part draws from its own seeded stream, so changing one leaves the others as they were.
+    demo_insights.load(every_school, random.Random(seed + 1))
+    head = User.objects.get(username="head")
+    demo_register.load(
+        every_school, leaders, academy, teacher, head, first_group, random.Random(seed + 2)
     )
-
+    demo_insights.rebuild_past_years()
+    la_lead = User.objects.get(username="la.lead")
+    demo_standards.load(every_school, academy, leaders, la_lead, random.Random(seed + 3))
+    maya = User.objects.get(username="pupil")
+    classroom.load(academy, first_group, teacher, maya, random.Random(seed + 4), site)
+    demo_badges.load(academy, teacher, maya)  # issue 20: badges for the bee hotel project
+    demo_marketplace.load(nation, every_school, leaders, random.Random(seed + 5))
+    national = User.objects.get(username="national")
+    programme = demo_training.load(nation, every_school, leaders, national, random.Random(seed + 6))
+    demo_training_sessions.load_demo(programme, nation)
+    # Riverton Academy's provision map, guides and plans; links the carer to Maya (issue 19).
+    demo_personalisation.load(academy, random.Random(seed + 7))
     ensure_starter_library()  # there already after `migrate`; not after a test's flush
     return nation
 
 
-def _demo_project(school: School, group: TeachingGroup) -> None:
-    """Two open projects set to the demo pupil's class (one individual, one group work), so
-    every role has something to see."""
-
-    project = Project.objects.create(
-        school=school,
-        created_by=User.objects.get(username="teacher"),
-        title="Design a bee hotel",
-        brief=(
-            "Solitary bees need somewhere to nest. Find out what they need, design a bee hotel "
-            "for the school garden, build a model and tell the school why it works."
-        ),
-        subject="Science and design technology",
-        key_stage=Project.KeyStage.KS3,
-        success_criteria=[
-            "I can explain what solitary bees need, with evidence",
-            "My design meets those needs and I can say how",
-            "I can evaluate my model honestly: two stars and a wish",
-        ],
-        wheel=ensure_default_wheel(),
-        stage_prompts={"gather": ["Which bees have you seen near school?"]},
-        status=Project.Status.OPEN,
+def _leaders(schools: list[School]) -> dict[int, User]:
+    """Who leads G&T at each school: its own leading teacher, else its cluster's, else its
+    head. They import the school's pupil data and judge it against the IQS."""
+    leads = {}
+    members = Membership.objects.filter(role__in=[Role.LEADING_TEACHER, Role.HEAD]).select_related(
+        "user"
     )
-    Assignment.objects.create(project=project, teaching_group=group)
-
-    # A group project too, with the class already split into groups of three.
-
-    teacher = User.objects.get(username="teacher")
-    survey = Project.objects.create(
-        school=school,
-        created_by=teacher,
-        title="Survey the school grounds for wildlife",
-        brief="In your group, plan and carry out a survey of one part of the school grounds, "
-        "then tell the school what lives there and how to help it.",
-        subject="Science and geography",
-        key_stage=Project.KeyStage.KS3,
-        success_criteria=["Our survey method is fair", "We back our advice with our own data"],
-        wheel=project.wheel,
-        mode=Project.Mode.GROUP,
-        status=Project.Status.OPEN,
-    )
-    Assignment.objects.create(project=survey, teaching_group=group)
-    split_into_groups(teacher, survey, 3)
+    rank = {Role.LEADING_TEACHER: 0, Role.HEAD: 2}
+    for school in schools:
+        found = [
+            (rank[m.role] if m.school_id else 1, m.pk, m.user)
+            for m in members
+            if m.school_id == school.pk or (m.cluster_id and m.cluster_id == school.cluster_id)
+        ]
+        leads[school.pk] = min(found, key=lambda f: f[:2])[2]
+    return leads
 
 
 def sign_in_text(url: str) -> str:
+    labels = []
+    for username, _first, _last, role, where in DEMO_ACCOUNTS:
+        label = Role(role).label + (" (primary cluster)" if where == "cluster" else "")
+        label += " (contract manager)" if role == Role.NATIONAL_OFFICER else ""
+        label += f" ({PROVIDER_NAME})" if role == Role.PROVIDER_STAFF else ""
+        labels.append((label, username))
+    width = max(len(label) for label, _ in labels) + 2
     lines = [
         f"Rising Tide demo is at {url}",
         f"Every demo account's password is: {DEMO_PASSWORD}",
         "",
-        f"  {'role':<36} sign-in name",
+        f"  {'role':<{width}} sign-in name",
     ]
-    for username, _first, _last, role, where in DEMO_ACCOUNTS:
-        label = Role(role).label + (" (primary cluster)" if where == "cluster" else "")
-        lines.append(f"  {label:<36} {username}")
+    lines += [f"  {label:<{width}} {username}" for label, username in labels]
     lines.append("")
     lines.append("Press Ctrl-C to stop.")
     return "\n".join(lines)

@@ -2,6 +2,8 @@
 
 from django.db.models import (
     BooleanField,
+    Case,
+    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -10,7 +12,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
+    Window,
 )
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 
 from risingtide.access.core import can, visible
@@ -20,14 +26,23 @@ from risingtide.people.models import User
 from risingtide.portfolios.models import PortfolioMember
 
 
-def _with_reading(comments: QuerySet, user: User) -> QuerySet:
-    """Each thread with ``unread``: a message by someone else since ``user`` last read it."""
+def _read_at(comments: QuerySet, user: User) -> QuerySet:
+    """Each thread with ``read_at``: when ``user`` last read it (None: never)."""
     read_at = ThreadRead.objects.filter(user=user, comment=OuterRef("pk")).values("read_at")
-    unread = ~Q(last_message_by=user) & (
+    return comments.annotate(read_at=Subquery(read_at[:1]))
+
+
+def _unread(user: User) -> Q:
+    """A message by someone else since ``user`` last read the thread (needs ``_read_at``)."""
+    return ~Q(last_message_by=user) & (
         Q(read_at__isnull=True) | Q(last_message_at__gt=F("read_at"))
     )
-    return comments.annotate(read_at=Subquery(read_at[:1])).annotate(
-        unread=ExpressionWrapper(unread, output_field=BooleanField())
+
+
+def _with_reading(comments: QuerySet, user: User) -> QuerySet:
+    """Each thread with ``unread``: a message by someone else since ``user`` last read it."""
+    return _read_at(comments, user).annotate(
+        unread=ExpressionWrapper(_unread(user), output_field=BooleanField())
     )
 
 
@@ -46,16 +61,34 @@ def threads_on(user: User, portfolio, **target) -> list[Comment]:
     return list(_full(_with_reading(comments, user)).order_by("created_at", "pk"))
 
 
+def card_counts(viewer: User, portfolio) -> dict:
+    """The threads on each item and on each stage's tool of a portfolio, and how many of them
+    ``viewer`` has not read: one query, for the cards of the board."""
+    rows = (
+        _with_reading(visible(viewer, "comment").filter(portfolio=portfolio), viewer)
+        .filter(Q(item__isnull=False) | ~Q(stage=""))
+        .order_by()
+        .values("item_id", "stage")
+        .annotate(n=Count("pk"), unread_n=Count("pk", filter=Q(unread=True)))
+    )
+    out: dict[str, dict] = {"items": {}, "stages": {}}
+    for row in rows:
+        place, key = ("items", row["item_id"]) if row["item_id"] else ("stages", row["stage"])
+        n, unread = out[place].get(key, (0, 0))
+        out[place][key] = (n + row["n"], unread + row["unread_n"])
+    return out
+
+
 def target_url(comment: Comment) -> str:
     """Where a thread is shown, so a notice can take the reader straight to it."""
     anchor = f"#comment-{comment.pk}"
     if comment.item_id:
-        return reverse("item", args=[comment.item_id]) + anchor
+        return reverse("portfolios:item", args=[comment.item_id]) + anchor
     if comment.connection_id:
-        return reverse("connections", args=[comment.portfolio_id]) + anchor
+        return reverse("portfolios:connections", args=[comment.portfolio_id]) + anchor
     if comment.stage:
-        return reverse("stage_tool", args=[comment.portfolio_id, comment.stage]) + anchor
-    return reverse("portfolio", args=[comment.portfolio_id]) + anchor
+        return reverse("portfolios:stage_tool", args=[comment.portfolio_id, comment.stage]) + anchor
+    return reverse("portfolios:portfolio", args=[comment.portfolio_id]) + anchor
 
 
 def _pupil_wrote_last() -> Exists:
@@ -78,28 +111,80 @@ def pupil_inbox(user: User, limit: int = 50) -> list[Comment]:
     return rows
 
 
+def _waiting() -> Case:
+    """Which list of the teacher's inbox a thread waits in, if any. One list each: a pupil's
+    answer on an open next step is a question to answer first, not also an open step."""
+    return Case(
+        When(
+            Q(_pupil_wrote_last(), ~Q(state__in=[Comment.State.ACCEPTED, Comment.State.DONE])),
+            then=Value("questions"),
+        ),
+        When(state=Comment.State.DONE, then=Value("to_accept")),
+        When(state=Comment.State.OPEN, then=Value("open")),
+        default=Value(""),
+    )
+
+
+WAITING_LISTS = ("questions", "to_accept", "open")
+
+
+def waits_for_teacher() -> Q:
+    """A thread waiting for the teacher's response: the inbox's first two lists as one
+    condition (a pupil answered or asked last on a thread not yet done with, or marked a next
+    step done)."""
+    return Q(state=Comment.State.DONE) | Q(_pupil_wrote_last(), ~Q(state=Comment.State.ACCEPTED))
+
+
 def teacher_inbox(user: User, limit: int = 50) -> dict[str, list[Comment]]:
     """What waits for a teacher across the pupils they may see: questions a pupil answered or
-    asked last, next steps marked done to accept, and next steps still open."""
-    mine = (
+    asked last, next steps marked done to accept, and next steps still open; the newest
+    ``limit`` of each, in one query (and one for the pupils' names)."""
+    rows = (
         visible(user, "comment")
+        .annotate(waiting=_waiting())
+        .exclude(waiting="")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("waiting"),
+                order_by=(F("last_message_at").desc(), F("pk").desc()),
+            )
+        )
+        .filter(rank__lte=limit)
         .select_related("portfolio__project", "item", "last_message_by")
         .prefetch_related("portfolio__members")
+        .order_by("-last_message_at", "-pk")
     )
-    lists = {
-        # A pupil wrote last (a next step marked done is in the next list instead).
-        "questions": mine.filter(
-            _pupil_wrote_last(), ~Q(state__in=[Comment.State.ACCEPTED, Comment.State.DONE])
-        ),
-        "to_accept": mine.filter(state=Comment.State.DONE),
-        "open": mine.filter(state=Comment.State.OPEN),
-    }
-    out = {}
-    for name, comments in lists.items():
-        out[name] = list(comments.order_by("-last_message_at")[:limit])
-        for c in out[name]:
-            c.url = target_url(c)
+    out = {name: [] for name in WAITING_LISTS}
+    for c in rows:
+        c.url = target_url(c)
+        out[c.waiting].append(c)
     return out
+
+
+def waiting_counts(user: User) -> dict[str, int]:
+    """How many threads wait in each list of the teacher's inbox: one query."""
+    counts = dict.fromkeys(WAITING_LISTS, 0)
+    rows = (
+        visible(user, "comment")
+        .annotate(waiting=_waiting())
+        .exclude(waiting="")
+        .values("waiting")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts.update((row["waiting"], row["n"]) for row in rows)
+    return counts
+
+
+def pupil_waiting(user: User) -> dict[str, int]:
+    """What waits for a pupil: threads with something new, and next steps still to do. One
+    query."""
+    # The filter spells ``unread`` out: an aggregate cannot filter on a boolean annotation.
+    return _read_at(visible(user, "comment"), user).aggregate(
+        unread=Count("pk", filter=_unread(user)),
+        to_do=Count("pk", filter=Q(state=Comment.State.OPEN)),
+    )
 
 
 def badge_count(user: User, is_pupil: bool, is_teacher: bool) -> int:

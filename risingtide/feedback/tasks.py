@@ -22,7 +22,7 @@ def email_feedback(comment_id: int, reply_id: int | None) -> int:
     if not addresses:
         return 0
     project = comment.portfolio.project.title
-    url = reverse("feedback_inbox")
+    url = reverse("feedback:feedback_inbox")
     subject = f"New feedback on {project}"
     # Only a notice: the words stay in the platform, behind its sign-in.
     text = (

@@ -2,6 +2,8 @@ from django.urls import path
 
 from risingtide.feedback import views
 
+app_name = "feedback"
+
 urlpatterns = [
     path("portfolios/<int:pk>/feedback/", views.give, name="give_feedback"),
     path("feedback/", views.inbox, name="feedback_inbox"),

@@ -1,3 +1,10 @@
+"""Feedback's pages (the inbox, the menu's badge, a pupil's progress record) and its actions
+(a comment, a reply, a next step's answer, rubric levels, judgements, reviews).
+
+The actions are posted from other apps' pages and answer by going back to them: what they read
+comes through ``feedback.forms``, and a refusal is said as a message there (``lib.forms``).
+"""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,17 +18,21 @@ from django.views.decorators.http import require_GET, require_POST
 from risingtide.access.core import can, requires, roles
 from risingtide.audit.models import record as record_event
 from risingtide.feedback import queries, services
+from risingtide.feedback.forms import (
+    AnswerForm,
+    CommentForm,
+    HideReviewForm,
+    JudgementsForm,
+    ReplyForm,
+    ReviewForm,
+    RubricForm,
+)
 from risingtide.feedback.progress_record import csv_rows
 from risingtide.feedback.progress_record import progress_record as build_progress_record
 from risingtide.lib.csvexport import csv_response
-from risingtide.lib.forms import refused
+from risingtide.lib.forms import refusal_of, refused
 from risingtide.lib.pdf import to_pdf
 from risingtide.people.models import Role
-
-
-def _id(request, name: str) -> int | None:
-    value = request.POST.get(name, "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
 
 
 def _back(request, fallback: str) -> str:
@@ -36,26 +47,34 @@ def _back(request, fallback: str) -> str:
 @require_POST
 @requires("portfolio.comment", "pk")
 def give(request, portfolio):
+    form = CommentForm(request.POST)
     try:
+        if not form.is_valid():
+            raise refusal_of(form)
+        data = form.cleaned_data
         comment = services.give(
             request.user,
             portfolio,
-            request.POST.get("kind", ""),
-            request.POST.get("body", ""),
-            item_id=_id(request, "item"),
-            connection_id=_id(request, "connection"),
-            stage=request.POST.get("stage", ""),
+            data["kind"],
+            data["body"],
+            item_id=data["item"],
+            connection_id=data["connection"],
+            stage=data["stage"],
         )
     except ValidationError as exc:
         refused(request, exc)
-        return redirect(_back(request, reverse("portfolio", args=[portfolio.pk])))
+        return redirect(_back(request, reverse("portfolios:portfolio", args=[portfolio.pk])))
     messages.success(request, f"{comment.get_kind_display()} added.")
     return redirect(queries.target_url(comment))
 
 
-def _answer(request, comment, change) -> object:
+def _answer(request, comment, form, change) -> object:
+    """After a reply or a next step's answer: back to the thread, with the refusal (the
+    form's or the service's) said above it."""
     try:
-        change()
+        if not form.is_valid():
+            raise refusal_of(form)
+        change(form)
     except ValidationError as exc:
         refused(request, exc)
     return redirect(queries.target_url(comment))
@@ -67,7 +86,8 @@ def reply(request, comment):
     return _answer(
         request,
         comment,
-        lambda: services.reply(request.user, comment, request.POST.get("body", "")),
+        ReplyForm(request.POST),
+        lambda form: services.reply(request.user, comment, form.cleaned_data["body"]),
     )
 
 
@@ -77,18 +97,21 @@ def mark_done(request, comment):
     return _answer(
         request,
         comment,
-        lambda: services.mark_done(request.user, comment, request.POST.get("body", "")),
+        ReplyForm(request.POST),
+        lambda form: services.mark_done(request.user, comment, form.cleaned_data["body"]),
     )
 
 
 @require_POST
 @requires("comment.accept", "pk")
 def accept(request, comment):
-    accepted = request.POST.get("decision") == "accept"
     return _answer(
         request,
         comment,
-        lambda: services.accept(request.user, comment, accepted, request.POST.get("body", "")),
+        AnswerForm(request.POST),
+        lambda form: services.accept(
+            request.user, comment, form.accepted(), form.cleaned_data["body"]
+        ),
     )
 
 
@@ -161,63 +184,61 @@ def progress_record_csv(request, pupil):
 @require_POST
 @requires("project.edit", "pk")
 def rubric(request, project):
+    form = RubricForm(request.POST)
     try:
-        services.set_levels(request.user, project, request.POST.get("levels", "").splitlines())
+        if not form.is_valid():
+            raise refusal_of(form)
+        services.set_levels(request.user, project, form.lines())
     except ValidationError as exc:
         refused(request, exc)
     else:
         messages.success(request, "Rubric levels saved.")
-    return redirect("project", project.pk)
+    return redirect("tasc:project", project.pk)
 
 
 @require_POST
 @requires("portfolio.comment", "pk")
 def judge(request, portfolio):
-    """Judgements against every success criterion, from one form."""
+    """Judgements against every success criterion, from one form: all saved, or none."""
+    form = JudgementsForm(request.POST, criteria=len(portfolio.project.success_criteria))
     try:
+        if not form.is_valid():
+            raise refusal_of(form)
         with transaction.atomic():
-            for index, _ in enumerate(portfolio.project.success_criteria):
-                raw = request.POST.get(f"level_{index}", "")
-                level = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 3 else None
-                services.judge(
-                    request.user, portfolio, index, level, request.POST.get(f"evidence_{index}", "")
-                )
+            for criterion, level, evidence in form.judgements():
+                services.judge(request.user, portfolio, criterion, level, evidence)
     except ValidationError as exc:
         refused(request, exc)
     else:
         messages.success(request, "Judgements saved.")
-    return redirect(reverse("portfolio", args=[portfolio.pk]) + "#judgements")
+    return redirect(reverse("portfolios:portfolio", args=[portfolio.pk]) + "#judgements")
 
 
 @require_POST
 @requires("presentation.review", "pk")
 def review(request, portfolio):
     """A rubric review of a presentation: one's own (self-evaluation) or a classmate's."""
-    levels = {}
-    for index, _ in enumerate(portfolio.project.success_criteria):
-        raw = request.POST.get(f"level_{index}", "")
-        if raw.isascii() and raw.isdigit() and len(raw) < 3:
-            levels[index] = int(raw)
+    form = ReviewForm(request.POST, criteria=len(portfolio.project.success_criteria))
     try:
-        services.review(
-            request.user,
-            portfolio,
-            levels,
-            request.POST.get("comment", ""),
-            request.POST.get("anonymous") == "1",
-        )
+        if not form.is_valid():
+            raise refusal_of(form)
+        data = form.cleaned_data
+        services.review(request.user, portfolio, form.levels(), data["comment"], data["anonymous"])
     except ValidationError as exc:
         refused(request, exc)
     else:
         messages.success(request, "Review saved.")
-    return redirect(reverse("presentation", args=[portfolio.pk]) + "#reviews")
+    return redirect(reverse("portfolios:presentation", args=[portfolio.pk]) + "#reviews")
 
 
 @require_POST
 @requires("portfolio.comment", "pk")
 def hide_review(request, portfolio, review_id: int):
+    form = HideReviewForm(request.POST)
     try:
-        services.hide_review(request.user, portfolio, review_id, request.POST.get("hidden") == "1")
+        if not form.is_valid():
+            raise refusal_of(form)
+        services.hide_review(request.user, portfolio, review_id, form.cleaned_data["hidden"])
     except ValidationError as exc:
         refused(request, exc)
-    return redirect(reverse("presentation", args=[portfolio.pk]) + "#reviews")
+    return redirect(reverse("portfolios:presentation", args=[portfolio.pk]) + "#reviews")

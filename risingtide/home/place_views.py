@@ -30,7 +30,9 @@ def nation(request, nation):
 @require_GET
 @requires("provider.view", "pk")
 def provider(request, provider):
-    return render(request, "home/places/provider.html", {"provider": provider})
+    return render(
+        request, "home/places/provider.html", queries.provider_page(request.user, provider)
+    )
 
 
 @require_GET
@@ -38,4 +40,5 @@ def provider(request, provider):
 def teaching_group(request, group):
     context = queries.group_page(request.user, group)
     context["can_manage"] = can(request.user, "teaching_group.manage_pupils", group)
+    context["can_create_project"] = can(request.user, "project.create")
     return render(request, "home/places/teaching_group.html", context)

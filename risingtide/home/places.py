@@ -1,14 +1,16 @@
 """Reads for organisation pages. Each makes a fixed number of queries whatever the size."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from risingtide.access.core import visible
-from risingtide.home.queries import schools_summary
+from risingtide.home.queries import has_begun, schools_summary
 from risingtide.lib.counts import count_of
 from risingtide.people.models import Membership, Role, User
 from risingtide.people.queries import group_pupils
+from risingtide.portfolios.models import PortfolioMember, StageProgress
 from risingtide.register.models import RegisterEntry, academic_year, current_entry
-from risingtide.schools.models import LocalAuthority, Nation, School, TeachingGroup
+from risingtide.schools.models import LocalAuthority, Nation, Provider, School, TeachingGroup
+from risingtide.tasc.models import STAGE_ORDER, Assignment, Project
 
 STAFF_ROLES = [Role.TEACHER, Role.LEADING_TEACHER, Role.HEAD]
 _pupils = Membership.objects.filter(role=Role.PUPIL)
@@ -77,6 +79,78 @@ def group_page(user: User, group: TeachingGroup) -> dict:
         "pupils": pupils,
         "teachers": teachers,
         "can_nominate": bool(records),
+        "projects": class_projects(user, group, pupils),
+    }
+
+
+def _open_first() -> Case:
+    """Open projects, then drafts, then closed ones."""
+    return Case(
+        When(status=Project.Status.OPEN, then=Value(0)),
+        When(status=Project.Status.DRAFT, then=Value(1)),
+        default=Value(2),
+    )
+
+
+def class_projects(user: User, group: TeachingGroup, pupils: list[User]) -> list[Project]:
+    """The projects set to the class, or to some of its pupils, each with ``set_to``,
+    ``started`` and ``finished``: how many of the class's ``pupils`` it is set to, have begun
+    their portfolio (``has_begun``), and have finished every stage; and ``can_edit``, whether
+    the viewer may open its progress grid. Three queries whatever the size of the class."""
+    ids = [p.pk for p in pupils]
+    here = Assignment.objects.filter(Q(teaching_group=group) | Q(pupil__in=ids))
+    projects = list(
+        visible(user, "project")
+        .filter(pk__in=here.values("project_id"))
+        .annotate(
+            can_edit=Exists(visible(user, "project", "project.edit").filter(pk=OuterRef("pk")))
+        )
+        .prefetch_related(Prefetch("assignments", queryset=here, to_attr="here"))
+        .order_by(_open_first(), F("due_date").asc(nulls_last=True), "title")
+    )
+    if not projects:
+        return projects
+    progress = (
+        PortfolioMember.objects.filter(has_begun(), project__in=projects, pupil__in=ids)
+        .annotate(
+            done=count_of(
+                StageProgress.objects.filter(status=StageProgress.Status.DONE),
+                "portfolio",
+                outer="portfolio_id",
+            )
+        )
+        .values_list("project_id", "done")
+    )
+    started: dict[int, int] = {}
+    finished: dict[int, int] = {}
+    for project_id, done in progress:
+        started[project_id] = started.get(project_id, 0) + 1
+        finished[project_id] = finished.get(project_id, 0) + (done >= len(STAGE_ORDER))
+    for project in projects:
+        whole_class = any(a.teaching_group_id == group.pk for a in project.here)
+        project.set_to = len(ids) if whole_class else len({a.pupil_id for a in project.here})
+        project.started = started.get(project.pk, 0)
+        project.finished = finished.get(project.pk, 0)
+    return projects
+
+
+def provider_page(user: User, provider: Provider) -> dict:
+    """A provider's profile as schools will see it, its people, and how many schools it could
+    serve (counts only): three queries."""
+    team = list(
+        User.objects.filter(
+            memberships__provider=provider, memberships__role=Role.PROVIDER_STAFF
+        ).order_by("last_name", "first_name")
+    )
+    reach = School.objects.filter(local_authority__nation=provider.nation_id).aggregate(
+        schools=Count("pk"), las=Count("local_authority", distinct=True)
+    )
+    return {
+        "provider": provider,
+        "nation": Nation.objects.get(pk=provider.nation_id),
+        "team": team,
+        "reach": reach,
+        "is_staff": any(member.pk == user.pk for member in team),
     }
 
 

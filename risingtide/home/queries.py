@@ -1,12 +1,13 @@
 """What each role's home panel shows. Every function makes a fixed number of queries,
 whatever the size of the school, LA or nation (asserted in tests)."""
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from risingtide.access.core import visible
-from risingtide.insights.models import SchoolReportFile
+from risingtide.insights.models import ReportRun, SchoolReportFile
 from risingtide.lib.counts import count_of
 from risingtide.people.models import Membership, Role, User
+from risingtide.portfolios.models import Item, StageProgress
 from risingtide.schools.models import LocalAuthority, School, TeachingGroup
 
 ROLE_ORDER = [
@@ -17,10 +18,19 @@ ROLE_ORDER = [
     Role.LA_LEAD,
     Role.NATIONAL_OFFICER,
     Role.PROVIDER_STAFF,
+    Role.CARER,
     Role.SITE_ADMIN,
 ]
 
 _pupils = Membership.objects.filter(role=Role.PUPIL)
+
+
+def has_begun(portfolio: str = "portfolio") -> Q:
+    """A portfolio (named by ``portfolio`` from the outer row) with something in it: an item or
+    a stage begun. Opening a portfolio, or being put in a group, is not yet starting."""
+    return Q(Exists(Item.objects.filter(portfolio=OuterRef(portfolio)))) | Q(
+        Exists(StageProgress.objects.filter(portfolio=OuterRef(portfolio)))
+    )
 
 
 def _member_of(user: User, role: str, field: str) -> QuerySet:
@@ -105,7 +115,13 @@ def insight_schools(user: User) -> list[School]:
     """The schools whose insights report a member of staff sees from their home page, each with
     its newest PDF report from the LA (``report_id``, ``report_at``), in one query."""
 
-    newest = SchoolReportFile.objects.filter(school=OuterRef("pk")).order_by("-created_at", "-pk")
+    # Only a finished run's (as insights.reports.latest_report_file): one still running, or
+    # killed part-way, is not the LA's report yet.
+    newest = (
+        SchoolReportFile.objects.filter(school=OuterRef("pk"))
+        .filter(Q(run__isnull=True) | Q(run__state=ReportRun.State.DONE))
+        .order_by("-created_at", "-pk")
+    )
     mine = Membership.objects.filter(
         user=user, role__in=[Role.TEACHER, Role.LEADING_TEACHER, Role.HEAD], school__isnull=False
     ).values("school")

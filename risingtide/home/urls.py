@@ -2,6 +2,8 @@ from django.urls import path
 
 from risingtide.home import place_views, views
 
+app_name = "home"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -18,11 +18,14 @@ the smallest counts; ties go to the first cell in reading order, so masks are de
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+
+from risingtide.insights import graphs
 
 SUPPRESSED = "c"
 
@@ -53,9 +56,10 @@ def suppress(
     if r == 0 or c == 0:
         return Mask([[] for _ in range(r)], [False] * r, [False] * c, False)
     full = [_with_margins(table, c) for table in tables]
+    # Counts are non-negative, so a figure is small or 0 in some table iff its least is.
     hidden = [
-        [any(f[i][j] < threshold or f[i][j] == 0 for f in full) for j in range(c + 1)]
-        for i in range(r + 1)
+        [(low := min(cells)) < threshold or low == 0 for cells in zip(*lines, strict=True)]
+        for lines in zip(*full, strict=True)
     ]
     if primary is not None:
         wide = len(primary) == r + 1 and all(len(row) == c + 1 for row in primary)
@@ -80,7 +84,10 @@ def _shape(tables: Sequence[Table]) -> tuple[int, int]:
     for table in tables:
         if len(table) != r or any(len(row) != c for row in table):
             raise ValueError(f"tables must all be {r} × {c}")
-        if any(not isinstance(n, int) or n < 0 for row in table for n in row):
+        if not all(
+            all(map(isinstance, row, itertools.repeat(int))) and (not row or min(row) >= 0)
+            for row in table
+        ):
             raise ValueError("tables hold non-negative int counts")
     return r, c
 
@@ -104,16 +111,11 @@ class _Protector:
         self.lines = [[(v, j, r + 1 + j) for j in range(c + 1)] for v in range(r + 1)]
         self.lines += [[(i, j, i) for i in range(r + 1)] for j in range(c + 1)]
         # Lexicographic preference folded into one int so path costs can simply be added.
-        margin = 1 + sum(n for f in full for row in f for n in row)
+        summed = [list(map(sum, zip(*lines, strict=True))) for lines in zip(*full, strict=True)]
+        margin = 1 + sum(map(sum, summed))
         grand = margin * (r + c + 1)
-        self.cost = [
-            [
-                sum(f[i][j] for f in full)
-                + (grand if i == r and j == c else margin if (i == r) != (j == c) else 0)
-                for j in range(c + 1)
-            ]
-            for i in range(r + 1)
-        ]
+        self.cost = [[*row[:c], row[c] + margin] for row in summed[:r]]
+        self.cost.append([n + margin for n in summed[r][:c]] + [summed[r][c] + grand])
 
     def protect(self) -> None:
         self._balance_lines()
@@ -131,18 +133,22 @@ class _Protector:
 
     def _line_ok(self, v: int) -> bool:
         """Whether each hidden figure on line v has another to continue a cycle through v."""
-        cells = [(i, j) for i, j, _ in self.lines[v] if self.hidden[i][j]]
+        r, c, hidden = self.r, self.c, self.hidden
+        if v <= r:
+            row = hidden[v]
+            cells = [(v, j) for j in range(c + 1) if row[j]]
+            total = row[c]
+        else:
+            j = v - r - 1
+            cells = [(i, j) for i in range(r + 1) if hidden[i][j]]
+            total = hidden[r][j]
         if len(cells) < 2:
             return not cells
-        out = v <= self.r  # leaving a row-line means travelling row→column
-        for t in range(len(self.full)):
-            leaves = [self._passable(t, i, j, out) for i, j in cells]
-            enters = [self._passable(t, i, j, not out) for i, j in cells]
-            n_leave, n_enter = sum(leaves), sum(enters)
-            for leave, enter in zip(leaves, enters, strict=True):
-                if not (enter and n_leave - leave) and not (leave and n_enter - enter):
-                    return False
-        return True
+        # Through a line, every figure but the line's total is passable the same way when it
+        # is 0 (_passable), and any figure that is not 0 both ways. So with the total hidden
+        # a cycle can always turn on this line; without it, only through a figure not 0, which
+        # each table needs.
+        return total or all(any(f[i][j] for i, j in cells) for f in self.full)
 
     def _balance_lines(self) -> None:
         queue, queued = deque(range(len(self.lines))), [True] * len(self.lines)
@@ -171,29 +177,44 @@ class _Protector:
             zeros = tuple(k for k, (i, j) in enumerate(edges) if not values[i][j])
             if zeros not in seen:  # tables with the same hidden zeros have the same graph
                 seen.add(zeros)
-                if (k := self._unsafe(values, edges)) is not None:
+                if (k := self._unsafe(values, edges, zeros)) is not None:
                     return t, edges[k]
         return None
 
-    def _unsafe(self, values: list[list[int]], edges: list[tuple[int, int]]) -> int | None:
+    def _unsafe(
+        self, values: list[list[int]], edges: list[tuple[int, int]], zeros: tuple[int, ...]
+    ) -> int | None:
         """The first hidden figure on no directed cycle, i.e. recoverable from what is shown."""
         r, c = self.r, self.c
-        out: list[list[int]] = [[] for _ in range(len(self.lines))]
-        for i, j in edges:
-            # Inlined _passable: this loop runs over every hidden figure, every repair.
-            if values[i][j] or (i < r) == (j < c):
-                out[i].append(r + 1 + j)
-            if values[i][j] or (i < r) != (j < c):
-                out[r + 1 + j].append(i)
-        component = _strong_components(out)
-        adjacent: list[list[tuple[int, int]]] = [[] for _ in range(len(self.lines))]
-        for k, (i, j) in enumerate(edges):
-            if component[i] == component[r + 1 + j]:
-                adjacent[i].append((r + 1 + j, k))
-                adjacent[r + 1 + j].append((i, k))
-        bridges = _bridges(adjacent)
-        unsafe = (k for k, (i, j) in enumerate(edges) if component[i] != component[r + 1 + j])
-        return min(bridges | set(unsafe), default=None)
+        n = len(self.lines)
+        ends = [(i, r + 1 + j) for i, j in edges]
+        if zeros:
+            out: list[list[int]] = [[] for _ in range(n)]
+            for i, j in edges:
+                # Inlined _passable: this loop runs over every hidden figure, every repair.
+                if values[i][j] or (i < r) == (j < c):
+                    out[i].append(r + 1 + j)
+                if values[i][j] or (i < r) != (j < c):
+                    out[r + 1 + j].append(i)
+            component = graphs.strong_components(out)
+            inside = [k for k, (a, b) in enumerate(ends) if component[a] == component[b]]
+            if len(inside) < len(ends):
+                first_outside = min(set(range(len(ends))) - set(inside))
+            else:
+                first_outside = None
+        else:
+            # No hidden 0: every figure passes both ways, so each connected piece is strongly
+            # connected and every figure lies inside one.
+            inside, first_outside = range(len(ends)), None
+        adjacent: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+        for k in inside:
+            a, b = ends[k]
+            adjacent[a].append((b, k))
+            adjacent[b].append((a, k))
+        bridges = graphs.bridges(adjacent)
+        if first_outside is not None:
+            bridges.add(first_outside)
+        return min(bridges, default=None)
 
     def _repair(self, t: int, i: int, j: int) -> int:
         """Hide the cheapest cells closing a cycle through (i, j) in table t; how many were new."""
@@ -244,72 +265,6 @@ class _Protector:
                     dist[w], back[w] = step, (v, i, j)
                     heapq.heappush(heap, (step, w))
         return None
-
-
-def _strong_components(out: list[list[int]]) -> list[int]:
-    """Kosaraju's strongly connected components, iteratively: a component id per vertex."""
-    n = len(out)
-    finished: list[int] = []
-    seen = [False] * n
-    for root in range(n):
-        if seen[root]:
-            continue
-        seen[root] = True
-        stack = [(root, iter(out[root]))]
-        while stack:
-            v, successors = stack[-1]
-            for w in successors:
-                if not seen[w]:
-                    seen[w] = True
-                    stack.append((w, iter(out[w])))
-                    break
-            else:
-                stack.pop()
-                finished.append(v)
-    into: list[list[int]] = [[] for _ in range(n)]
-    for v, successors in enumerate(out):
-        for w in successors:
-            into[w].append(v)
-    component = [-1] * n
-    for root in reversed(finished):
-        if component[root] == -1:
-            component[root], todo = root, [root]
-            while todo:
-                for w in into[todo.pop()]:
-                    if component[w] == -1:
-                        component[w] = root
-                        todo.append(w)
-    return component
-
-
-def _bridges(adjacent: list[list[tuple[int, int]]]) -> set[int]:
-    """Edge ids that are bridges of an undirected graph given as (neighbour, edge id) lists."""
-    n = len(adjacent)
-    order, low = [-1] * n, [0] * n
-    found: set[int] = set()
-    counter = 0
-    for root in range(n):
-        if order[root] != -1:
-            continue
-        order[root] = low[root] = counter = counter + 1
-        stack = [(root, -1, iter(adjacent[root]))]  # vertex, edge it was entered by, neighbours
-        while stack:
-            v, via, neighbours = stack[-1]
-            for w, e in neighbours:
-                if order[w] == -1:
-                    order[w] = low[w] = counter = counter + 1
-                    stack.append((w, e, iter(adjacent[w])))
-                    break
-                if e != via:
-                    low[v] = min(low[v], order[w])
-            else:
-                stack.pop()
-                if stack:
-                    parent = stack[-1][0]
-                    low[parent] = min(low[parent], low[v])
-                    if low[v] > order[parent]:
-                        found.add(via)
-    return found
 
 
 # --- Publishing -------------------------------------------------------------------------------

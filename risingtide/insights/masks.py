@@ -29,10 +29,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Q, Sum
 
-from risingtide.insights import disclosure
+from risingtide.insights import disclosure, mask_workers
 from risingtide.insights.groups import BY_KEY, DIMENSIONS
 from risingtide.insights.models import HiddenFigure, MaskYear, Summary
 from risingtide.schools.models import LocalAuthority
@@ -42,6 +42,7 @@ TableId = tuple[str, int, str]  # ("la" or "nation", its id, dimension)
 SCHOOL, LA, NATION = Summary.Level.SCHOOL, Summary.Level.LA, Summary.Level.NATION
 TOTAL = ("all", "all")
 COLUMNED = [d for d in DIMENSIONS if d.column]
+_READ = ("level", "school_id", "local_authority_id", "nation_id", "dimension", "subgroup")
 
 
 def primary(cohort: int, register: int, threshold: int) -> bool:
@@ -126,30 +127,37 @@ class _Tables:
     loaded: set[tuple[str, int]] = field(default_factory=set)
     changed: set[TableId] = field(default_factory=set)
     runs: dict[TableId, int] = field(default_factory=lambda: defaultdict(int))
+    # Masks worked out ahead in worker processes, by their exact input (mask_workers).
+    premasked: mask_workers.Premasked = field(default_factory=dict)
+    memo: dict[TableId, mask_workers.Job] = field(default_factory=dict)
 
     # loading
 
     def _read(self, rows) -> None:
-        for level, school, la, nation, dim, sub, on_register, pupils in rows.values_list(
-            "level",
-            "school_id",
-            "local_authority_id",
-            "nation_id",
-            "dimension",
-            "subgroup",
-            "on_register",
-            "pupils",
-        ).iterator(chunk_size=10000):
-            entity = {SCHOOL: school, LA: la, NATION: nation}[level]
-            if (level, entity) not in self.parent:
-                parent = {SCHOOL: la, LA: nation, NATION: nation}[level]
-                self.parent[(level, entity)] = parent
-                self.children[(level, parent)].append(entity)
-            pair = self.values.setdefault((level, entity, dim, sub), [0, 0])
-            pair[0] += pupils
-            if on_register:
-                pair[1] += pupils
-            self.seen[(level, entity)][dim].add(sub)
+        # Cohort and register summed by the database: half the rows, and plain tuples (a
+        # year's rows are a million at national scale; each costs Python time).
+        grouped = (
+            rows.order_by()
+            .values(*_READ)
+            .annotate(cohort=Sum("pupils"), register=Sum("pupils", filter=Q(on_register=True)))
+            .values_list(*_READ, "cohort", "register")
+        )
+        # The ORM's query, read through a plain cursor: its per-value converters cost more
+        # than the rest of this loop.
+        with connection.cursor() as cursor:
+            cursor.execute(*grouped.query.sql_with_params())
+            found = cursor.fetchall()
+        values, seen, parent_of, children = self.values, self.seen, self.parent, self.children
+        for level, school, la, nation, dim, sub, cohort, register in found:
+            entity = school if level == SCHOOL else la if level == LA else nation
+            if (level, entity) not in parent_of:
+                parent = la if level == SCHOOL else nation
+                parent_of[(level, entity)] = parent
+                children[(level, parent)].append(entity)
+            pair = values.setdefault((level, entity, dim, sub), [0, 0])
+            pair[0] += cohort
+            pair[1] += register or 0
+            seen[(level, entity)][dim].add(sub)
 
     def _shape(self, table: TableId, level: str, entities: list[int]) -> None:
         """The table's rows (``entities`` of ``level``) and columns: the subgroups any of
@@ -226,25 +234,39 @@ class _Tables:
             out += [("nation", entity, d) for d in dims]
         return out
 
-    def work_out(self, table: TableId, keep: set[Key]) -> set[Key]:
-        """The table's complementary hides, given what every other table hides and keeping
-        ``keep`` hidden."""
+    def inputs(self, table: TableId) -> mask_workers.Job:
+        """The table's figures' keys, its cohort and register counts, and which figures are
+        small on their own (worked out once: the figures do not change while loaded)."""
+        if (found := self.memo.get(table)) is None:
+            found = self.memo[table] = self._inputs(table)
+        return found
+
+    def _inputs(self, table: TableId) -> mask_workers.Job:
         grid = self.keys(table)
-        rows, cols = self.shape[table]
-        if not rows or not cols:
-            return set()
         pairs = [[self.values.get(k, [0, 0]) for k in row] for row in grid]
         cohorts = [[p[0] for p in row[:-1]] for row in pairs[:-1]]
         registers = [[p[1] for p in row[:-1]] for row in pairs[:-1]]
         small = [[primary(c, r, self.threshold) for c, r in row] for row in pairs]
-        forced = [[bool(self.by.get(k, set()) - {table}) or k in keep for k in row] for row in grid]
-        mask = disclosure.suppress(
-            [cohorts, registers],
-            self.threshold,
-            primary=[
-                [a or b for a, b in zip(s, f, strict=True)]
-                for s, f in zip(small, forced, strict=True)
-            ],
+        return table, grid, cohorts, registers, small
+
+    def work_out(self, table: TableId, keep: set[Key]) -> set[Key]:
+        """The table's complementary hides, given what every other table hides and keeping
+        ``keep`` hidden."""
+        rows, cols = self.shape[table]
+        if not rows or not cols:
+            return set()
+        _, grid, cohorts, registers, small = self.inputs(table)
+        by = self.by
+        # Hidden by another table (a set holding anything but this table), or kept.
+        forced = [
+            [bool((b := by.get(k)) and (len(b) > 1 or table not in b)) or k in keep for k in row]
+            for row in grid
+        ]
+        flags = [
+            [a or b for a, b in zip(s, f, strict=True)] for s, f in zip(small, forced, strict=True)
+        ]
+        mask = self.premasked.get(mask_workers.input_key(table, flags)) or disclosure.suppress(
+            [cohorts, registers], self.threshold, primary=flags
         )
         hidden = [[*cells, total] for cells, total in zip(mask.cells, mask.row_totals, strict=True)]
         hidden.append([*mask.col_totals, mask.grand_total])
@@ -296,30 +318,45 @@ class _Tables:
             HiddenFigure.objects.filter(
                 year=self.year, table__in=names[chunk : chunk + 500]
             ).delete()
-        HiddenFigure.objects.bulk_create(
-            (
-                HiddenFigure(
-                    year=self.year,
-                    table=table_name(table),
-                    level=key[0],
-                    entity=key[1],
-                    parent=self.parent.get((key[0], key[1]), key[1]),
-                    dimension=key[2],
-                    subgroup=key[3],
-                )
-                for table in self.changed
-                for key in self.own.get(table, ())
-            ),
-            batch_size=5000,
-        )
+        rows = [
+            (self.year, table_name(table), key[0], key[1],
+             self.parent.get((key[0], key[1]), key[1]), key[2], key[3])
+            for table in self.changed
+            for key in self.own.get(table, ())
+        ]  # fmt: skip
+        _insert_hides(rows)
+
+
+_HIDE_COLUMNS = ("year", "table", "level", "entity", "parent", "dimension", "subgroup")
+
+
+def _insert_hides(rows: list[tuple]) -> None:
+    """Store hides given as ``_HIDE_COLUMNS`` tuples: by COPY on PostgreSQL (a full rebuild
+    stores some 80,000 a year, and building a model instance for each took longer than
+    working the masks out), else by one executemany."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(HiddenFigure._meta.db_table)
+    columns = ", ".join(quote(c) for c in _HIDE_COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(_HIDE_COLUMNS))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
 
 
 def _ordered(dim, seen: set[str]) -> list[str]:
     return [g for g in dim.groups if g in seen] + sorted(seen - set(dim.groups))
 
 
-def rebuild(years: list[int]) -> int:
-    """Work out every table's hides for ``years`` afresh; returns the number stored."""
+def rebuild(years: list[int], *, workers: int | None = None) -> int:
+    """Work out every table's hides for ``years`` afresh; returns the number stored.
+    ``workers``: processes for the LAs' first pass (``mask_workers``); by default one per CPU
+    at national scale, none for a small world; 0 or 1 works all out in this process."""
     threshold = settings.SUPPRESSION_THRESHOLD
     stored = 0
     with transaction.atomic():
@@ -333,14 +370,23 @@ def rebuild(years: list[int]) -> int:
                     )
                 )
             )
-            queue: list[TableId] = []
             for nation in nations:
                 tables.load_nation(nation, with_hides=False)
-                las = tables.shape[("nation", nation, COLUMNED[0].key)][0]
-                for la in las:
-                    tables.load_la(la, with_hides=False)
-                    queue += [("la", la, d.key) for d in COLUMNED]
-                queue += [("nation", nation, d.key) for d in COLUMNED]
+            las = {n: tables.shape[("nation", n, COLUMNED[0].key)][0] for n in nations}
+            queue: list[TableId] = []
+            # Each LA's first pass goes to the workers as soon as the LA is read, so they
+            # work while this process waits for the database.
+            with mask_workers.Premasker(
+                threshold, workers, len(COLUMNED) * sum(map(len, las.values()))
+            ) as premasker:
+                for nation in nations:
+                    for la in las[nation]:
+                        tables.load_la(la, with_hides=False)
+                        own = [("la", la, d.key) for d in COLUMNED]
+                        premasker.add([tables.inputs(t) for t in own if all(tables.shape[t])])
+                        queue += own
+                    queue += [("nation", nation, d.key) for d in COLUMNED]
+                tables.premasked = premasker.results()
             tables.settle(queue)
             tables.write()
             stored += sum(len(tables.own.get(t, ())) for t in tables.changed)

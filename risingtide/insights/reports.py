@@ -28,6 +28,7 @@ from risingtide.insights.measures import EQUITY_FRACTION
 from risingtide.insights.models import ReportRun, SchoolReportFile, Summary
 from risingtide.insights.pdfchart import chart_rows, rate_chart
 from risingtide.insights.queries import Control, SchoolReport, school_report
+from risingtide.lib.faults import pause_point
 from risingtide.lib.pdf import to_pdf
 from risingtide.register.models import year_label
 from risingtide.schools.models import LocalAuthority, School
@@ -174,6 +175,9 @@ def start_run(actor, la: LocalAuthority, year: int | None = None) -> ReportRun:
         # The LA's row is the lock two leads starting runs at once queue on.
         LocalAuthority.objects.select_for_update().get(pk=la.pk)
         busy = [ReportRun.State.QUEUED, ReportRun.State.RUNNING]
+        for stopped in ReportRun.objects.filter(local_authority=la, state__in=busy):
+            if stopped.stalled:  # its worker was killed: clear it away, then start afresh
+                _fail(stopped, "The reports stopped part-way: the server making them stopped.")
         if ReportRun.objects.filter(local_authority=la, state__in=busy).exists():
             raise ValidationError("Reports are already being made for this LA: wait for them.")
         run = ReportRun.objects.create(
@@ -231,6 +235,7 @@ def make_reports(run_id: int) -> str:
                     )
                     archive.writestr(name, pdf)
                     ReportRun.objects.filter(pk=run.pk).update(done=done)
+                    pause_point("reports.one_made")
             school = None
             out.seek(0)
             code = slugify(run.local_authority.code) or "la"

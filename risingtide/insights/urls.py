@@ -2,6 +2,8 @@ from django.urls import path
 
 from risingtide.insights import views
 
+app_name = "insights"
+
 urlpatterns = [
     path("insights/schools/<int:pk>/", views.school, name="insights_school"),
     path("insights/schools/<int:pk>/csv/", views.school_csv, name="insights_school_csv"),

@@ -129,7 +129,7 @@ def la_reports(request, la):
         return _page(request, "insights/la.html", context, status=400)
     except PermissionDenied:
         raise
-    return redirect(reverse("insights_la", args=[la.pk]) + "#reports")
+    return redirect(reverse("insights:insights_la", args=[la.pk]) + "#reports")
 
 
 def _run(la, pk) -> ReportRun:

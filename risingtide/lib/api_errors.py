@@ -1,18 +1,33 @@
-"""How the API answers a domain refusal: one shape, ``{"detail": "…", "errors": {field: […]}}``,
-made in one place. It lives in ``lib``, below every app, because each app's own API router
-(``tasc.api``, ``register.api``, …) answers refusals this way and no app may import ``api``."""
+"""How the API answers a refusal: one shape, ``{"detail": "…", "errors": {field: […]}}`` (plus
+what a particular refusal gives a client to recover with, such as a stale save's texts), made
+in one place: ``refusal`` for an operation that answers one itself, ``refusals_as_400`` for the
+domain's ``ValidationError``. It lives in ``lib``, below every app, because each app's own API
+router (``tasc.api``, ``register.api``, …) answers refusals this way and no app may import
+``api``. The guard's 401, 403 and 404 are answered by ``api.api``'s handlers."""
 
 from functools import wraps
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Schema, Status
 
 
 class ErrorOut(Schema):
+    """Every refusal's answer; one that gives more (a conflict's texts) is a subclass."""
+
     detail: str
     errors: dict[str, list[str]] = Field(
         default_factory=dict, description="What is wrong with each field named, if any"
     )
+
+
+def refusal(
+    status: int, detail: str, errors: dict[str, list[str]] | None = None, **extra: Any
+) -> Status:
+    """A refusal an operation answers itself (a stale save: 409; not in a group yet: 404), in
+    the one shape: ``detail`` for a person, ``errors`` by field, and ``extra`` for what the
+    refusal's own schema (``ErrorOut`` or a subclass) adds."""
+    return Status(status, {"detail": detail, "errors": errors or {}, **extra})
 
 
 def refusals_as_400(operation=None, *, fields: dict[str, str] | None = None):
@@ -33,7 +48,7 @@ def refusals_as_400(operation=None, *, fields: dict[str, str] | None = None):
                     if hasattr(exc, "error_dict")
                     else {}
                 )
-                return Status(400, {"detail": " ".join(exc.messages), "errors": named})
+                return refusal(400, " ".join(exc.messages), named)
 
         return answer
 

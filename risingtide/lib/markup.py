@@ -3,6 +3,8 @@ let through. Raw HTML in a note is shown as text, never as markup; pictures from
 are not shown (they would tell a stranger's server who is reading, and CSP blocks them anyway).
 """
 
+from html import unescape
+
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -54,3 +56,13 @@ def markdown(text: str) -> SafeString:
             link_rel="noopener noreferrer nofollow",
         )
     )
+
+
+def plain_text(text: str, limit: int = 160) -> str:
+    """The first words of a note as plain text (for a card): the Markdown rendered and cleaned
+    as above, then every tag dropped. Only the start is read, so a long note costs no more."""
+    html = markdown(text[: limit * 4])
+    words = " ".join(unescape(nh3.clean(html, tags=set())).split())
+    if len(words) <= limit:
+        return words
+    return words[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"

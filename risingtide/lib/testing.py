@@ -12,3 +12,13 @@ def png_file(name: str = "picture.png", size: tuple[int, int] = (64, 48)):
     out = io.BytesIO()
     Image.new("RGB", size, (11, 83, 148)).save(out, "PNG")
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+def linked_ids(html: str, prefix: str) -> list[int]:
+    """The ids a page links to under ``prefix`` (``"/projects/"`` finds ``/projects/12/``), in
+    the order the page shows them, each once: what a person sees listed, for comparing a page
+    with the API."""
+    import re
+
+    found = re.findall(rf'href="{re.escape(prefix)}(\d+)/', html)
+    return list(dict.fromkeys(int(pk) for pk in found))

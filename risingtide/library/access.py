@@ -23,6 +23,14 @@ def _resources_for(ids: set[int]) -> Q:
     return (Q(withdrawn_at__isnull=True) & shared) | Q(withdrawn_at__isnull=False, school__in=ids)
 
 
+def _resources_for_las(ids: set[int]) -> Q:
+    """What an LA lead finds: what is shared with their LA or every school, not withdrawn."""
+    shared = Q(audience=Resource.Audience.EVERYONE) | Q(
+        audience=Resource.Audience.LA, local_authority__in=ids
+    )
+    return Q(withdrawn_at__isnull=True) & shared
+
+
 declare_subject(
     "resource",
     Subject(
@@ -34,15 +42,25 @@ declare_subject(
                 "shared with the school, its LA or every school; once withdrawn, only the "
                 "school it came from",
             ),
+            Reach.LA: Path(
+                _resources_for_las, "shared with the LA or every school, and not withdrawn"
+            ),
+            Reach.NATION: Path(
+                lambda ids: Q(withdrawn_at__isnull=True, audience=Resource.Audience.EVERYONE),
+                "shared with every school, and not withdrawn",
+            ),
         },
     ),
 )
+# LA leads and national officers look in the library too (what schools share, and the shelves
+# of other apps: training modules LAs share); they publish no resources of a school's.
+_OVERSEERS = {Role.LA_LEAD: Reach.LA, Role.NATIONAL_OFFICER: Reach.NATION}
 declare(
     Capability(
         "library.browse",
         None,
         "Search the library of project templates and resources",
-        {role: Reach.ANY for role in STAFF_IN_SCHOOL},
+        {role: Reach.ANY for role in (*STAFF_IN_SCHOOL, *_OVERSEERS)},
     ),
     Capability(
         "resource.publish",
@@ -54,8 +72,9 @@ declare(
         "resource.view",
         "resource",
         "See a library resource shared with one's school, one's LA or every school "
-        "(once withdrawn: its own school's staff only)",
-        {**STAFF_IN_SCHOOL, Role.SITE_ADMIN: Reach.ANY},
+        "(once withdrawn: its own school's staff only); an LA lead what is shared with the LA "
+        "or everyone, a national officer what is shared with everyone",
+        {**STAFF_IN_SCHOOL, **_OVERSEERS, Role.SITE_ADMIN: Reach.ANY},
     ),
     Capability(
         "resource.copy",

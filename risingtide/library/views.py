@@ -7,21 +7,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from risingtide.access.core import can, requires
 from risingtide.lib import uploads
 from risingtide.lib.forms import refused, show_refusal
-from risingtide.library import queries, services
+from risingtide.lib.paging import page_number
+from risingtide.library import events, queries, services
 from risingtide.library.forms import DetailsForm, NewResourceForm, PublishProjectForm, ReviewForm
 from risingtide.library.models import Resource, Subject
 from risingtide.tasc.models import Project, Stage
-
-
-def _page(raw: str | None) -> int:
-    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 6 else 1
 
 
 @require_GET
 @requires("library.browse")
 def search(request):
     filters = queries.Filters.from_query(request.GET)
-    results = queries.search(request.user, filters, _page(request.GET.get("page")))
+    results = queries.search(request.user, filters, page_number(request.GET.get("page")))
     others = request.GET.copy()
     others.pop("page", None)
     return render(
@@ -38,6 +35,8 @@ def search(request):
             "audiences": Resource.Audience.choices,
             "licences": Resource.Licence.choices,
             "can_publish": can(request.user, "resource.publish"),
+            # Shared work other apps keep (training modules LAs share, for instance).
+            "shelves": [shelf for found in events.shelves.send(request.user) for shelf in found],
         },
     )
 
@@ -189,7 +188,7 @@ def copy(request, resource):
         request,
         "This is your copy, as a draft in your school's projects: change it as you need.",
     )
-    return redirect("project", project.pk)
+    return redirect("tasc:project", project.pk)
 
 
 @require_POST

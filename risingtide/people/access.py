@@ -90,6 +90,8 @@ def memberships_anchors(user: User) -> dict[str, Anchors]:
             a.above_school.setdefault(Reach.NATION, set()).add(m.nation_id)
         if m.provider_id:
             a.providers.add(m.provider_id)
+        if m.child_id:
+            a.children.add(m.child_id)
     return found
 
 
@@ -115,6 +117,7 @@ declare_subject(
         User,
         {
             Reach.SELF: by_field("pk", "the pupil themself"),
+            Reach.CHILD: by_field("pk", "a child the carer is linked to"),
             Reach.GROUP: pupils_in("teaching_group_id", "a pupil of one of the person's groups"),
             Reach.SCHOOL: pupils_in("school_id", "a pupil of one of the person's schools"),
             Reach.LA: pupils_in("school__local_authority_id", "a pupil of a school in the LA"),
@@ -149,8 +152,9 @@ declare(
         {
             role: Reach.ANY
             for role in Role.values
-            if role != Role.PUPIL  # pupils use the site, not scripts
+            if role not in (Role.PUPIL, Role.CARER)  # pupils and families use the site
         },
+        fresh=True,
     ),
     Capability("site.admin", None, "Use the Django admin", {Role.SITE_ADMIN: Reach.ANY}),
     Capability(
@@ -214,6 +218,7 @@ declare(
         "teaching_group",
         "Add pupils to a group, print sign-in cards",
         {**PUPIL_CARERS},
+        fresh=True,
     ),
     Capability(
         "pupil.view",
@@ -226,5 +231,6 @@ declare(
         "pupil",
         "Give a pupil a new password",
         {**PUPIL_CARERS},
+        fresh=True,
     ),
 )

@@ -6,8 +6,17 @@ from risingtide.people.models import Membership, User
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    fk_name = "user"  # the person holding the role (a carer's ``child`` is a user too)
     extra = 0
-    raw_id_fields = ["teaching_group", "school", "cluster", "local_authority", "nation", "provider"]
+    raw_id_fields = [
+        "teaching_group",
+        "school",
+        "cluster",
+        "local_authority",
+        "nation",
+        "provider",
+        "child",
+    ]
 
 
 @admin.register(User)

@@ -27,6 +27,10 @@ class User(AbstractUser):
     # memberships, or the school, cluster or LA those sit in): the access engine keeps their
     # anchors under this number, so every request need not read the memberships again.
     access_version = models.PositiveIntegerField(default=0, editable=False)
+    # The identifier the school's MIS gives this person, as rostering brought it in (OneRoster's
+    # ``identifier``). Unique only within a school, so whatever matches on it (single sign-on)
+    # looks within the schools it serves, never across the site.
+    mis_id = models.CharField("MIS id", max_length=64, blank=True, db_index=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -44,11 +48,20 @@ class Role(models.TextChoices):
     NATIONAL_OFFICER = "national_officer", "National officer"
     PROVIDER_STAFF = "provider_staff", "Provider staff"
     SITE_ADMIN = "site_admin", "Site administrator"
+    CARER = "carer", "Parent or carer"
 
 
 # Which scope columns each role's membership must fill (the rest stay empty). A teaching group
 # always carries its school too, so "everyone at this school" is one indexed filter.
-SCOPE_FIELDS = ("teaching_group", "school", "cluster", "local_authority", "nation", "provider")
+SCOPE_FIELDS = (
+    "teaching_group",
+    "school",
+    "cluster",
+    "local_authority",
+    "nation",
+    "provider",
+    "child",
+)
 ROLE_SCOPES: dict[str, list[set[str]]] = {
     Role.PUPIL: [{"school"}, {"school", "teaching_group"}],
     Role.TEACHER: [{"school"}, {"school", "teaching_group"}],
@@ -58,6 +71,9 @@ ROLE_SCOPES: dict[str, list[set[str]]] = {
     Role.NATIONAL_OFFICER: [{"nation"}],
     Role.PROVIDER_STAFF: [{"provider"}],
     Role.SITE_ADMIN: [set()],
+    # A carer is tied to one child (a pupil's account) per membership, never to a place: they
+    # reach that child's own things and nothing of the school around them.
+    Role.CARER: [{"child"}],
 }
 
 
@@ -90,6 +106,11 @@ class Membership(models.Model):
     provider = models.ForeignKey(
         Provider, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
     )
+    # A carer's child: the pupil's account (families.services links them, from a school's
+    # one-time invitation; never self-claimed).
+    child = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="carer_memberships"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -115,6 +136,11 @@ class Membership(models.Model):
                 condition=Q(teaching_group__isnull=False),
                 name="membership_unique_group_role",
             ),
+            models.UniqueConstraint(
+                fields=["user", "child"],
+                condition=Q(child__isnull=False),
+                name="membership_unique_carer_child",
+            ),
         ]
         indexes = [
             # "pupils in this school / group": home pages, group pages, access scopes.
@@ -136,6 +162,7 @@ class Membership(models.Model):
             or self.local_authority
             or self.nation
             or self.provider
+            or (self.child and f"carer of {self.child}")
             or "site"
         )
         return f"{self.user} — {self.get_role_display()} — {place}"

@@ -8,10 +8,11 @@ from one address against any name (set high: a whole school shares one address).
 """
 
 from django.conf import settings
-from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.utils import timezone
+
+from risingtide.people.backends import PersonBackend
 
 
 def client_ip(request) -> str | None:
@@ -41,10 +42,10 @@ def blocked(request, username: str | None) -> bool:
     return bool(ip) and _failures(ip_address=ip) >= settings.LOGIN_ADDRESS_LIMIT
 
 
-class ThrottleBackend(ModelBackend):
+class ThrottleBackend(PersonBackend):
     """First in AUTHENTICATION_BACKENDS: refuses every sign-in path (pages, admin) while a
     wider limit is reached, and otherwise leaves checking the password to the backends after
-    it. It loads users like ModelBackend, for sessions made by ``force_login``."""
+    it. It loads users like PersonBackend, for sessions made by ``force_login``."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is not None and blocked(request, username):

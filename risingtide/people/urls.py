@@ -2,13 +2,20 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from risingtide.people import views
-from risingtide.people.auth_views import LoginView, password_change
+from risingtide.people.auth_views import (
+    LoginView,
+    PasswordResetConfirmView,
+    PasswordResetView,
+    password_change,
+)
+
+app_name = "people"
 
 urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", password_change, name="password_change"),
-    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password-reset/", PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -16,7 +23,7 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

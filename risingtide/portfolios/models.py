@@ -33,6 +33,10 @@ class Portfolio(models.Model):
     current_stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.GATHER)
     created_at = models.DateTimeField(auto_now_add=True)
     last_activity_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Moved on by the database whenever anything the board shows is written (items, their
+    # categories, connections, stages done, thinking tools, members, feedback, the project and
+    # its wheel): the kept board pages are keyed by it (lib/versions.py, decision 0015).
+    content_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         constraints = [
@@ -44,6 +48,17 @@ class Portfolio(models.Model):
 
     def __str__(self) -> str:
         return f"Portfolio {self.pk} for {self.project}"
+
+    def save(self, *args, **kwargs):
+        """Never write ``content_version`` back: the copy in memory may be behind the triggers,
+        and writing it would set the counter back to a version a kept page was made at."""
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "content_version"
+            ]
+        super().save(*args, **kwargs)
 
 
 class PortfolioMember(models.Model):

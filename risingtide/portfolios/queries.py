@@ -1,14 +1,17 @@
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import replace
 
-from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from django.db.models import Count, Prefetch
 
-from risingtide.access.core import visible
+from risingtide.access.core import can, visible
 from risingtide.lib.urls import url_maker
 from risingtide.people.models import User
-from risingtide.portfolios import events, tools
+from risingtide.portfolios import cards, events, tools
 from risingtide.portfolios.groups import assigned_pupils
+from risingtide.portfolios.lists import (
+    EVERY_ITEM,
+    ItemFilter,
+    portfolio_items,
+)
 from risingtide.portfolios.models import (
     Contribution,
     GroupMessage,
@@ -18,164 +21,70 @@ from risingtide.portfolios.models import (
     StageProgress,
     StageWork,
 )
-from risingtide.tasc.models import STAGE_ORDER, Project
+from risingtide.tasc.models import STAGE_ORDER, Project, WheelStage
 from risingtide.tasc.queries import wheel_stages
 
 
-@dataclass(frozen=True)
-class ItemFilter:
-    stage: str = ""
-    category: str = ""
-    min_importance: int | None = None
-    text: str = ""
-
-    @classmethod
-    def from_query(cls, query) -> "ItemFilter":
-        raw = query.get("importance", "")
-        return cls(
-            stage=query.get("stage", "") if query.get("stage", "") in STAGE_ORDER else "",
-            category=query.get("category", "")[:40],
-            min_importance=int(raw) if raw in {"1", "2", "3", "4", "5"} else None,
-            text=query.get("q", "").strip()[:100],
-        )
-
-    @property
-    def active(self) -> bool:
-        return bool(self.stage or self.category or self.min_importance or self.text)
-
-    def apply(self, items):
-        if self.stage:
-            items = items.filter(stage=self.stage)
-        if self.category:
-            items = items.filter(categories__name=self.category)
-        if self.min_importance:
-            items = items.filter(importance__gte=self.min_importance)
-        if self.text:
-            items = items.filter(
-                Q(title__icontains=self.text)
-                | Q(body__icontains=self.text)
-                | Q(file_name__icontains=self.text)
-                | Q(annotations__text__icontains=self.text)
-            )
-        return items.distinct()
-
-
-def portfolio_page(portfolio: Portfolio, item_filter: ItemFilter = ItemFilter()) -> dict:
-    """The portfolio by stage, filtered: a fixed number of queries whatever its size."""
+def portfolio_page(user: User, portfolio: Portfolio, item_filter: ItemFilter = EVERY_ITEM) -> dict:
+    """The pupil's board: the wheel's stages (each done or not, with how many items), one stage
+    open with its items as cards and its thinking tool, or what a search found in every stage.
+    Ten queries whatever the portfolio's size (the feedback app's counts are one of them)."""
     portfolio = (
         Portfolio.objects.select_related("project__wheel")
         .prefetch_related("project__wheel__stages", "members")
         .get(pk=portfolio.pk)
     )
-    items = list(
-        item_filter.apply(portfolio.items.all())
-        .select_related("created_by")
-        .prefetch_related("categories")
-        .order_by("position", "pk")
-    )
+    open_stage = item_filter.stage or portfolio.current_stage
+    # The open stage's items; a search looks in every stage (round the wheel) unless the
+    # address names one. Either way the same list, and filter, as the API's.
+    shown = item_filter if item_filter.searching else replace(item_filter, stage=open_stage)
+    items = list(cards.board_items(portfolio_items(user, portfolio, shown)))
     done = set(
         portfolio.progress.filter(status=StageProgress.Status.DONE).values_list("stage", flat=True)
     )
-    feedback = dict(
-        portfolio.comments.filter(item__isnull=False)
-        .values("item_id")
-        .annotate(n=Count("pk"))
-        .values_list("item_id", "n")
+    counts = dict(
+        portfolio.items.order_by().values("stage").annotate(n=Count("pk")).values_list("stage", "n")
     )
-    item_url, thumbnail_url, move_url = (
-        url_maker(name) for name in ("item", "item_thumbnail", "move_item")
-    )
-    for i in items:
-        i.feedback_count = feedback.get(i.pk, 0)
-        i.url, i.move_url = item_url(i.pk), move_url(i.pk)
-        i.thumbnail_url = thumbnail_url(i.pk) if i.thumbnail else ""
+    parts = events.card_parts.merged(user, portfolio)
+    item_cards = cards.cards(items, parts.get("items", {}))
     stages = wheel_stages(portfolio.project.wheel, portfolio.project.stage_prompts)
     for s in stages:
-        s.items = [i for i in items if i.stage == s.stage]
-        s.done = s.stage in done
+        s.done, s.count, s.open = s.stage in done, counts.get(s.stage, 0), s.stage == open_stage
+        s.cards = [c for c in item_cards if c.stage == s.stage]
+        for c in s.cards:
+            c.stage_title = s.title
+    stage = next(s for s in stages if s.open)
+    work = StageWork.objects.filter(portfolio=portfolio, stage=open_stage).first()
+    stage.tool_name = tools.TOOL_NAMES[open_stage]
+    stage.tool_summary = tools.summary(open_stage, work.data if work else {})
+    stage.tool_feedback = parts.get("stages", {}).get(open_stage, (0, 0))
+    later = [s for s in stages[stage.number :] if not s.done]
     return {
         "filter": item_filter,
         "category_names": list(portfolio.categories.values_list("name", flat=True)),
         "portfolio": portfolio,
         "project": portfolio.project,
         "stages": stages,
+        "stage": stage,
+        "next_stage": later[0] if later else None,
+        "cards": item_cards,
         "done": done,
         "members": list(portfolio.members.all()),
     }
 
 
-@dataclass
-class PupilProgress:
-    pupil: User
-    portfolio: Portfolio | None
-    cells: list[dict]  # one per stage: status ("done", "started", "") and item count
-    last_activity: datetime | None
-    stuck_days: int | None  # days without activity, when past the threshold and not finished
-    open_next_steps: int = 0
-    last_feedback: datetime | None = None
-    feedback_quiet_days: int | None = None  # days since the last feedback, past the threshold
-
-
-def project_progress(
-    user: User, project: Project, stuck_after_days: int = 7
-) -> list[PupilProgress]:
-    """Every pupil the project is set to (whom the viewer may see) × the eight stages.
-
-    Six queries whatever the class size: pupils, portfolios, progress, item counts, groups,
-    feedback.
-    """
-    pupils = list(assigned_pupils(user, project).order_by("last_name", "first_name"))
-    members = {
-        m.pupil_id: m.portfolio
-        for m in PortfolioMember.objects.filter(project=project, pupil__in=pupils).select_related(
-            "portfolio"
-        )
+def one_card(viewer: User, item: Item) -> dict:
+    """One item's card as the board draws it (a clipping's card asks again until its page has
+    arrived)."""
+    row = cards.board_items(Item.objects.filter(pk=item.pk)).get()
+    parts = events.card_parts.merged(viewer, item.portfolio)
+    (card,) = cards.cards([row], parts.get("items", {}))
+    portfolio = item.portfolio
+    return {
+        "c": card,
+        "reorder": can(viewer, "item.edit", item) and portfolio.project.status == "open",
+        "show_author": portfolio.members.count() > 1,
     }
-    portfolio_ids = {p.pk for p in members.values()}
-    status = {
-        (p.portfolio_id, p.stage): p.status
-        for p in StageProgress.objects.filter(portfolio__in=portfolio_ids)
-    }
-    counts = {
-        (row["portfolio_id"], row["stage"]): row["n"]
-        for row in Item.objects.filter(portfolio__in=portfolio_ids)
-        .values("portfolio_id", "stage")
-        .annotate(n=Count("pk"))
-    }
-    feedback = events.progress_parts.merged(portfolio_ids)
-    now = timezone.now()
-    rows = []
-    for pupil in pupils:
-        portfolio = members.get(pupil.pk)
-        cells = [
-            {
-                "stage": stage,
-                "status": status.get((portfolio.pk, stage), "") if portfolio else "",
-                "items": counts.get((portfolio.pk, stage), 0) if portfolio else 0,
-            }
-            for stage in STAGE_ORDER
-        ]
-        last = portfolio.last_activity_at if portfolio else None
-        finished = all(c["status"] == StageProgress.Status.DONE for c in cells)
-        idle = (now - last).days if last else None
-        rows.append(
-            PupilProgress(
-                pupil=pupil,
-                portfolio=portfolio,
-                cells=cells,
-                last_activity=last,
-                stuck_days=idle
-                if idle is not None and idle >= stuck_after_days and not finished
-                else None,
-                open_next_steps=feedback.get(portfolio.pk, {}).get("open", 0) if portfolio else 0,
-                last_feedback=feedback.get(portfolio.pk, {}).get("last") if portfolio else None,
-            )
-        )
-        row = rows[-1]
-        if portfolio:
-            since = (now - (row.last_feedback or portfolio.created_at)).days
-            row.feedback_quiet_days = since if since >= stuck_after_days else None
-    return rows
 
 
 def groups_page(user: User, project: Project) -> dict:
@@ -210,28 +119,47 @@ def project_page_header(project: Project) -> dict:
 
 
 def connections_page(portfolio: Portfolio) -> dict:
+    """The connections as a list (the graph's equal), with the wheel's stages for its key."""
     items = list(portfolio.items.order_by("stage", "position", "pk"))
     by_id = {i.pk: i for i in items}
     connections = list(portfolio.connections.all())
     for c in connections:
         c.source, c.target = by_id[c.source_id], by_id[c.target_id]
-    return {"items": items, "connections": connections}
+    wheel = Project.objects.select_related("wheel").get(pk=portfolio.project_id).wheel
+    stages = wheel_stages(wheel)
+    titles = {s.stage: s.title for s in stages}
+    for i in items:
+        i.stage_title = titles.get(i.stage, i.get_stage_display())
+    used = {i.stage for i in items}
+    return {"items": items, "connections": connections, "stages": stages, "used": used}
 
 
 def graph_data(portfolio: Portfolio) -> dict:
-    """Nodes and edges for the graph view: two queries, plain data (the page escapes it)."""
-    nodes = [
-        {
-            "id": f"i{i.pk}",
-            "item": i.pk,
-            "title": i.title,
-            "stage": i.stage,
-            "kind": i.kind,
-            "x": i.graph_x,
-            "y": i.graph_y,
-        }
-        for i in portfolio.items.order_by("pk")
-    ]
+    """Nodes and edges for the graph view: four queries, plain data (the page escapes it).
+    Each node carries what its card says: the kind of thing, its stage, its picture."""
+    titles = dict(
+        WheelStage.objects.filter(wheel__projects__portfolios=portfolio).values_list(
+            "stage", "title"
+        )
+    )
+    thumbnail_url = url_maker("portfolios:item_thumbnail")
+    nodes = []
+    for i in portfolio.items.defer("body", "snapshot", "excerpt", "description").order_by("pk"):
+        label, _ = cards.what(i)
+        nodes.append(
+            {
+                "id": f"i{i.pk}",
+                "item": i.pk,
+                "title": i.title,
+                "stage": i.stage,
+                "stage_title": titles.get(i.stage, i.get_stage_display()),
+                "kind": i.kind,
+                "kind_label": label,
+                "picture": thumbnail_url(i.pk) if i.thumbnail else "",
+                "x": i.graph_x,
+                "y": i.graph_y,
+            }
+        )
     edges = [
         {
             "id": f"c{c.pk}",
@@ -242,7 +170,7 @@ def graph_data(portfolio: Portfolio) -> dict:
         }
         for c in portfolio.connections.all()
     ]
-    return {"nodes": nodes, "edges": edges}
+    return {"nodes": nodes, "edges": edges, "stages": STAGE_ORDER}
 
 
 def presented_ids(portfolio: Portfolio) -> tuple[list[int], StageWork | None]:
@@ -351,8 +279,8 @@ def contributions_page(viewer: User, portfolio: Portfolio, staff: bool) -> dict:
 
 def lesson_page(user: User, project: Project, stage: str, show: list[int]) -> dict:
     """The presenter view for a lesson: the wheel at one stage, its question and prompts, and
-    the pupil work the teacher picked, only from pupils who chose to share (their consent):
-    five queries."""
+    the pupil work the teacher picked, only from pupils who chose to share (their consent), and
+    the stages either side: five queries."""
     project = (
         Project.objects.select_related("wheel").prefetch_related("wheel__stages").get(pk=project.pk)
     )
@@ -373,10 +301,14 @@ def lesson_page(user: User, project: Project, stage: str, show: list[int]) -> di
         .order_by("portfolio_id", "position", "pk")[:200]
     )
     chosen = [i for i in candidates if i.pk in set(show)]
+    at = next(n for n, s in enumerate(stages) if s.stage == stage)
     return {
         "project": project,
         "stages": stages,
-        "stage": next(s for s in stages if s.stage == stage),
+        "stage": stages[at],
+        # The stages either side, for the presenter's Previous and Next.
+        "previous": stages[at - 1] if at > 0 else None,
+        "next": stages[at + 1] if at + 1 < len(stages) else None,
         "candidates": candidates,
         "chosen": chosen,
         "show": set(show),

@@ -11,7 +11,9 @@ from django.utils import timezone
 from risingtide.access.core import can
 from risingtide.audit.models import record
 from risingtide.lib import storage, uploads
+from risingtide.lib.faults import pause_point
 from risingtide.people.models import User
+from risingtide.portfolios import events
 from risingtide.portfolios.groups import NotInGroup
 from risingtide.portfolios.models import (
     Annotation,
@@ -120,6 +122,7 @@ def save_note(actor: User, item: Item, body: str, base_version: int) -> Item:
         )
         if updated:
             item.refresh_from_db(fields=["body", "version", "updated_at"])
+            pause_point("note.saved_not_kept")  # a fault test kills the server here
             NoteRevision.objects.create(item=item, version=item.version, body=body, saved_by=actor)
             _touch(item.portfolio)
             return item
@@ -155,6 +158,7 @@ def set_stage_done(actor: User, portfolio: Portfolio, stage: str, done: bool) ->
         )
         portfolio.save(update_fields=["current_stage"])
         _touch(portfolio)
+        events.stage_progress.send(portfolio=portfolio, stage=stage, done=done)
         record(
             actor,
             "portfolio.stage_done" if done else "portfolio.stage_reopened",

@@ -81,9 +81,11 @@ def read(stage: str, form, context: dict) -> dict:
     if stage == "learn":
         entries = list(context.get("entries", []))
         new = _text(form.get("entry", ""), "Journal entry")
+        if form.get("draft") == "1":  # the autosave keeps the words, not yet an entry
+            return {"entries": entries, "draft": new}
         if new:
             entries.append({"text": new, "at": context["now"]})
-        return {"entries": entries[-200:]}
+        return {"entries": entries[-200:], "draft": ""}
     raise ValidationError(f"Unknown TASC stage {stage!r}")
 
 
@@ -174,3 +176,30 @@ def stage_context(portfolio: Portfolio, stage: str, work: "StageWork | None" = N
     if stage == "learn" and work is not None:
         context["entries"] = work.data.get("entries", [])
     return context
+
+
+def summary(stage: str, data: dict) -> str:
+    """What the stage's tool holds, in a few words, for the panel beside the board's cards."""
+
+    def count(n: int, one: str, many: str) -> str:
+        return f"{n} {one if n == 1 else many}" if n else ""
+
+    if stage == "gather":
+        return count(len(data.get("known", [])), "thing you know", "things you know")
+    if stage == "identify":
+        return count(len(data.get("questions", [])), "question", "questions")
+    if stage == "generate":
+        return count(len(data.get("ideas", [])), "idea", "ideas")
+    if stage == "decide":
+        return "You chose an idea" if data.get("chosen") is not None else ""
+    if stage == "implement":
+        steps = data.get("steps", [])
+        done = sum(1 for s in steps if s.get("done"))
+        return f"{done} of {len(steps)} steps done" if steps else ""
+    if stage == "evaluate":
+        return count(sum(1 for s in data.get("stars", []) if s), "star", "stars")
+    if stage == "communicate":
+        return count(len(data.get("items", [])), "thing to show", "things to show")
+    if stage == "learn":
+        return count(len(data.get("entries", [])), "journal entry", "journal entries")
+    return ""

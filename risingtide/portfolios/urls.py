@@ -9,6 +9,8 @@ from risingtide.portfolios.views import (
     teaching,
 )
 
+app_name = "portfolios"
+
 urlpatterns = [
     path("projects/<int:pk>/my-portfolio/", portfolio.my_portfolio, name="my_portfolio"),
     path("projects/<int:pk>/groups/", group_work.project_groups, name="project_groups"),

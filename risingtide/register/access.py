@@ -85,6 +85,7 @@ declare(
         "register",
         "Export the register (census return, CSV, XLSX, PDF) and CTF for a leaver",
         {Role.LEADING_TEACHER: Reach.SCHOOL, Role.HEAD: Reach.SCHOOL},
+        fresh=True,
     ),
     Capability(
         "register.audit",
@@ -101,6 +102,7 @@ declare(
         "school",
         "Record or end the school's data-sharing agreement with its LA (the head signs it)",
         {Role.HEAD: Reach.SCHOOL},
+        fresh=True,
     ),
     Capability(
         "pupil_record.view",
@@ -130,6 +132,7 @@ declare(
         "pupil_record",
         "Export a leaving pupil's CTF with their G&T data",
         {Role.LEADING_TEACHER: Reach.SCHOOL, Role.HEAD: Reach.SCHOOL},
+        fresh=True,
     ),
     Capability(
         "import.view",

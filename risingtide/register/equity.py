@@ -91,7 +91,9 @@ class Group:
     ``rate`` and ``rest_rate`` are shares (0.15 is 15%); ``rest_rate`` is None when the group
     is the whole cohort. ``ratio`` is rate ÷ rest rate, None when the rest rate is None or 0.
     ``flagged``: the ratio is below the school's fraction and the group is big enough to judge;
-    ``too_small``: fewer pupils than ``min_group_size`` (shown, never flagged).
+    ``too_small``: fewer pupils than ``min_group_size`` (shown, never flagged);
+    ``rest_too_small``: the rest of the cohort is that small, so the group is all but the whole
+    cohort and one or two pupils on the other side would decide its ratio (never flagged).
     """
 
     dimension: str
@@ -106,6 +108,7 @@ class Group:
     ratio: float | None
     flagged: bool
     too_small: bool
+    rest_too_small: bool = False
 
     @property
     def rate_percent(self) -> float:
@@ -174,6 +177,9 @@ def _group(dimension, key, label, counts, total, fraction, min_size) -> Group:
         exact = Fraction(identified * rest_cohort, cohort * rest_identified)
         below = exact < Fraction(str(fraction))
     too_small = cohort < min_size
+    # A group is judged against the rest, so the rest must be big enough to judge too: with one
+    # looked-after pupil, identified, "Not looked after" would otherwise be flagged.
+    rest_too_small = 0 < rest_cohort < min_size
     return Group(
         dimension=dimension,
         key=key,
@@ -185,8 +191,9 @@ def _group(dimension, key, label, counts, total, fraction, min_size) -> Group:
         rate=identified / cohort,
         rest_rate=rest_rate,
         ratio=ratio,
-        flagged=below and not too_small,
+        flagged=below and not too_small and not rest_too_small,
         too_small=too_small,
+        rest_too_small=rest_too_small,
     )
 
 
@@ -200,7 +207,8 @@ def equity_check(
     For each group: the pupils in it, those identified (a current entry of status identified
     this year), its rate, the rate among the rest of the cohort and the ratio of the two. A
     group is flagged when its ratio is below ``criteria.equity_fraction`` and it has at least
-    ``criteria.min_group_size`` pupils; smaller groups are shown but never flagged, and nothing
+    ``criteria.min_group_size`` pupils, and so has the rest of the cohort; smaller groups (or
+    groups whose rest is that small) are shown but never flagged, and nothing
     is flagged against a rest with nobody identified. Older SEN codes are counted with their
     modern meaning (A and P with K, S with E); a blank ethnic group is "Unclassified". Groups
     with no pupils are left out.
@@ -276,7 +284,9 @@ def equity_chart(equity: Equity, prefix: str = "equity") -> SafeString:
             (
                 dimension.label,
                 [
-                    pictures.Bar(g.label, g.rate, g.rest_rate, g.flagged, g.too_small)
+                    pictures.Bar(
+                        g.label, g.rate, g.rest_rate, g.flagged, g.too_small or g.rest_too_small
+                    )
                     for g in dimension.groups
                 ],
             )

@@ -5,8 +5,11 @@ Their own module because they record the import's steps, not the register or the
 rests on; ``models`` imports them so that Django finds them (it looks only in ``models``).
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from risingtide.schools.models import School
 
@@ -94,5 +97,26 @@ class ImportBatch(models.Model):
         return int(self.summary.get("error_count", 0))
 
     @property
+    def state_label(self) -> str:
+        """The state as the page says it: a checked file with errors is blocked, not ready."""
+        if self.state == self.State.PREVIEW and self.error_count:
+            rows = int(self.summary.get("error_row_count") or self.error_count)
+            return f"Blocked: {rows} row{'s' if rows != 1 else ''} to fix"
+        if self.stalled:
+            return "Failed"
+        return self.get_state_display()
+
+    @property
+    def stalled(self) -> bool:
+        """Checking or writing for longer than any file takes: the worker was killed (a
+        deploy, a crash) and nothing will finish it. Shown as failed; the write's transaction
+        was never committed, so nothing was written (tests/test_faults.py)."""
+        if self.state not in (self.State.CHECKING, self.State.WRITING):
+            return False
+        since = self.confirmed_at if self.state == self.State.WRITING else self.created_at
+        limit = timedelta(minutes=settings.TASK_STALLED_MINUTES)
+        return since is not None and timezone.now() - since >= limit
+
+    @property
     def running(self) -> bool:
-        return self.state in (self.State.CHECKING, self.State.WRITING)
+        return self.state in (self.State.CHECKING, self.State.WRITING) and not self.stalled

@@ -50,6 +50,7 @@ class Outcome:
     facts: dict = field(default_factory=dict)  # CTF version, source school, rows
     written: bool = False
     listener: Callable[[RowError], None] | None = None  # told of every error, kept or not
+    error_rows: set = field(default_factory=set)  # the rows with at least one error
 
     @property
     def rows(self) -> int:
@@ -57,6 +58,7 @@ class Outcome:
 
     def add_error(self, error: RowError) -> None:
         self.error_count += 1
+        self.error_rows.add(error.row)
         if self.listener is not None:
             self.listener(error)
         if len(self.errors) < KEEP_ERRORS:
@@ -70,6 +72,7 @@ class Outcome:
             "updates": self.updates,
             "unchanged": self.unchanged,
             "error_count": self.error_count,
+            "error_row_count": len(self.error_rows),
             "errors": self.errors,
             "changes": self.changes,
             "facts": self.facts,

@@ -37,6 +37,18 @@ class Source:
     name: str = ""
 
 
+def source_of(batch: ImportBatch) -> Source:
+    """The batch's file and how to read it: for its check, its write, and ``rows_to_fix``."""
+    return Source(
+        path=batch.file.path,
+        format=batch.format,
+        kind=batch.kind,
+        mapping=batch.mapping,
+        encoding=batch.encoding,
+        name=batch.file_name,
+    )
+
+
 def sha256_of(path: str) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:

@@ -17,6 +17,7 @@ from itertools import islice
 from django.db import transaction
 from django.utils import timezone
 
+from risingtide.lib.faults import pause_point
 from risingtide.register import events
 from risingtide.register.accounts import link_accounts
 from risingtide.register.import_comparison import Outcome, Run, Target
@@ -77,6 +78,8 @@ def import_rows(
         done = 0
         for chunk in _chunks(rows, CHUNK):
             run.chunk(chunk)
+            if write:
+                pause_point("import.rows_written")  # a fault test kills the worker here
             done += len(chunk)
             if progress is not None:
                 progress(done, max(total, outcome.facts.get("rows", 0), done))

@@ -1,5 +1,5 @@
-"""The register's two lists — this year's register and the school's pupil records — as querysets
-with one filter each, read by the pages and the API alike.
+"""The register's lists — this year's register, the school's pupil records and an import's row
+errors — with one filter each, read by the pages and the API alike.
 
 Before, the API built its own copies of these reads and disagreed with the pages: the register
 page hid pupils decided *not identified* and the API showed them; the pupil page showed only
@@ -16,6 +16,7 @@ from django.utils import timezone
 from risingtide.access.core import visible
 from risingtide.lib.counts import count_of
 from risingtide.people.models import User
+from risingtide.register.import_batches import ImportBatch
 from risingtide.register.models import (
     Evidence,
     RegisterEntry,
@@ -144,3 +145,10 @@ def pupil_records(user: User, school: School, year: int, f: PupilFilter) -> Quer
         ever_6=ever_6(today),
         status=Subquery(current_entry(year).values("status")[:1]),
     ).order_by("legal_surname", "legal_forename", "pk")
+
+
+def import_errors(batch: ImportBatch) -> list[dict]:
+    """An import's row errors as its page shows them: the write's once it is written, else the
+    check's; every one the batch kept (``import_comparison.KEEP_ERRORS``), in file order."""
+    summary = batch.summary or {}
+    return (summary.get("written") or summary).get("errors") or []

@@ -13,7 +13,6 @@ from risingtide.portfolios.models import Item
 from risingtide.register import lists
 from risingtide.register.import_batches import ImportBatch
 from risingtide.register.models import (
-    Evidence,
     Pupil,
     RegisterEntry,
     academic_year,
@@ -112,9 +111,22 @@ def pupils_page(user: User, school: School, filters, page: int) -> dict:
     }
 
 
+def pupil_items(user: User, pupil: Pupil) -> list[Item]:
+    """Work in the pupil's portfolios that the user may see and point evidence at, newest
+    first: what the record's forms offer (and take)."""
+    if not pupil.account_id:
+        return []
+    return list(
+        visible(user, Item)
+        .filter(portfolio__memberships__pupil_id=pupil.account_id)
+        .select_related("portfolio__project")
+        .order_by("-created_at")[:100]
+    )
+
+
 def record_page(user: User, pupil: Pupil) -> dict:
     """One pupil's record: characteristics and their history, attainment, register history,
-    evidence, and the forms the user may use."""
+    evidence, and what the user may do (the forms themselves are the view's)."""
     today = timezone.localdate()
     year = academic_year()
     flags = (
@@ -128,15 +140,7 @@ def record_page(user: User, pupil: Pupil) -> dict:
     )
     current = next((e for e in entries if e.current and e.academic_year == year), None)
     evidence = list(pupil.evidence.select_related("item"))
-    items = []
     can_nominate = can(user, "pupil_record.nominate", pupil)
-    if can_nominate and pupil.account_id:
-        items = list(
-            visible(user, Item)
-            .filter(portfolio__memberships__pupil_id=pupil.account_id)
-            .select_related("portfolio__project")
-            .order_by("-created_at")[:100]
-        )
     return {
         "pupil": pupil,
         "school": pupil.school,
@@ -149,13 +153,7 @@ def record_page(user: User, pupil: Pupil) -> dict:
         "current": current,
         "year_label": year_label(year),
         "evidence": evidence,
-        "items": items,
-        "domains": DOMAINS,
-        "evidence_kinds": Evidence.Kind.choices,
-        "nomination_kinds": [
-            (k, label) for k, label in Evidence.Kind.choices if k.endswith("_nomination")
-        ],
-        "statuses": [(k, label) for k, label in RegisterEntry.Status.choices if k != "nominated"],
+        "items": pupil_items(user, pupil) if can_nominate else [],
         "can_nominate": can_nominate,
         "can_decide": can(user, "pupil_record.decide", pupil),
         "can_export": can(user, "register.export", pupil.school),
@@ -168,8 +166,6 @@ def imports_page(user: User, school: School) -> dict:
         "imports": list(
             visible(user, ImportBatch).filter(school=school).select_related("uploaded_by")[:20]
         ),
-        "formats": ImportBatch.Format.choices,
-        "kinds": ImportBatch.Kind.choices,
     }
 
 

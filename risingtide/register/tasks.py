@@ -10,21 +10,10 @@ from django.utils import timezone
 from django_tasks import task
 
 from risingtide.register.import_batches import ImportBatch
-from risingtide.register.import_files import ImportRefused, Source, discard_file
+from risingtide.register.import_files import ImportRefused, discard_file, source_of
 from risingtide.register.importing import run_import
 
 logger = logging.getLogger(__name__)
-
-
-def _source(batch: ImportBatch) -> Source:
-    return Source(
-        path=batch.file.path,
-        format=batch.format,
-        kind=batch.kind,
-        mapping=batch.mapping,
-        encoding=batch.encoding,
-        name=batch.file_name,
-    )
 
 
 def _progress(batch_id: int, state: str):
@@ -50,7 +39,7 @@ def _run(batch_id: int, state: str, *, write: bool, failure: str):
         return None, "nothing to do"
     try:
         return batch, run_import(
-            _source(batch),
+            source_of(batch),
             school=batch.school,
             write=write,
             actor=batch.uploaded_by if write else None,

@@ -2,6 +2,8 @@ from django.urls import path
 
 from risingtide.register.views import data_protection, exports, imports, records, school
 
+app_name = "register"
+
 urlpatterns = [
     path("schools/<int:pk>/register/", school.register, name="register"),
     path("schools/<int:pk>/register/pupils/", school.pupils, name="register_pupils"),
@@ -18,6 +20,11 @@ urlpatterns = [
     path("register/pupils/<int:pk>/decide/", records.decide, name="register_decide"),
     path("register/pupils/<int:pk>/ctf/", exports.leaver_ctf, name="register_leaver_ctf"),
     path("register/imports/<int:pk>/", imports.import_batch, name="register_import"),
+    path(
+        "register/imports/<int:pk>/rows-to-fix.csv",
+        imports.import_rows_to_fix,
+        name="register_import_rows_to_fix",
+    ),
     path(
         "register/imports/<int:pk>/progress/",
         imports.import_progress,

@@ -25,6 +25,17 @@ class JudgementForm(forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
+class ThemeForm(forms.Form):
+    """Which theme of a draft self-evaluation its page shows (``?theme=B``); blank: the first
+    theme with an element still to answer."""
+
+    theme = forms.ChoiceField(required=False, choices=[])
+
+    def __init__(self, *args, codes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].choices = [("", "The first with work to do"), *[(c, c) for c in codes]]
+
+
 class EvidenceForm(forms.Form):
     kind = forms.ChoiceField(label="Kind of evidence", choices=EvidenceLink.Kind.choices)
     title = forms.CharField(label="Title", max_length=200, required=False)
@@ -71,6 +82,19 @@ class MilestoneForm(forms.Form):
     title = forms.CharField(label="Milestone", max_length=200)
     due_on = forms.DateField(
         label="Date", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+
+
+class MilestoneReachedForm(forms.Form):
+    """A milestone's button: reached (``done=1``) or reopened (``done=0``)."""
+
+    done = forms.TypedChoiceField(
+        choices=[("1", "Reached"), ("0", "Reopened")],
+        coerce=lambda value: value == "1",
+        error_messages={
+            "required": "Say whether the milestone is reached or reopened.",
+            "invalid_choice": "Say whether the milestone is reached or reopened.",
+        },
     )
 
 

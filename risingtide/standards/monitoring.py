@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from risingtide.people.models import Membership, Role
+from risingtide.access.core import visible
+from risingtide.people.models import Membership, Role, User
 from risingtide.schools.models import LocalAuthority, School
 from risingtide.standards import plans
 from risingtide.standards.framework_models import Element, Framework, FrameworkVersion
@@ -61,19 +62,50 @@ FLAGS = {
     "no_judgement": "No submitted self-evaluation",
     "overdue": "Actions overdue",
 }
+ELEMENT_NUMBERS = (1, 99)
+LEVEL_NUMBERS = (0, 3)  # 0: not judged
+
+
+def _number(raw: str | None, low: int, high: int) -> int | None:
+    if raw and raw.isascii() and raw.isdigit() and len(raw) < 4 and low <= int(raw) <= high:
+        return int(raw)
+    return None
+
+
+@dataclass(frozen=True)
+class MonitoringFilter:
+    """Which of the LA's schools to list: those at ``level`` on element number ``element``
+    (both or neither; level 0: not judged), and those showing ``flag`` (one of ``FLAGS``)."""
+
+    element: int | None = None
+    level: int | None = None
+    flag: str = ""
+
+    @classmethod
+    def from_page(cls, query) -> "MonitoringFilter":
+        """The LA page's form. A value the page does not offer means no filter, as a
+        hand-edited address should."""
+        flag = query.get("flag", "")
+        return cls(
+            element=_number(query.get("element"), *ELEMENT_NUMBERS),
+            level=_number(query.get("level"), *LEVEL_NUMBERS),
+            flag=flag if flag in FLAGS else "",
+        )
+
+
+EVERY_SCHOOL = MonitoringFilter()
 
 
 def la_monitoring(
+    user: User,
     la: LocalAuthority,
-    *,
-    element: int | None = None,
-    level: int | None = None,
-    flag: str = "",
+    f: MonitoringFilter = EVERY_SCHOOL,
     framework_key: str = "iqs",
 ) -> Monitoring:
-    """Every school of the LA: its level on each element (from the judgement in force), plan
-    progress, last review and gaps; narrowed to schools at ``level`` on ``element`` (level 0:
-    not judged) or showing ``flag``. Six queries whatever the size of the LA."""
+    """Every school of the LA that ``user`` may see: its level on each element (from the
+    judgement in force), plan progress, last review and gaps; narrowed by ``f``. The LA page,
+    its CSV and the API read this. Six queries whatever the size of the LA."""
+    element, level, flag = f.element, f.level, f.flag
     framework = Framework.objects.filter(key=framework_key).first()
     today = timezone.localdate()
     judged = in_force(framework.pk if framework else None)
@@ -81,7 +113,8 @@ def la_monitoring(
     lead = Membership.objects.filter(role=Role.LEADING_TEACHER, user__is_active=True).filter(
         Q(school=OuterRef("pk")) | Q(cluster__isnull=False, cluster=OuterRef("cluster_id"))
     )
-    schools = School.objects.filter(local_authority=la).annotate(
+    seen = visible(user, "school").filter(local_authority=la)
+    schools = seen.annotate(
         has_lead=Exists(lead),
         evaluation_id=Subquery(judged.filter(school=OuterRef("pk")).values("pk")[:1]),
         overall=Subquery(judged.filter(school=OuterRef("pk")).values("overall_level")[:1]),
@@ -95,19 +128,15 @@ def la_monitoring(
             running.filter(school=OuterRef("pk")).order_by("-starts_on", "-pk").values("pk")[:1]
         ),
     )
-    counts = (
-        School.objects.filter(local_authority=la)
-        .annotate(
-            has_lead=Exists(lead),
-            judged=Exists(judged.filter(school=OuterRef("pk"))),
-            planned=Exists(running.filter(school=OuterRef("pk"))),
-        )
-        .aggregate(
-            total=Count("pk"),
-            no_lead=Count("pk", filter=Q(has_lead=False)),
-            no_plan=Count("pk", filter=Q(planned=False)),
-            no_judgement=Count("pk", filter=Q(judged=False)),
-        )
+    counts = seen.annotate(
+        has_lead=Exists(lead),
+        judged=Exists(judged.filter(school=OuterRef("pk"))),
+        planned=Exists(running.filter(school=OuterRef("pk"))),
+    ).aggregate(
+        total=Count("pk"),
+        no_lead=Count("pk", filter=Q(has_lead=False)),
+        no_plan=Count("pk", filter=Q(planned=False)),
+        no_judgement=Count("pk", filter=Q(judged=False)),
     )
     newest_version = (
         FrameworkVersion.objects.filter(framework=framework, active=True)
@@ -146,7 +175,7 @@ def la_monitoring(
             .exclude(status__in=plans.CLOSED)
             .values("plan_id")
         )
-    found = list(schools.order_by("name"))
+    found = list(schools.order_by("name", "pk"))
     elements = (
         list(
             Element.objects.filter(version__framework=framework, version__active=True).order_by(

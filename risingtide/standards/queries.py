@@ -1,25 +1,38 @@
 """Reading one school's quality standards: a self-evaluation's profile (the chequerboard, and
-where each square of its drawing falls), the school's standing, and which judgements are in
-force. Each reads a fixed number of queries whatever the number of elements.
+where each square of its drawing falls), the school's standing and its self-evaluations, which
+judgements are in force, and an improvement plan. Each reads a fixed number of queries whatever
+the number of elements; the school's pages and the API read the same functions.
 
 Reading across schools has modules of its own: the LA lead's monitoring table (monitoring.py)
 and the national indicator (national.py), both counting the judgements in force.
 """
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
+from risingtide.access.core import visible
+from risingtide.people.models import User
 from risingtide.schools.models import School
 from risingtide.standards import plans
-from risingtide.standards.framework_models import Element, Framework, Level
+from risingtide.standards.framework_models import (
+    Element,
+    Framework,
+    FrameworkVersion,
+    Level,
+    Theme,
+)
 from risingtide.standards.models import (
     EvidenceLink,
     ImprovementPlan,
     Judgement,
+    Milestone,
     MonitoringNote,
+    PlanAction,
     SelfEvaluation,
 )
 
@@ -60,6 +73,43 @@ class ElementRow:
         """Each level and whether the element has reached it (the levels are cumulative)."""
         return [(lv, self.level is not None and lv <= self.level) for lv in LEVELS]
 
+    @property
+    def needs(self) -> list[str]:
+        """What the element still needs before the draft can be submitted (as
+        ``services.missing`` says it): a level, evidence (written or attached), both, or none."""
+        needs = [] if self.level is not None else ["a level"]
+        if not self.judgement.evidence and not self.links:
+            needs.append("evidence")
+        return needs
+
+    @property
+    def answered(self) -> bool:
+        return not self.needs
+
+
+@dataclass
+class ThemeProgress:
+    """One theme of a self-evaluation and how far its elements are answered."""
+
+    theme: Theme
+    rows: list[ElementRow]
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for r in self.rows if r.answered)
+
+    @property
+    def unanswered(self) -> list[ElementRow]:
+        return [r for r in self.rows if not r.answered]
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.total
+
 
 @dataclass
 class Profile:
@@ -68,13 +118,31 @@ class Profile:
     rows: list[ElementRow]
 
     @property
-    def themes(self) -> list[tuple[object, list[ElementRow]]]:
+    def themes(self) -> list[tuple[Theme, list[ElementRow]]]:
         grouped: dict[int, list[ElementRow]] = {}
         themes = {}
         for row in self.rows:
             grouped.setdefault(row.element.theme_id, []).append(row)
             themes[row.element.theme_id] = row.element.theme
         return [(themes[k], v) for k, v in grouped.items()]
+
+    @cached_property
+    def progress(self) -> list[ThemeProgress]:
+        """Each theme, in the framework's order, with its elements and how many are answered."""
+        return [ThemeProgress(theme, rows) for theme, rows in self.themes]
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for r in self.rows if r.answered)
+
+    def theme_to_show(self, code: str = "") -> ThemeProgress | None:
+        """The theme a draft's page shows: the one whose code is ``code``, or else the first
+        with an element still to answer (the first theme once all are answered). None for a
+        code the framework does not have."""
+        progress = self.progress
+        if code:
+            return next((t for t in progress if t.theme.code == code), None)
+        return next((t for t in progress if not t.complete), progress[0] if progress else None)
 
     @property
     def counts(self) -> list[tuple[Level, int]]:
@@ -135,6 +203,7 @@ def profile(evaluation: SelfEvaluation) -> Profile:
 class Standing:
     school: School
     framework: Framework | None
+    evaluations: list[SelfEvaluation]  # those the viewer may open, listed as the API lists them
     in_force: SelfEvaluation | None
     draft: SelfEvaluation | None
     history: list[SelfEvaluation]
@@ -144,14 +213,28 @@ class Standing:
     profile: Profile | None
 
 
-def standing(school: School, framework_key: str = "iqs") -> Standing:
-    framework = Framework.objects.filter(key=framework_key).first()
-    evaluations = list(
-        SelfEvaluation.objects.filter(school=school, framework=framework)
-        .select_related("version", "submitted_by", "created_by")
-        .order_by(F("submitted_at").desc(nulls_first=True), "-created_at")
+def school_evaluations(user: User, school: School, framework_key: str = "iqs") -> QuerySet:
+    """The school's self-evaluations on a framework that ``user`` may see, as the school's
+    standards page lists them: the draft first (for those who may open it), then the
+    judgements, newest submitted first. The API lists these too."""
+    return (
+        visible(user, "self_evaluation")
+        .filter(school=school, framework__key=framework_key)
+        .select_related("framework", "version", "submitted_by", "created_by")
+        .order_by(F("submitted_at").desc(nulls_first=True), "-created_at", "-pk")
     )
+
+
+def standing(user: User, school: School, framework_key: str = "iqs") -> Standing:
+    framework = Framework.objects.filter(key=framework_key).first()
+    evaluations = list(school_evaluations(user, school, framework_key))
     draft = next((e for e in evaluations if e.is_draft), None)
+    if draft is None:
+        # Whoever sees the school's standards is told a draft is under way, with when it was
+        # last saved, even one who may not open it (the LA): the notice shows nothing of it.
+        draft = SelfEvaluation.objects.filter(
+            school=school, framework=framework, status=SelfEvaluation.Status.DRAFT
+        ).first()
     history = [e for e in evaluations if not e.is_draft]
     current = next((e for e in history if e.superseded_at is None), None)
     plan = plans.current_plan(school)
@@ -164,6 +247,7 @@ def standing(school: School, framework_key: str = "iqs") -> Standing:
     return Standing(
         school,
         framework,
+        evaluations,
         current,
         draft,
         history,
@@ -178,6 +262,63 @@ def in_force(framework_id) -> QuerySet[SelfEvaluation]:
     """The judgements in force on a framework: each school's newest submitted one."""
     return SelfEvaluation.objects.filter(
         framework_id=framework_id, status="submitted", superseded_at__isnull=True
+    )
+
+
+def framework_list() -> QuerySet[Framework]:
+    """Every framework with its versions, newest first, as the frameworks page and the API
+    list them (frameworks are published texts, the same for everyone who may read them)."""
+    return Framework.objects.prefetch_related(
+        Prefetch("versions", FrameworkVersion.objects.order_by("-created_at", "-pk"))
+    ).order_by("name", "pk")
+
+
+# --- one improvement plan ------------------------------------------------------------------
+
+
+@dataclass
+class ActionRow:
+    action: PlanAction
+    rag: str
+
+
+@dataclass
+class PlanDetail:
+    plan: ImprovementPlan
+    today: dt.date
+    actions: list[ActionRow]
+    milestones: list[Milestone]
+    rag: str
+
+    @property
+    def action_list(self) -> list[PlanAction]:
+        return [row.action for row in self.actions]
+
+
+def plans_of_schools(school_ids) -> QuerySet[ImprovementPlan]:
+    """The running improvement plans of these schools, each made from a submitted
+    self-evaluation (what training's completion rule looks for), newest first."""
+    today = timezone.localdate()
+    return ImprovementPlan.objects.filter(
+        school_id__in=school_ids,
+        starts_on__lte=today,
+        ends_on__gte=today,
+        evaluation__status="submitted",
+    ).order_by("-starts_on", "-pk")
+
+
+def plan_detail(plan: ImprovementPlan) -> PlanDetail:
+    """A plan as its page and the API show it: its actions in the plan's order, each with its
+    RAG today, its milestones by due date, and the plan's RAG. Two queries."""
+    today = timezone.localdate()
+    actions = list(plan.actions.select_related("element").order_by("position", "pk"))
+    milestones = list(plan.milestones.order_by("due_on", "pk"))
+    return PlanDetail(
+        plan,
+        today,
+        [ActionRow(a, plans.action_rag(a, today)) for a in actions],
+        milestones,
+        plans.plan_rag(actions, milestones, today),
     )
 
 

@@ -8,6 +8,8 @@ from risingtide.standards.views import (
     self_evaluation,
 )
 
+app_name = "standards"
+
 urlpatterns = [
     # A school's standards: its profile, judgements, plan and the LA's notes
     path("schools/<int:pk>/standards/", school.school, name="standards_school"),

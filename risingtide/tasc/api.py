@@ -7,7 +7,8 @@ from datetime import date
 
 from ninja import Router, Schema
 
-from risingtide.access.core import requires, visible
+from risingtide.access.core import requires
+from risingtide.tasc import queries
 
 router = Router(tags=["TASC"])
 
@@ -25,10 +26,17 @@ class ProjectOut(Schema):
     due_date: date | None
 
 
-@router.get("/projects", response=list[ProjectOut], summary="Projects the caller may see")
+@router.get(
+    "/projects",
+    response=list[ProjectOut],
+    summary="The caller's projects, as their page lists them",
+    description="Staff: every project of their schools, newest first (the projects page). "
+    "Pupils: the projects set to them once open, by status, due date and title (their home "
+    "page).",
+)
 @requires("site.home", api=True)
 def projects(request):
-    return list(visible(request.user, "project").order_by("-created_at"))
+    return list(queries.project_list(request.user))
 
 
 @router.get("/projects/{project_id}", response=ProjectOut, summary="One project")

@@ -16,7 +16,7 @@ class ProjectForm(forms.Form):
         help_text="What pupils are asked to do, in words they will understand.",
     )
     subject = forms.CharField(label="Subject or curriculum area", max_length=80, required=False)
-    key_stage = forms.ChoiceField(choices=Project.KeyStage.choices)
+    key_stage = forms.ChoiceField(choices=[("", "Choose…"), *Project.KeyStage.choices])
     success_criteria = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -115,3 +115,48 @@ class RewordForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
                 initial="\n".join(s.prompts),
             )
+
+
+class AssignForm(forms.Form):
+    """Whole classes and chosen pupils to set a project to: ``groups`` and ``pupils`` are the
+    ones the page offers (those the teacher reaches in the project's school), and only those
+    are taken."""
+
+    group = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        initial=[],
+        error_messages={"invalid_choice": "That class or set is not one you can set this to."},
+    )
+    pupil = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        initial=[],
+        error_messages={"invalid_choice": "That pupil is not one you can set this to."},
+    )
+
+    def __init__(self, *args, groups, pupils, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups, self.pupils = groups, pupils
+        self.fields["group"].choices = [(g.pk, g.name) for g in groups]
+        self.fields["pupil"].choices = [(p.pk, str(p)) for p in pupils]
+
+    def chosen(self) -> dict:
+        """The groups and pupils chosen, as ``services.assign`` takes them."""
+        groups, pupils = set(self.cleaned_data["group"]), set(self.cleaned_data["pupil"])
+        return {
+            "groups": [g for g in self.groups if g.pk in groups],
+            "pupils": [p for p in self.pupils if p.pk in pupils],
+        }
+
+
+class StatusForm(forms.Form):
+    """A project's button to open or close it."""
+
+    status = forms.ChoiceField(
+        choices=Project.Status.choices,
+        error_messages={
+            "required": "Choose draft, open or closed.",
+            "invalid_choice": "Choose draft, open or closed.",
+        },
+    )

@@ -91,6 +91,20 @@ class Project(models.Model):
         KS4 = "ks4", "Key stage 4"
         KS5 = "ks5", "Key stage 5"
 
+        @classmethod
+        def of_year(cls, year_group: int) -> "Project.KeyStage":
+            """The key stage of an English year group (0 is Reception)."""
+            for last, stage in (
+                (0, cls.EYFS),
+                (2, cls.KS1),
+                (6, cls.KS2),
+                (9, cls.KS3),
+                (11, cls.KS4),
+            ):
+                if year_group <= last:
+                    return stage
+            return cls.KS5
+
     class Mode(models.TextChoices):
         INDIVIDUAL = "individual", "Individual"
         GROUP = "group", "Group"

@@ -1,12 +1,13 @@
-"""Reads for the TASC pages; each makes a fixed number of queries."""
+"""Reads for the TASC pages and the API's projects; each makes a fixed number of queries."""
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 
-from risingtide.access.core import visible
-from risingtide.people.models import User
+from risingtide.access.core import can, visible
+from risingtide.people.models import Membership, Role, User
 from risingtide.tasc.models import STAGE_ORDER, Assignment, Project, Wheel, WheelStage
 from risingtide.tasc.wheels import ensure_default_wheel
 
@@ -19,23 +20,36 @@ def wheel_stages(wheel: Wheel, extra_prompts: dict | None = None) -> list[WheelS
     return stages
 
 
-def pupil_projects(user: User) -> list[Project]:
-    return list(
+def pupil_projects(user: User) -> QuerySet[Project]:
+    """The projects set to a pupil, once open, as their home page lists them: by status, then
+    due date, then title."""
+    return (
         visible(user, "project")
         .filter(assignments__isnull=False)
         .distinct()
         .select_related("school")
-        .order_by("status", "due_date", "title")
+        .order_by("status", "due_date", "title", "pk")
     )
 
 
-def school_projects(user: User) -> list[Project]:
-    return list(
+def school_projects(user: User) -> QuerySet[Project]:
+    """Every project of the schools where the person is on the staff, newest first, each with
+    its ``assignment_count``, as the projects page lists them."""
+    return (
         visible(user, "project", "project.edit")
         .select_related("school", "created_by")
         .annotate(assignment_count=Count("assignments"))
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")
     )
+
+
+def project_list(user: User) -> QuerySet[Project]:
+    """The projects a person works with, as their page lists them: a member of staff, their
+    schools' projects (the projects page); anyone else, the projects set to them (a pupil's
+    home page). The API's project list is this list."""
+    if can(user, "project.create"):
+        return school_projects(user)
+    return pupil_projects(user)
 
 
 def project_page(project: Project) -> dict:
@@ -105,3 +119,13 @@ def wheel_segments(
             )
         )
     return segments
+
+
+def usual_key_stage(user: User) -> str:
+    """The key stage most of the person's classes are in, to start a new project with; empty
+    when they teach no class (then they choose, rather than meet "Early years" by default)."""
+    years = Membership.objects.filter(
+        user=user, role=Role.TEACHER, teaching_group__isnull=False
+    ).values_list("teaching_group__year_group", flat=True)
+    stages = Counter(Project.KeyStage.of_year(year) for year in years)
+    return stages.most_common(1)[0][0] if stages else ""

@@ -2,6 +2,8 @@ from django.urls import path
 
 from risingtide.tasc import views
 
+app_name = "tasc"
+
 urlpatterns = [
     path("projects/", views.project_list, name="projects"),
     path("projects/new/", views.project_new, name="project_new"),

@@ -5,10 +5,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from risingtide.access.core import can, requires, visible
-from risingtide.lib.forms import refused
+from risingtide.lib.forms import posted, refusal_of, refused, show_refusal
 from risingtide.people.models import Membership, Role
 from risingtide.tasc import events, queries, services
-from risingtide.tasc.forms import ProjectForm, RewordForm
+from risingtide.tasc.forms import AssignForm, ProjectForm, RewordForm, StatusForm
 from risingtide.tasc.models import STAGE_ORDER
 
 
@@ -26,16 +26,20 @@ def project_new(request):
     schools = list(services.staff_schools(request.user))
     if not schools:
         return render(request, "403.html", status=403)
-    form = ProjectForm(request.POST or None, wheels=queries.usable_wheels(request.user))
+    form = ProjectForm(
+        **posted(request),
+        wheels=queries.usable_wheels(request.user),
+        initial={"key_stage": queries.usual_key_stage(request.user)},
+    )
     if request.method == "POST" and form.is_valid():
         # A person on the staff of several schools works in the first; others via copy.
         try:
             project = services.create_project(request.user, schools[0], form.details())
         except ValidationError as exc:
-            form.add_error(None, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, "Project saved as a draft. Set it to a class, then open it.")
-            return redirect("project", project.pk)
+            return redirect("tasc:project", project.pk)
     return render(
         request,
         "tasc/project_form.html",
@@ -60,17 +64,15 @@ def project_edit(request, project):
     wheels = queries.usable_wheels(request.user).filter(
         Q(school__isnull=True) | Q(school=project.school_id)
     )
-    form = ProjectForm(
-        request.POST or None, wheels=wheels, initial=ProjectForm.initial_for(project)
-    )
+    form = ProjectForm(**posted(request), wheels=wheels, initial=ProjectForm.initial_for(project))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_project(request.user, project, form.details())
         except ValidationError as exc:
-            form.add_error(None, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, "Project saved.")
-            return redirect("project", project.pk)
+            return redirect("tasc:project", project.pk)
     return render(
         request,
         "tasc/project_form.html",
@@ -84,7 +86,7 @@ def project_edit(request, project):
 def project_copy(request, project):
     copy = services.copy_project(request.user, project)
     messages.success(request, "This is your copy, as a draft: change it as you need.")
-    return redirect("project_edit", copy.pk)
+    return redirect("tasc:project_edit", copy.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -100,17 +102,11 @@ def project_assign(request, project):
         )
         .order_by("last_name", "first_name")
     )
-    if request.method == "POST":
-        chosen_groups = set(request.POST.getlist("group"))
-        chosen_pupils = set(request.POST.getlist("pupil"))
-        services.assign(
-            request.user,
-            project,
-            groups=[g for g in groups if str(g.pk) in chosen_groups],
-            pupils=[p for p in pupils if str(p.pk) in chosen_pupils],
-        )
+    form = AssignForm(**posted(request), groups=groups, pupils=pupils)
+    if request.method == "POST" and form.is_valid():
+        services.assign(request.user, project, **form.chosen())
         messages.success(request, "Project set.")
-        return redirect("project", project.pk)
+        return redirect("tasc:project", project.pk)
     assigned = {(a.teaching_group_id, a.pupil_id) for a in project.assignments.all()}
     return render(
         request,
@@ -121,7 +117,9 @@ def project_assign(request, project):
             "pupils": pupils,
             "assigned_groups": {g for g, _ in assigned if g},
             "assigned_pupils": {p for _, p in assigned if p},
+            "form": form,
         },
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -129,19 +127,22 @@ def project_assign(request, project):
 @requires("project.edit", "pk")
 def project_unassign(request, project, assignment_id: int):
     services.unassign(request.user, project, assignment_id)
-    return redirect("project", project.pk)
+    return redirect("tasc:project", project.pk)
 
 
 @require_POST
 @requires("project.edit", "pk")
 def project_status(request, project):
+    form = StatusForm(request.POST)
     try:
-        services.set_status(request.user, project, request.POST.get("status", ""))
+        if not form.is_valid():
+            raise refusal_of(form)
+        services.set_status(request.user, project, form.cleaned_data["status"])
     except ValidationError as exc:
         refused(request, exc)
     else:
         messages.success(request, f"The project is now {project.get_status_display().lower()}.")
-    return redirect("project", project.pk)
+    return redirect("tasc:project", project.pk)
 
 
 @require_GET
@@ -156,7 +157,7 @@ def wheel(request, wheel):
 @requires("wheel.reword", "pk")
 def wheel_reword(request, wheel):
     schools = list(services.staff_schools(request.user))
-    form = RewordForm(request.POST or None, wheel=wheel, initial={"name": wheel.name})
+    form = RewordForm(**posted(request), wheel=wheel, initial={"name": wheel.name})
     if request.method == "POST" and form.is_valid() and schools:
         data = form.cleaned_data
         wording = {
@@ -167,9 +168,13 @@ def wheel_reword(request, wheel):
             )
             for stage in STAGE_ORDER
         }
-        new = services.reword_wheel(request.user, wheel, schools[0], wording, data["name"])
-        messages.success(request, f"Saved as {new}. New projects can use it.")
-        return redirect("wheel", new.pk)
+        try:
+            new = services.reword_wheel(request.user, wheel, schools[0], wording, data["name"])
+        except ValidationError as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(request, f"Saved as {new}. New projects can use it.")
+            return redirect("tasc:wheel", new.pk)
     return render(
         request,
         "tasc/wheel_reword.html",

@@ -70,7 +70,7 @@ def import_portfolio(request):
             messages.success(
                 request, f"Imported for {pupil.get_full_name()} as a closed project in this school."
             )
-            return redirect("portfolio", portfolio.pk)
+            return redirect("portfolios:portfolio", portfolio.pk)
     return render(
         request, "transfer/import.html", {"pupils": pupils, "schools": schools}, status=status
     )

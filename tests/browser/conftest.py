@@ -7,10 +7,13 @@ they share and ``axe.py`` the accessibility check.
 
 import http.client
 import os
+import shutil
+import sqlite3
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -49,7 +52,9 @@ document.addEventListener("securitypolicyviolation", (event) => {
 }, true);
 """
 
-expect.set_options(timeout=5_000)
+# Generous: CI runs the browser journeys on two busy cores, where a nested player frame has
+# taken over 5 s to load. A wait that is met returns at once, so passing runs are no slower.
+expect.set_options(timeout=15_000)
 
 
 @dataclass
@@ -136,7 +141,8 @@ def browser() -> Iterator[Browser]:
 
 def _assert_plain_http(url: str) -> None:
     parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=5)
+    # 30 s: the first page (templates compiled, apps warmed) took over 5 s on a busy machine.
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
     try:
         connection.request("GET", "/accounts/login/")
         response = connection.getresponse()
@@ -196,12 +202,51 @@ def page(browser: Browser, server, browser_log: BrowserLog) -> Iterator[Page]:
     browser_log.assert_clean()
 
 
-@pytest.fixture
-def demo(transactional_db):
-    """The demo world: one sign-in per role, all with ``world.DEMO_PASSWORD``."""
-    from risingtide.demo import world
+class _DemoSnapshot:
+    """The demo world as first loaded in this run: the database (an in-memory SQLite copy) and
+    the files it wrote. Loading the demo takes seconds of processor time and thirty browser
+    tests ask for it; copying it back with SQLite's backup API takes milliseconds."""
 
-    return world.load_demo()
+    database = None  # sqlite3.Connection
+    files: Path | None = None
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    if source.exists():
+        shutil.copytree(source, target, dirs_exist_ok=True)
+
+
+@pytest.fixture
+def demo(transactional_db, settings, tmp_path_factory):
+    """The demo world: one sign-in per role, all with ``world.DEMO_PASSWORD``.
+
+    On SQLite it is loaded once per run and copied in for each later test (database, uploads
+    and the signing keys it made), so every test still starts from the whole, untouched demo
+    (the test's own changes are flushed afterwards as before). On PostgreSQL it is loaded each
+    time."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from risingtide.demo import world
+    from risingtide.schools.models import Nation
+
+    if connection.vendor != "sqlite":
+        return world.load_demo()
+    connection.ensure_connection()
+    folders = {"media": Path(settings.MEDIA_ROOT), "keys": Path(settings.CREDENTIAL_KEY_DIR)}
+    if _DemoSnapshot.database is None:
+        nation = world.load_demo()
+        _DemoSnapshot.database = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(_DemoSnapshot.database)
+        _DemoSnapshot.files = tmp_path_factory.mktemp("demo-snapshot")
+        for name, folder in folders.items():
+            _copy_tree(folder, _DemoSnapshot.files / name)
+        return nation
+    _DemoSnapshot.database.backup(connection.connection)
+    for name, folder in folders.items():
+        _copy_tree(_DemoSnapshot.files / name, folder)
+    ContentType.objects.clear_cache()  # the copy's content types replace the flushed ones
+    return Nation.objects.get(name=world.DEMO_NATION)
 
 
 @pytest.fixture

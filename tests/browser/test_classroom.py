@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from risingtide.demo.testing import TinyWorld
 from tests.browser.axe import assert_accessible
-from tests.browser.steps import screenshot, sign_in_and_land_home, sign_out
+from tests.browser.steps import open_from_bar, screenshot, sign_in_and_land_home, sign_out
 
 pytestmark = pytest.mark.browser
 EVIDENCE = "Year 8 set 1: extension tasks were optional and few took them."
@@ -18,9 +18,7 @@ EVIDENCE = "Year 8 set 1: extension tasks were optional and few took them."
 
 def test_classroom_reflection_journey(page: Page, tiny_world):
     sign_in_and_land_home(page, "teacher.own", TinyWorld.PASSWORD)
-    page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="My classroom (CQS)"
-    ).click()
+    open_from_bar(page, "My classroom (CQS)")
     page.get_by_label("Class or group").fill("8X maths")
     page.get_by_label("Subject").select_option("maths")
     page.get_by_role("button", name="Start the reflection").click()
@@ -64,9 +62,7 @@ def test_classroom_reflection_journey(page: Page, tiny_world):
 
     # The teacher shares it; now the coordinator sees it.
     sign_in_and_land_home(page, "teacher.own", TinyWorld.PASSWORD)
-    page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="My classroom (CQS)"
-    ).click()
+    open_from_bar(page, "My classroom (CQS)")
     page.get_by_role("link", name="8X maths").click()
     page.get_by_role("button", name="Share with my coordinator").click()
     expect(page.get_by_role("button", name="Stop sharing")).to_be_visible()

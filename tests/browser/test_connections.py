@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 def test_pupil_connects_items_in_graph_and_list(page: Page, tiny_world):
     sign_in_and_land_home(page, "pupil1.own", TinyWorld.PASSWORD)
     page.goto(f"/portfolios/{tiny_world.portfolios['own'].pk}/")
-    page.get_by_role("link", name="Connections between items").click()
+    page.get_by_role("link", name="Connections").click()
     graph = page.locator("#graph.ready canvas").first
     expect(graph).to_be_visible()
 
@@ -23,8 +23,11 @@ def test_pupil_connects_items_in_graph_and_list(page: Page, tiny_world):
     page.get_by_label("To").select_option(label="own note (Gather and Organise)")
     page.get_by_label("Why? (one sentence)").fill("The picture shows what I wrote")
     page.get_by_role("button", name="Add the connection").click()
-    expect(page.get_by_text("Connection added.")).to_be_visible()
+    expect(
+        page.get_by_text("Connection added: own picture is an example of own note.")
+    ).to_be_visible()
     expect(page.locator(".connection-list li")).to_have_count(1)
+    expect(page.locator(".connection-list li")).to_be_focused()  # on the connection just made
     expect(page.locator(".connection-list li")).to_contain_text(
         "own picture is an example of own note: The picture shows what I wrote"
     )

@@ -42,10 +42,11 @@ def test_two_group_members_write_in_one_note(page: Page, browser: Browser, serve
     ada.goto(f"/projects/{project.pk}/")
     ada.get_by_role("link", name="Open my group's portfolio").click()
     expect(ada.get_by_role("heading", level=1)).to_contain_text("Bee Team")
-    ada.get_by_label("Title of a new note for Generate").fill("Our ideas")
-    ada.locator("#stage-generate").get_by_role("button", name="Add a note").click()
+    ada.get_by_role("link", name="Stage 3: Generate").click()
+    ada.get_by_label("Add to Generate").fill("Our ideas")
+    ada.get_by_role("button", name="Add a Note").click()
     expect(ada.locator("form.autosave[data-ready]")).to_have_count(1)
-    note_url = ada.url
+    note_url = ada.url.split("?")[0]  # the note, without "new" and its focus
 
     # Ben opens the same note, then both type.
     ben = browser.new_context(base_url=server.url, locale="en-GB").new_page()
@@ -153,12 +154,12 @@ def test_three_pupils_build_one_group_portfolio_and_each_sees_who_did_what(
         p = pages[username]
         sign_in_and_land_home(p, username, TinyWorld.PASSWORD)
         p.goto(f"/portfolios/{group.pk}/")
-        p.get_by_label("Title of a new note for Gather and Organise").fill(title)
-        p.locator("#stage-gather").get_by_role("button", name="Add a note").click()
+        p.get_by_label("Add to Gather and Organise").fill(title)
+        p.get_by_role("button", name="Add a Note").click()
         expect(p.get_by_role("heading", level=1)).to_contain_text(title)
     for p in pages.values():
         p.goto(f"/portfolios/{group.pk}/")
-        cards = p.locator("#stage-gather li.card")
+        cards = p.locator(".stage-board li.card")
         expect(cards).to_have_count(3)
         for title, who in (("Leaves", "Ada"), ("Logs", "Ben"), ("Pond", "Cat")):
             expect(cards.filter(has_text=title)).to_contain_text(f"Note · {who}")

@@ -17,7 +17,7 @@ from risingtide.insights.tasks import make_school_reports
 from risingtide.insights.tests.factories import census
 from risingtide.register.models import academic_year
 from tests.browser.axe import assert_accessible
-from tests.browser.steps import screenshot, sign_in_and_land_home, sign_out
+from tests.browser.steps import on_a_phone, screenshot, sign_in_and_land_home, sign_out
 
 pytestmark = pytest.mark.browser
 YEAR = academic_year()
@@ -39,8 +39,18 @@ def test_insights_journey(page: Page, tiny_world):
     schools = page.get_by_role("table", name="Each school’s register by free school meals")
     expect(schools.get_by_role("row", name="Own School")).to_contain_text("120")
     expect(page.locator("canvas[role=img]").first).to_be_visible()  # drawn from its table
+    # Every chart's value axis reaches zero: a trend cut short exaggerates a change.
+    ranges = page.evaluate(
+        """() => [...document.querySelectorAll("canvas")].map((c) => Chart.getChart(c))
+            .filter(Boolean).map((chart) => {
+              const axis = chart.scales[chart.options.indexAxis === "y" ? "x" : "y"];
+              return [axis.min, axis.max];
+            })"""
+    )
+    assert ranges and all(low <= 0 <= high for low, high in ranges), ranges
     screenshot(page, "insights-la-report")
     assert_accessible(page)
+    on_a_phone(page, "insights-la-report")
 
     # Drill into a school: its 3 FSM pupils on the register show as "c" outside the school.
     schools.get_by_role("link", name="Own School").click()
@@ -48,8 +58,10 @@ def test_insights_journey(page: Page, tiny_world):
     fsm = page.get_by_role("table", name="Free school meals: identification at Own School")
     expect(fsm.get_by_role("row", name="FSM", exact=False).first).to_contain_text("c")
     expect(page.get_by_text("Disclosure control:")).to_be_visible()
+    expect(page.get_by_text("Why so many “c”s?")).to_be_visible()  # said in plain words
     screenshot(page, "insights-school-report-la-view")
     assert_accessible(page)
+    on_a_phone(page, "insights-school-report-la-view")
 
     # Back at the LA: make every school's report; the page shows a progress bar.
     page.go_back()
@@ -82,6 +94,7 @@ def test_insights_journey(page: Page, tiny_world):
     expect(page.get_by_text("These are your school’s own figures, exact.")).to_be_visible()
     screenshot(page, "insights-school-report-own")
     assert_accessible(page)
+    on_a_phone(page, "insights-school-report-own")
     # Another school's report is not theirs to see.
     response = page.goto(f"/insights/schools/{other.pk}/")
     assert response.status == 404

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from risingtide.demo.testing import TinyWorld
 from tests.browser.axe import assert_accessible
-from tests.browser.steps import screenshot, sign_in_and_land_home
+from tests.browser.steps import screenshot, sign_in_and_land_home, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -16,14 +16,13 @@ def test_note_autosaves_survives_reload_and_conflicts_show_both_texts(page: Page
     sign_in_and_land_home(page, "pupil1.own", TinyWorld.PASSWORD)
     page.get_by_role("link", name="own project", exact=True).click()
     page.get_by_role("link", name="Open my portfolio").click()
-    expect(
-        page.get_by_role("img", name="Where this portfolio is on the TASC wheel")
-    ).to_be_visible()
+    expect(page.get_by_role("navigation", name="Stages of the TASC wheel")).to_be_visible()
     screenshot(page, "portfolio")
     assert_accessible(page)
 
-    page.get_by_label("Title of a new note for Generate").fill("Ideas")
-    page.locator("#stage-generate").get_by_role("button", name="Add a note").click()
+    page.get_by_role("link", name="Stage 3: Generate").click()
+    page.get_by_label("Add to Generate").fill("Ideas")
+    page.get_by_role("button", name="Add a Note").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ideas")
     note = page.get_by_label("Your note")
     ready = page.locator("form.autosave[data-ready]")  # the autosave script is listening
@@ -55,9 +54,12 @@ def test_note_autosaves_survives_reload_and_conflicts_show_both_texts(page: Page
     expect(note).to_have_value("Bamboo, straws and logs")
 
     page.get_by_role("link", name="Back to the portfolio").click()
-    page.locator("#stage-gather").get_by_role("button", name="I have finished this stage").click()
-    expect(page.locator("#stage-gather").get_by_text("done")).to_be_visible()
-    expect(page.get_by_role("img", name=re.compile("TASC wheel"))).to_be_visible()
+    expect(page.get_by_role("link", name="Ideas")).to_be_focused()  # back on its card
+    page.get_by_role("link", name="Stage 1: Gather and Organise").click()
+    page.get_by_role("button", name="I have finished this stage").click()
+    expect(page.get_by_role("heading", level=2, name="Identify")).to_be_focused()
+    gather = page.get_by_role("link", name=re.compile("^Stage 1: Gather and Organise"))
+    expect(gather).to_contain_text("done")
 
 
 def test_signing_out_saves_waiting_words_then_forgets_them(page: Page, tiny_world):
@@ -72,7 +74,6 @@ def test_signing_out_saves_waiting_words_then_forgets_them(page: Page, tiny_worl
             { body: "Typed while offline", version: String(version) }))""",
         [f"rt-note-{tiny_world.users['pupil@own'].pk}-{note.pk}", note.version],
     )
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("heading", name="Sign in to Rising Tide")).to_be_visible()
+    sign_out(page)
     assert Item.objects.get(pk=note.pk).body == "Typed while offline"
     assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('rt-'))") == []

@@ -5,7 +5,7 @@ from playwright.sync_api import Page, expect
 
 from risingtide.demo.world import DEMO_PASSWORD
 from tests.browser.axe import assert_accessible
-from tests.browser.steps import screenshot, sign_in_and_land_home, sign_out
+from tests.browser.steps import on_a_phone, screenshot, sign_in_and_land_home, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -34,10 +34,11 @@ def test_teacher_sets_a_project_and_a_pupil_sees_it(page: Page, demo):
     expect(page.get_by_text("The project is now open.")).to_be_visible()
     screenshot(page, "project-teacher")
     assert_accessible(page)
+    on_a_phone(page, "project-teacher")
     sign_out(page)
 
     sign_in_and_land_home(page, "pupil", DEMO_PASSWORD)
-    page.get_by_role("link", name="Design a pond dipping survey").click()
+    page.get_by_role("link", name="Design a pond dipping survey", exact=True).click()
     wheel = page.get_by_role("img", name="TASC wheel")
     expect(wheel).to_be_visible()
     expect(page.get_by_text("Which bees live near school?")).to_be_visible()

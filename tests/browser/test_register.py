@@ -2,6 +2,9 @@
 nominates a pupil with two kinds of evidence, identifies them and reads the equity check; a
 teacher nominates from their group page; the audit log shows both."""
 
+import csv
+import io
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -12,7 +15,7 @@ from risingtide.register.tasks import check_import, write_import
 from risingtide.register.tests import ctf_files
 from risingtide.register.upn import make_upn
 from tests.browser.axe import assert_accessible
-from tests.browser.steps import screenshot, sign_in_and_land_home, sign_out
+from tests.browser.steps import on_a_phone, screenshot, sign_in_and_land_home, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -44,6 +47,7 @@ def test_register_journey(page: Page, tiny_world, tmp_path):
     expect(page.get_by_text("Riverton Primary")).to_be_visible()
     screenshot(page, "register-import-preview")
     assert_accessible(page)
+    on_a_phone(page, "register-import-preview")
     page.get_by_role("button", name="Confirm and import").click()
     expect(page.get_by_text("Writing to the register")).to_be_visible()
     expect(page.get_by_role("progressbar")).to_be_visible()
@@ -91,6 +95,7 @@ def test_register_journey(page: Page, tiny_world, tmp_path):
     expect(page.get_by_role("table").first).to_be_visible()
     screenshot(page, "register-equity")
     assert_accessible(page)
+    on_a_phone(page, "register-equity")
     sign_out(page)
 
     # A teacher nominates a pupil of their class from the group page.
@@ -133,12 +138,40 @@ def test_csv_mapping_screening_export_and_sharing(page: Page, tiny_world, tmp_pa
     expect(page.get_by_label("UPN (required)")).not_to_have_value("")
     screenshot(page, "register-import-mapping")
     assert_accessible(page)
+    on_a_phone(page, "register-import-mapping")
     # This export names another school's URN on every row: leave that column out.
     page.get_by_label("School URN").select_option("")
     page.get_by_role("button", name="Check the file").click()
     batch = ImportBatch.objects.get(file_name=csv_file.name)
     assert check_import.call(batch.pk) == "checked"
     expect(page.get_by_text("12 new pupils")).to_be_visible()
+
+    # A file with two bad rows is blocked, and its bad rows come back to fix in a spreadsheet.
+    bad_file = tmp_path / "arbor-with-errors.csv"
+    bad_file.write_bytes(
+        tabular_files.csv_bytes(12, "arbor", {3: "wrong_check_letter", 7: "unknown_ethnicity"})
+    )
+    page.goto(f"/schools/{school.pk}/register/imports/")
+    page.get_by_label("File", exact=True).set_input_files(str(bad_file))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_label("School URN")).to_have_value("")  # the mapping kept from before
+    page.get_by_role("button", name="Check the file").click()
+    assert check_import.call(ImportBatch.objects.get(file_name=bad_file.name).pk) == "checked"
+    page.reload()
+    expect(page.get_by_text("Blocked: 2 rows to fix")).to_be_visible()
+    link = page.get_by_role("link", name="Download the 2 rows to fix (CSV)")
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.endswith("-rows-to-fix.csv")
+    fixes = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
+    assert fixes[0][:2] == ["UPN", "Legal first name"] and fixes[0][-2:] == ["row", "errors"]
+    assert [(row[-2], row[-1].split(":")[0]) for row in fixes[1:]] == [
+        ("5", "UPN"),
+        ("9", "Ethnicity code"),
+    ]
+    screenshot(page, "register-import-blocked")
+    assert_accessible(page)
+    on_a_phone(page, "register-import-blocked")
 
     # The screening list and the export, which asks why.
     page.goto(f"/schools/{school.pk}/register/screening/")

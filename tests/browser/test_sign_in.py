@@ -1,4 +1,5 @@
-"""Signing in: every demo role lands on its own home page; wrong passwords are throttled."""
+"""Signing in: every demo role lands on its own home page, whose first screen says what to do
+next at a desk's width and a phone's; wrong passwords are throttled."""
 
 import re
 from dataclasses import dataclass, field
@@ -6,9 +7,9 @@ from dataclasses import dataclass, field
 import pytest
 from playwright.sync_api import Page, expect
 
-from risingtide.demo.world import DEMO_PASSWORD
+from risingtide.demo.world import DEMO_ACCOUNTS, DEMO_PASSWORD
 from tests.browser.axe import assert_accessible
-from tests.browser.steps import screenshot, sign_in, sign_in_and_land_home
+from tests.browser.steps import PHONE, on_a_phone, screenshot, sign_in, sign_in_and_land_home
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +29,13 @@ class Home:
 
 HOMES = [
     Home("pupil", "Pupil", ["My projects", "My classes"], shows=["7A", "Riverton Academy"]),
-    Home("teacher", "Teacher", ["My groups"], rows=["7A", "8A"], nav=["My school"]),
+    Home(
+        "teacher",
+        "Teacher",
+        ["My groups"],
+        rows=["7A", "8A"],
+        nav=["Projects", "Library"],  # Feedback carries its count
+    ),
     Home(
         "coordinator",
         "Leading teacher (G&T coordinator)",
@@ -79,14 +86,31 @@ HOMES = [
         [],
         shows=["You administer this site."],
         links=["Open the administration pages"],
-        nav=["Admin", "API tokens"],
+        nav=["Admin", "Frameworks"],
     ),
+    # Issue 19: Maya's mum, linked to her alone (the panel is the families app's).
+    Home("carer", "My children", [], links=["Maya Okafor"], nav=["My child"]),
 ]
+
+
+def test_every_demo_account_has_a_home_checked():
+    assert [h.username for h in HOMES] == [account[0] for account in DEMO_ACCOUNTS]
+
+
+def assert_first_screen_says_what_to_do_next(page: Page) -> None:
+    """Before any scrolling: "What to do next" and its first step (or the word that nothing is
+    waiting), whole, above the fold."""
+    next_steps = page.get_by_role("region", name="What to do next")
+    first = next_steps.locator(".next-step, .next-none").first
+    expect(first).to_be_visible()
+    box = first.bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"], box
 
 
 @pytest.mark.parametrize("home", HOMES, ids=[h.username for h in HOMES])
 def test_each_role_signs_in_and_sees_their_home(page: Page, demo, browser_log, home: Home):
     sign_in_and_land_home(page, home.username, DEMO_PASSWORD)
+    assert_first_screen_says_what_to_do_next(page)
 
     panel = page.get_by_role("region", name=home.panel, exact=True)
     expect(panel).to_be_visible()
@@ -103,11 +127,18 @@ def test_each_role_signs_in_and_sees_their_home(page: Page, demo, browser_log, h
     navigation = page.get_by_role("navigation", name="Main")
     for label in ["Home", *home.nav]:
         expect(navigation.get_by_role("link", name=label, exact=True)).to_be_visible()
-    if home.username == "pupil":
-        expect(navigation.get_by_role("link", name="API tokens")).to_have_count(0)
+    # Account things sit under the person's name, never in the bar; pupils have no tokens.
+    expect(navigation.get_by_role("link", name="API tokens")).to_have_count(0)
+    page.locator("#menu-account > summary").click()
+    tokens = page.locator("#menu-account").get_by_role("link", name="API tokens")
+    expect(tokens).to_have_count(0 if home.username in ("pupil", "carer") else 1)
+    page.locator("#menu-account > summary").click()
 
     screenshot(page, f"home-{home.username.replace('.', '-')}")
     assert_accessible(page)
+    page.set_viewport_size(PHONE)
+    assert_first_screen_says_what_to_do_next(page)
+    on_a_phone(page, f"home-{home.username.replace('.', '-')}")
     browser_log.assert_no_csp_violations()
 
 

@@ -1,8 +1,8 @@
 """Quality standards in the browser: the national officer reads the indicator; a leading
-teacher completes the school's IQS self-evaluation with evidence across all 14 elements,
-submits it and makes the improvement plan from its next steps; the LA lead sees the school's
-profile and overdue actions and leaves a note the school then sees; the national officer sees
-the indicator change."""
+teacher completes the school's IQS self-evaluation, a theme at a time, with evidence across
+all 14 elements, submits it and makes the improvement plan from its next steps; the LA lead
+sees the school's profile and overdue actions and leaves a note the school then sees; the
+national officer sees the indicator change."""
 
 import datetime as dt
 import re
@@ -13,10 +13,11 @@ from playwright.sync_api import Page, expect
 
 from risingtide.demo.testing import TinyWorld
 from tests.browser.axe import assert_accessible
-from tests.browser.steps import screenshot, sign_in_and_land_home, sign_out
+from tests.browser.steps import on_a_phone, screenshot, sign_in_and_land_home, sign_out
 
 pytestmark = pytest.mark.browser
 LEVELS = {1: "Entry", 2: "Developing", 3: "Exemplary"}
+THEMES = {"A": [1, 2, 3], "B": [4], "C": [5, 6], "D": [7, 8, 9, 10, 11, 12], "E": [13, 14]}
 
 
 def schools_at_entry(page: Page) -> str:
@@ -47,17 +48,30 @@ def test_standards_journey(page: Page, tiny_world, tmp_path):
     expect(
         page.get_by_role("heading", name=re.compile("Self-evaluation \\(draft\\)"))
     ).to_be_visible()
-    for number in range(1, 15):
-        element = page.locator(f"#element-{number}")
-        element.get_by_label(LEVELS[1 + number % 3]).check()
-        element.get_by_label(f"Evidence for element {number}").fill(
-            f"Element {number}: seen in lesson observations and the governors' report."
+    # A theme at a time: each element of the theme, then on to the next theme.
+    for code, numbers in THEMES.items():
+        summary = page.get_by_role("navigation", name=re.compile("^Themes"))
+        expect(summary.locator('a[aria-current="page"]')).to_contain_text(f"{code} ")
+        for number in numbers:
+            element = page.locator(f"#element-{number}")
+            element.get_by_label(LEVELS[1 + number % 3]).check()
+            element.get_by_label(f"Evidence for element {number}").fill(
+                f"Element {number}: seen in lesson observations and the governors' report."
+            )
+            element.get_by_label(f"Next steps for element {number}").fill(
+                f"Sustain element {number} and share practice with the cluster."
+            )
+            element.get_by_role("button", name=f"Save element {number}").click()
+            expect(page.locator(f"#element-{number} .save-status")).to_contain_text("Saved")
+        expect(summary.locator('a[aria-current="page"]')).to_contain_text(
+            f"{len(numbers)} of {len(numbers)} element"
         )
-        element.get_by_label(f"Next steps for element {number}").fill(
-            f"Sustain element {number} and share practice with the cluster."
-        )
-        element.get_by_role("button", name=f"Save element {number}").click()
-        expect(page.locator(f"#element-{number}").get_by_role("status")).to_contain_text("Saved")
+        if code != "E":
+            page.get_by_role("link", name=re.compile("^Next theme [B-E] ")).click()
+    expect(page.get_by_text("14 of 14 elements answered")).to_be_visible()
+    page.get_by_role("navigation", name=re.compile("^Themes")).get_by_role(
+        "link", name=re.compile("^A Effective teaching")
+    ).click()
     # Evidence from a file, attached to element 1.
     picture = tmp_path / "observation.png"
     from risingtide.demo.testing import png_file
@@ -109,6 +123,7 @@ def test_standards_journey(page: Page, tiny_world, tmp_path):
     expect(row.locator("strong.rag-text-red")).to_have_text("1")  # one action overdue
     screenshot(page, "standards-la")
     assert_accessible(page)
+    on_a_phone(page, "standards-la")
     page.get_by_label("Showing").select_option("no_plan")
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_role("status")).to_contain_text("1 of 2 schools shown")

@@ -42,6 +42,36 @@ def test_operation_ids_keep_the_names_they_were_published_with(client):
         assert importlib.import_module(module).router.path_operations, module
 
 
+def test_every_operation_documents_the_refusals_around_it(client):
+    """Found by fuzzing the API (tests/fuzz/): the token check's 401, the guard's 403 and 404
+    and the 422 for input of the wrong shape were answered but not in the document, so a
+    client checking answers against it met statuses it said could not happen."""
+    schema = client.get("/api/v1/openapi.json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert {"401", "403", "404"} <= set(operation["responses"]), (method, path)
+            if operation.get("parameters") or "requestBody" in operation:
+                assert "422" in operation["responses"], (method, path)
+    refusal = schema["paths"]["/api/v1/schools/{school_id}"]["get"]["responses"]["422"]
+    assert refusal["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorOut"
+    }
+
+
+def test_a_refusal_around_an_operation_has_its_documented_shape(world):
+    from risingtide.api.tests.clients import as_user, call
+
+    client = as_user(world.user("pupil@own"))
+    refused = call(client, "get", f"/schools/{world.schools['other'].pk}")
+    assert refused.status_code == 404
+    assert refused.json() == {"detail": "Not found."}
+    wrong = call(client, "post", f"/portfolios/{world.portfolios['own'].pk}/notes", {"x": 1})
+    assert wrong.status_code == 422
+    # Before: ``{"detail": [pydantic's errors]}``, a shape the document did not give.
+    assert isinstance(wrong.json()["detail"], str)
+    assert wrong.json()["errors"]["title"] == ["Field required"]
+
+
 def test_me_by_session_lists_roles_and_scopes(world, client_for):
     data = client_for(world.user("teacher+lead@own")).get("/api/v1/me").json()
     assert data["username"] == "teacher.lead.own"
@@ -108,17 +138,17 @@ def test_token_is_stored_only_as_digest(world):
 
 def test_token_page_issues_lists_and_revokes(world, client_for):
     client = client_for(world.user("head@own"))
-    response = client.post(reverse("api_tokens"), {"name": "Nightly export"})
+    response = client.post(reverse("api:api_tokens"), {"name": "Nightly export"})
     page = response.content.decode()
     assert "Your new token" in page and "Nightly export" in page
     token = ApiToken.objects.get(name="Nightly export")
     # Someone else's token cannot be revoked: 404.
     other = client_for(world.user("head@other"))
-    assert other.post(reverse("revoke_api_token", args=[token.pk])).status_code == 404
+    assert other.post(reverse("api:revoke_api_token", args=[token.pk])).status_code == 404
     client = client_for(world.user("head@own"))
-    assert client.post(reverse("revoke_api_token", args=[token.pk])).status_code == 302
+    assert client.post(reverse("api:revoke_api_token", args=[token.pk])).status_code == 302
     assert not ApiToken.objects.filter(pk=token.pk).exists()
 
 
 def test_pupils_cannot_make_tokens(world, client_for):
-    assert client_for(world.user("pupil@own")).get(reverse("api_tokens")).status_code == 403
+    assert client_for(world.user("pupil@own")).get(reverse("api:api_tokens")).status_code == 403

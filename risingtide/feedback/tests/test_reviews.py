@@ -68,7 +68,9 @@ def _token_client(user):
 def test_an_anonymous_reviewer_is_nowhere_to_be_seen(world, reviewed, client_for):
     ben = world.users["pupil2@own"]
     # 1. The page, for the pupil reviewed.
-    html = client_for(world.user("pupil@own")).get(reverse("presentation", args=[reviewed.pk]))
+    html = client_for(world.user("pupil@own")).get(
+        reverse("portfolios:presentation", args=[reviewed.pk])
+    )
     text = html.content.decode()
     assert "Add labels" in text and "by a classmate (anonymous)" in text
     assert "Ben Own" not in text and ben.username not in text
@@ -95,7 +97,7 @@ def test_a_teacher_hides_an_unkind_review_from_pupils(world, reviewed, client_fo
         services.hide_review(world.user("pupil@own"), reviewed, ben_review.pk, True)
     teacher = client_for(world.user("teacher@own"))
     response = teacher.post(
-        reverse("hide_review", args=[reviewed.pk, ben_review.pk]), {"hidden": "1"}
+        reverse("feedback:hide_review", args=[reviewed.pk, ben_review.pk]), {"hidden": "1"}
     )
     assert response.status_code == 302
     pupil_view = reviews_for(world.user("pupil@own"), reviewed)
@@ -109,9 +111,9 @@ def test_a_teacher_hides_an_unkind_review_from_pupils(world, reviewed, client_fo
 
 def test_review_pages(world, reviewed, client_for):
     ben = client_for(world.user("pupil2@own"))
-    url = reverse("review", args=[reviewed.pk])
+    url = reverse("feedback:review", args=[reviewed.pk])
     assert ben.post(url, {"level_0": "3", "comment": "Great", "anonymous": "1"}).status_code == 302
-    page = ben.get(reverse("presentation", args=[reviewed.pk])).content.decode()
+    page = ben.get(reverse("portfolios:presentation", args=[reviewed.pk])).content.decode()
     assert "Review this work" in page and "Post without my name" in page
     assert "by Ben Own · posted anonymously" in page  # you see your own name on your review
     teacher = client_for(world.user("teacher@own"))
@@ -121,7 +123,7 @@ def test_review_pages(world, reviewed, client_for):
 def test_the_progress_record_keeps_anonymous_reviewers_anonymous(world, reviewed, client_for):
     for key in ("pupil@own", "teacher@own"):
         client = client_for(world.user(key))
-        url = reverse("progress_record", args=[world.users["pupil@own"].pk])
+        url = reverse("feedback:progress_record", args=[world.users["pupil@own"].pk])
         page = client.get(url).content.decode()
         assert "Add labels" in page and "Ben Own" not in page, key
         assert "Explains what bees need: Working towards" in page

@@ -28,7 +28,7 @@ HOME_USERS = [
 
 def home(client, user):
     client.force_login(user)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("home:home"))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -41,7 +41,7 @@ def test_pupil_sees_projects_and_own_class_only(world, client):
 
 def test_teacher_sees_own_groups_with_pupil_counts(world, client):
     page = home(client, world.user("teacher@own"))
-    assert reverse("teaching_group", args=[world.groups["own"].pk]) in page
+    assert reverse("home:teaching_group", args=[world.groups["own"].pk]) in page
     assert "Own 8B" not in page
 
 
@@ -109,22 +109,33 @@ def _count(client, user, url):
 
 
 def test_home_query_count_does_not_grow_with_school_size(world, client):
-    before = {key: _count(client, world.user(key), reverse("home")) for key in HOME_USERS}
+    before = {key: _count(client, world.user(key), reverse("home:home")) for key in HOME_USERS}
     _grow(world, pupils_per_group=30, extra_groups=8)
-    after = {key: _count(client, world.user(key), reverse("home")) for key in HOME_USERS}
+    after = {key: _count(client, world.user(key), reverse("home:home")) for key in HOME_USERS}
     assert after == before
     assert max(before.values()) <= 12, before
 
 
 def test_organisation_pages_query_count_does_not_grow(world, client):
     pages = [
-        ("head@own", reverse("school", args=[world.schools["own"].pk])),
-        ("teacher@own", reverse("teaching_group", args=[world.groups["own"].pk])),
-        ("la_lead@own", reverse("local_authority", args=[world.las["own"].pk])),
-        ("national_officer@nation", reverse("nation", args=[world.nation.pk])),
-        ("teacher@own", reverse("pupil", args=[world.users["pupil@own"].pk])),
+        ("head@own", reverse("home:school", args=[world.schools["own"].pk])),
+        ("teacher@own", reverse("home:teaching_group", args=[world.groups["own"].pk])),
+        ("la_lead@own", reverse("home:local_authority", args=[world.las["own"].pk])),
+        ("national_officer@nation", reverse("home:nation", args=[world.nation.pk])),
+        ("teacher@own", reverse("people:pupil", args=[world.users["pupil@own"].pk])),
     ]
     before = [_count(client, world.user(key), url) for key, url in pages]
     _grow(world, pupils_per_group=30, extra_groups=8)
     after = [_count(client, world.user(key), url) for key, url in pages]
     assert after == before
+
+
+def test_the_menu_follows_a_new_membership_at_once(world, client):
+    """The menu is kept per person; a membership given or taken changes it on the next page."""
+    teacher = world.user("teacher@own")
+    client.force_login(teacher)
+    assert ">G&amp;T register</a>" not in client.get(reverse("home:home")).content.decode()
+    lead = member(teacher, Role.LEADING_TEACHER, school=world.schools["own"])
+    assert ">G&amp;T register</a>" in client.get(reverse("home:home")).content.decode()
+    lead.delete()
+    assert ">G&amp;T register</a>" not in client.get(reverse("home:home")).content.decode()

@@ -25,6 +25,10 @@ class RunOut(Schema):
     year_label: str
     state: str = Field(description="queued, running, done or failed")
     state_label: str
+    stalled: bool = Field(
+        description="Running for longer than any run takes: its worker was stopped; no school "
+        "sees its reports, and starting a new run clears it away (as the page says)"
+    )
     done: int = Field(description="Schools' reports made so far")
     total: int
     percent: int
@@ -51,7 +55,8 @@ def _run(request, run: ReportRun) -> dict:
         "year": run.year,
         "year_label": year_label(run.year),
         "state": run.state,
-        "state_label": run.get_state_display(),
+        "state_label": "Failed" if run.stalled else run.get_state_display(),
+        "stalled": run.stalled,
         "done": run.done,
         "total": run.total,
         "percent": run.percent,

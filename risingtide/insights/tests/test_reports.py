@@ -306,7 +306,7 @@ def test_a_failure_marks_the_run_failed_and_keeps_nothing_half_made(figures, mon
 def test_the_progress_fragment_polls_while_running_then_offers_the_zip(figures):
     la = figures.las["own"]
     run = ReportRun.objects.create(local_authority=la, year=YEAR, state="running", done=1, total=2)
-    poll = reverse("insights_run", kwargs={"pk": la.pk, "run_id": run.pk})
+    poll = reverse("insights:insights_run", kwargs={"pk": la.pk, "run_id": run.pk})
 
     html = render_to_string("insights/_run_progress.html", {"la": la, "run": run})
     assert f'hx-get="{poll}"' in html and 'hx-trigger="every 1s"' in html
@@ -316,7 +316,7 @@ def test_the_progress_fragment_polls_while_running_then_offers_the_zip(figures):
     run.state = "done"
     html = render_to_string("insights/_run_progress.html", {"la": la, "run": run})
     assert "hx-get" not in html
-    assert reverse("insights_run_zip", kwargs={"pk": la.pk, "run_id": run.pk}) in html
+    assert reverse("insights:insights_run_zip", kwargs={"pk": la.pk, "run_id": run.pk}) in html
     assert "Download all 2 reports (ZIP)" in html
 
     run.state, run.message = "failed", "The reports could not be made <b>here</b>."

@@ -36,7 +36,7 @@ def _get(client, user, name, *args, **query):
 
 def test_a_teacher_sees_their_schools_own_figures_exactly(client, figures):
     w = figures
-    response = _get(client, w.users["teacher@own"], "insights_school", w.schools["own"].pk)
+    response = _get(client, w.users["teacher@own"], "insights:insights_school", w.schools["own"].pk)
     assert response.status_code == 200
     report = response.context["report"]
     assert report.control.exact
@@ -53,10 +53,20 @@ def test_a_teacher_sees_their_schools_own_figures_exactly(client, figures):
 def test_another_schools_staff_and_pupils_do_not_see_the_report(client, figures):
     w = figures
     own = w.schools["own"].pk
-    assert _get(client, w.users["teacher@other"], "insights_school", own).status_code == 404
-    assert _get(client, w.users["pupil@own"], "insights_school", own).status_code in (403, 404)
-    assert _get(client, w.users["la_lead@other"], "insights_la", w.las["own"].pk).status_code == 404
-    assert _get(client, w.users["teacher@own"], "insights_la", w.las["own"].pk).status_code in (
+    assert (
+        _get(client, w.users["teacher@other"], "insights:insights_school", own).status_code == 404
+    )
+    assert _get(client, w.users["pupil@own"], "insights:insights_school", own).status_code in (
+        403,
+        404,
+    )
+    assert (
+        _get(client, w.users["la_lead@other"], "insights:insights_la", w.las["own"].pk).status_code
+        == 404
+    )
+    assert _get(
+        client, w.users["teacher@own"], "insights:insights_la", w.las["own"].pk
+    ).status_code in (
         403,
         404,
     )
@@ -64,7 +74,7 @@ def test_another_schools_staff_and_pupils_do_not_see_the_report(client, figures)
 
 def test_the_la_lead_sees_the_school_with_small_numbers_suppressed(client, figures):
     w = figures
-    response = _get(client, w.users["la_lead@own"], "insights_school", w.schools["own"].pk)
+    response = _get(client, w.users["la_lead@own"], "insights:insights_school", w.schools["own"].pk)
     report = response.context["report"]
     assert not report.control.exact
     fsm = next(c for c in report.comparisons if c.dimension.key == "fsm")
@@ -76,13 +86,15 @@ def test_the_la_lead_sees_the_school_with_small_numbers_suppressed(client, figur
     # "own" has a data-sharing agreement in force, so its LA sees the pupil-level list as it
     # sees the register; "peer" has none, so the LA sees peer's figures but no list.
     assert response.context["underachievers"] is not None
-    peer = _get(client, w.users["la_lead@own"], "insights_school", w.schools["peer"].pk)
+    peer = _get(client, w.users["la_lead@own"], "insights:insights_school", w.schools["peer"].pk)
     assert peer.status_code == 200 and peer.context["underachievers"] is None
 
 
 def test_the_leading_teacher_sees_the_underachievement_list_and_it_is_audited(client, figures):
     w = figures
-    response = _get(client, w.users["leading_teacher@own"], "insights_school", w.schools["own"].pk)
+    response = _get(
+        client, w.users["leading_teacher@own"], "insights:insights_school", w.schools["own"].pk
+    )
     underachievers = response.context["underachievers"]
     assert underachievers, "pupils 80 points (8.0) below the rest are listed"
     assert all(u.progress <= -5 for u in underachievers)
@@ -92,7 +104,7 @@ def test_the_leading_teacher_sees_the_underachievement_list_and_it_is_audited(cl
 
 def test_the_la_report_compares_its_schools_and_the_csv_matches_the_screen(client, figures):
     w = figures
-    response = _get(client, w.users["la_lead@own"], "insights_la", w.las["own"].pk)
+    response = _get(client, w.users["la_lead@own"], "insights:insights_la", w.las["own"].pk)
     assert response.status_code == 200
     report = response.context["report"]
     names = [r.name for r in report.rows]
@@ -103,9 +115,9 @@ def test_the_la_report_compares_its_schools_and_the_csv_matches_the_screen(clien
     assert fsm["Y"].register.shown == "c"
     assert report.total.cohort.shown == "200"
     body = response.content.decode()
-    assert reverse("insights_school", args=[w.schools["own"].pk]) in body  # drill down
+    assert reverse("insights:insights_school", args=[w.schools["own"].pk]) in body  # drill down
 
-    download = _get(client, w.users["la_lead@own"], "insights_la_csv", w.las["own"].pk)
+    download = _get(client, w.users["la_lead@own"], "insights:insights_la_csv", w.las["own"].pk)
     table = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     header, rows = table[0], table[1:]
     by_name = {r[1]: dict(zip(header, r, strict=True)) for r in rows}
@@ -117,13 +129,17 @@ def test_the_la_report_compares_its_schools_and_the_csv_matches_the_screen(clien
 
 def test_the_national_dashboard_compares_las(client, figures):
     w = figures
-    response = _get(client, w.users["national_officer@nation"], "insights_nation", w.nation.pk)
+    response = _get(
+        client, w.users["national_officer@nation"], "insights:insights_nation", w.nation.pk
+    )
     assert response.status_code == 200
     report = response.context["report"]
     assert [r.name for r in report.rows] == ["Other LA", "Own LA"]
     assert report.total.cohort.shown == "350"
     assert len(report.trend) == 2
-    assert _get(client, w.users["teacher@own"], "insights_nation", w.nation.pk).status_code in (
+    assert _get(
+        client, w.users["teacher@own"], "insights:insights_nation", w.nation.pk
+    ).status_code in (
         403,
         404,
     )
@@ -131,11 +147,13 @@ def test_the_national_dashboard_compares_las(client, figures):
 
 def test_the_school_csv_has_the_screens_figures(client, figures):
     w = figures
-    la = _get(client, w.users["la_lead@own"], "insights_school_csv", w.schools["own"].pk)
+    la = _get(client, w.users["la_lead@own"], "insights:insights_school_csv", w.schools["own"].pk)
     table = list(csv.reader(io.StringIO(la.content.decode("utf-8-sig"))))
     rows = {(r[1], r[2]): dict(zip(table[0], r, strict=True)) for r in table[1:]}
     assert rows[("Free school meals", "FSM")]["School on register"] == "c"
-    own = _get(client, w.users["leading_teacher@own"], "insights_school_csv", w.schools["own"].pk)
+    own = _get(
+        client, w.users["leading_teacher@own"], "insights:insights_school_csv", w.schools["own"].pk
+    )
     table = list(csv.reader(io.StringIO(own.content.decode("utf-8-sig"))))
     rows = {(r[1], r[2]): dict(zip(table[0], r, strict=True)) for r in table[1:]}
     assert rows[("Free school meals", "FSM")]["School on register"] == "3"
@@ -144,17 +162,23 @@ def test_the_school_csv_has_the_screens_figures(client, figures):
 def test_a_year_without_figures_falls_back_to_the_latest(client, figures):
     w = figures
     response = _get(
-        client, w.users["teacher@own"], "insights_school", w.schools["own"].pk, year="1999"
+        client, w.users["teacher@own"], "insights:insights_school", w.schools["own"].pk, year="1999"
     )
     assert response.context["report"].year == YEAR
     response = _get(
-        client, w.users["teacher@own"], "insights_school", w.schools["own"].pk, year=str(YEAR - 1)
+        client,
+        w.users["teacher@own"],
+        "insights:insights_school",
+        w.schools["own"].pk,
+        year=str(YEAR - 1),
     )
     assert response.context["report"].year == YEAR - 1
 
 
 def test_a_school_with_no_figures_says_so(client, world):
-    response = _get(client, world.users["teacher@own"], "insights_school", world.schools["own"].pk)
+    response = _get(
+        client, world.users["teacher@own"], "insights:insights_school", world.schools["own"].pk
+    )
     assert response.status_code == 200
     assert b"No figures yet" in response.content
 
@@ -171,9 +195,9 @@ def _queries(client, user, name, pk) -> int:
 def test_pages_make_the_same_number_of_queries_whatever_the_size(client, figures):
     w = figures
     pages = [
-        (w.users["leading_teacher@own"], "insights_school", w.schools["own"].pk),
-        (w.users["la_lead@own"], "insights_la", w.las["own"].pk),
-        (w.users["national_officer@nation"], "insights_nation", w.nation.pk),
+        (w.users["leading_teacher@own"], "insights:insights_school", w.schools["own"].pk),
+        (w.users["la_lead@own"], "insights:insights_la", w.las["own"].pk),
+        (w.users["national_officer@nation"], "insights:insights_nation", w.nation.pk),
     ]
     before = [_queries(client, *page) for page in pages]
     from risingtide.schools.models import School

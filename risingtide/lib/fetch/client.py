@@ -35,9 +35,13 @@ USER_AGENT = "RisingTideClipper/1.0 (+https://github.com/risingtide; school port
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 # No SVG: it is a document that can carry script, not a picture.
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/avif")
+# Protocol peers (an OpenID provider's discovery document and keys, an LTI platform's services)
+# answer JSON; "+json" types such as application/jwk-set+json count too.
+JSON_TYPES = ("application/json", "application/jwk-set+json", "application/jwt", "text/plain")
 _ACCEPT_HEADER = {
     PAGE_TYPES: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
     IMAGE_TYPES: "image/avif,image/webp,image/png,image/jpeg,image/gif;q=0.9",
+    JSON_TYPES: "application/json,application/jwk-set+json;q=0.9,*/*;q=0.1",
 }
 _REDIRECTS = {301, 302, 303, 307, 308}
 _CHUNK = 64 * 1024
@@ -53,9 +57,20 @@ class FetchResult:
     charset: str | None  # from the Content-Type header, if it named one
     body: bytes
     redirects: tuple[str, ...] = field(default=())  # each address redirected to, in order
+    # The final answer's headers, names in lower case (a protocol peer names its next page in
+    # ``link``, for instance).
+    headers: dict[str, str] = field(default_factory=dict)
 
 
-def _open(target: _Target, addresses: list[Address], deadline: _Deadline, accept: tuple):
+def _open(
+    target: _Target,
+    addresses: list[Address],
+    deadline: _Deadline,
+    accept: tuple,
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+):
     timeout = deadline.remaining()
     conn: HTTPConnection
     if target.scheme == "https":
@@ -69,13 +84,15 @@ def _open(target: _Target, addresses: list[Address], deadline: _Deadline, accept
     try:
         conn.connect()
         conn.request(
-            "GET",
+            method,
             target.path,
+            body=body,
             headers={
                 "User-Agent": USER_AGENT,
                 "Accept": _ACCEPT_HEADER.get(accept, "*/*"),
                 "Accept-Language": "en-GB,en;q=0.8",
                 "Accept-Encoding": "gzip, deflate",
+                **(headers or {}),
             },
             preload_content=False,
             decode_content=True,
@@ -114,6 +131,8 @@ def _status_refusal(status: int) -> str:
 
 
 def _accepted(mime: str, accept: tuple[str, ...]) -> bool:
+    if "application/json" in accept and mime.startswith("application/") and mime.endswith("+json"):
+        return True
     return any(mime.startswith(a) if a.endswith("/") else mime == a for a in accept)
 
 
@@ -134,6 +153,10 @@ def _read_body(response, max_bytes: int, deadline: _Deadline) -> bytes:
     return b"".join(chunks)
 
 
+def _headers(response) -> dict[str, str]:
+    return {name.lower(): value for name, value in response.headers.items()}
+
+
 def _translate(exc: BaseException, deadline: _Deadline) -> FetchRefused:
     if deadline.expired or isinstance(exc, TimeoutError | ReadTimeoutError):
         return deadline.refusal()
@@ -148,12 +171,28 @@ def _translate(exc: BaseException, deadline: _Deadline) -> FetchRefused:
     return FetchRefused("the site could not be reached")
 
 
-def fetch(url: str, *, accept: tuple[str, ...] = PAGE_TYPES) -> FetchResult:
+def fetch(
+    url: str,
+    *,
+    accept: tuple[str, ...] = PAGE_TYPES,
+    method: str = "GET",
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    follow_redirects: bool = True,
+    refuse_errors: bool = True,
+) -> FetchResult:
     """GET ``url`` as a clipping: vetted, pinned, time- and size-limited, following redirects.
 
-    ``accept`` lists the media types wanted (``PAGE_TYPES`` or ``IMAGE_TYPES``; an entry ending
-    in "/" matches a prefix). Raises :class:`FetchRefused` with a pupil-readable reason, and
-    never connects anywhere it has not checked first.
+    ``accept`` lists the media types wanted (``PAGE_TYPES``, ``IMAGE_TYPES`` or ``JSON_TYPES``;
+    an entry ending in "/" matches a prefix). Raises :class:`FetchRefused` with a pupil-readable
+    reason, and never connects anywhere it has not checked first.
+
+    Protocol calls (a token endpoint, a gradebook) pass ``method``, ``body`` and ``headers``;
+    they usually want ``follow_redirects=False`` (a redirect is then refused: a token endpoint
+    that sends us elsewhere is misconfigured or hostile) and ``refuse_errors=False`` (a 4xx
+    answer with its JSON error body is returned for the caller to read, not refused). A 303,
+    or a 301/302 answering anything but GET, is followed as a GET without the body, as browsers
+    do; 307 and 308 repeat the request as it was.
     """
     allow = frozenset(h.strip().lower() for h in settings.FETCH_ALLOW_HOSTS)
     max_bytes = settings.FETCH_MAX_BYTES
@@ -168,7 +207,7 @@ def fetch(url: str, *, accept: tuple[str, ...] = PAGE_TYPES) -> FetchResult:
                 logger.info("Fetching %s through the test-only allow-list", current)
             addresses = _vetted_addresses(target, deadline, redirected=bool(redirects))
             try:
-                conn, response = _open(target, addresses, deadline, accept)
+                conn, response = _open(target, addresses, deadline, accept, method, body, headers)
             except FetchRefused:
                 raise
             except (OSError, ValueError, HTTPException, Urllib3Error) as exc:
@@ -180,21 +219,41 @@ def fetch(url: str, *, accept: tuple[str, ...] = PAGE_TYPES) -> FetchResult:
                 status = response.status
                 if status in _REDIRECTS:
                     location = response.headers.get("Location", "").strip()
+                    if not follow_redirects:
+                        raise FetchRefused(f"the server sent us elsewhere (error {status})")
                     if not location:
                         raise FetchRefused("the site sent us on without saying where to")
                     if len(redirects) >= max_redirects:
                         raise FetchRefused("the link goes through too many redirects")
                     current = urljoin(current, location)
                     redirects.append(current)
+                    if status == 303 or (status in (301, 302) and method != "GET"):
+                        method, body = "GET", None
                     continue
+                if not refuse_errors and status >= 400:
+                    body_read = _read_body(response, max_bytes, deadline)
+                    mime, charset = _media_type(response.headers.get("Content-Type", ""))
+                    return FetchResult(
+                        url,
+                        current,
+                        status,
+                        mime,
+                        charset,
+                        body_read,
+                        tuple(redirects),
+                        _headers(response),
+                    )
                 if status >= 300 or status < 200:
                     raise FetchRefused(_status_refusal(status))
                 mime, charset = _media_type(response.headers.get("Content-Type", ""))
                 if not _accepted(mime, accept):
-                    what = "an image" if accept == IMAGE_TYPES else "a web page"
+                    what = {IMAGE_TYPES: "an image", JSON_TYPES: "a JSON answer"}.get(
+                        accept, "a web page"
+                    )
                     raise FetchRefused(f"that link is not {what} ({mime or 'unknown type'})")
-                body = _read_body(response, max_bytes, deadline)
-                return FetchResult(url, current, status, mime, charset, body, tuple(redirects))
+                content = _read_body(response, max_bytes, deadline)
+                found = (url, current, status, mime, charset, content, tuple(redirects))
+                return FetchResult(*found, headers=_headers(response))
             except FetchRefused:
                 raise
             except (OSError, HTTPException, Urllib3Error) as exc:

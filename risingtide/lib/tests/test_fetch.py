@@ -22,7 +22,7 @@ import pytest
 
 from risingtide.lib.fetch import client as fetch_module
 from risingtide.lib.fetch.addresses import FetchRefused, address_refusal
-from risingtide.lib.fetch.client import IMAGE_TYPES, fetch
+from risingtide.lib.fetch.client import IMAGE_TYPES, JSON_TYPES, fetch
 
 PAGE = b"<!doctype html><html><head><title>Rock pools</title></head><body><p>Crabs.</p></body>"
 
@@ -78,6 +78,7 @@ class PageServer:
     def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, object] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.bodies: list[tuple[str, bytes]] = []  # (method, body) of each request, in order
         self.stopping = threading.Event()
         server = self
 
@@ -86,6 +87,8 @@ class PageServer:
 
             def do_GET(self):
                 server.requests.append((self.path, dict(self.headers)))
+                length = int(self.headers.get("Content-Length") or 0)
+                server.bodies.append((self.command, self.rfile.read(length) if length else b""))
                 route = server.routes.get(self.path.split("?")[0])
                 try:
                     if route is None:
@@ -94,6 +97,8 @@ class PageServer:
                         route(self)
                 except OSError:
                     pass  # the fetcher hung up, as it should have
+
+            do_POST = do_GET
 
             def log_message(self, *args):
                 pass
@@ -392,6 +397,64 @@ def test_a_redirect_loop_ends(server):
 def test_a_redirect_without_a_location(server):
     server.routes["/lost"] = lambda h: respond(h, b"", status=302)
     assert_refused(server.url("/lost"), "without saying where")
+
+
+# --- Protocol calls (OpenID providers, LTI platforms) -----------------------------------------
+
+JSON = "application/json"
+
+
+def test_a_protocol_call_posts_its_body_and_headers(server):
+    server.routes["/token"] = lambda h: respond(h, b'{"ok": true}', ctype=JSON)
+    result = fetch(
+        server.url("/token"),
+        accept=JSON_TYPES,
+        method="POST",
+        body=b"grant_type=x",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert (result.status, result.content_type, result.body) == (200, JSON, b'{"ok": true}')
+    assert server.bodies == [("POST", b"grant_type=x")]
+    assert server.requests[0][1]["Content-Type"] == "application/x-www-form-urlencoded"
+
+
+def test_the_answers_headers_are_passed_on(server):
+    link = '<https://platform.example/members?page=2>; rel="next"'
+    server.routes["/members"] = lambda h: respond(h, b"{}", ctype=JSON, Link=link)
+    result = fetch(server.url("/members"), accept=JSON_TYPES)
+    assert result.headers["link"] == link
+    assert result.headers["content-type"] == JSON
+
+
+def test_a_json_answer_of_a_json_family_type_is_accepted(server):
+    server.routes["/keys"] = lambda h: respond(h, b"{}", ctype="application/jwk-set+json")
+    server.routes["/page"] = respond
+    assert fetch(server.url("/keys"), accept=JSON_TYPES).body == b"{}"
+    assert_refused(server.url("/page"), "not a JSON answer", accept=JSON_TYPES)
+
+
+def test_a_protocol_call_can_refuse_any_redirect(server):
+    server.routes["/token"] = redirect("/elsewhere", status=307)
+    server.routes["/elsewhere"] = lambda h: respond(h, b"{}", ctype=JSON)
+    assert_refused(server.url("/token"), "sent us elsewhere", follow_redirects=False)
+    assert [path for path, _ in server.requests] == ["/token"]
+
+
+@pytest.mark.parametrize(("status", "method_after"), [(303, "GET"), (302, "GET"), (307, "POST")])
+def test_a_followed_redirect_of_a_post_acts_as_browsers_do(server, status, method_after):
+    server.routes["/form"] = redirect("/done", status=status)
+    server.routes["/done"] = lambda h: respond(h, b"{}", ctype=JSON)
+    fetch(server.url("/form"), accept=JSON_TYPES, method="POST", body=b"a=1")
+    expected_body = b"a=1" if method_after == "POST" else b""
+    assert server.bodies == [("POST", b"a=1"), (method_after, expected_body)]
+
+
+def test_an_error_answer_can_be_returned_for_the_caller_to_read(server):
+    error = b'{"error": "invalid_grant"}'
+    server.routes["/token"] = lambda h: respond(h, error, status=400, ctype=JSON)
+    result = fetch(server.url("/token"), accept=JSON_TYPES, method="POST", refuse_errors=False)
+    assert (result.status, result.body) == (400, error)
+    assert_refused(server.url("/token"), "error 400", accept=JSON_TYPES, method="POST")
 
 
 # --- Pinning ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The media storage takes back what failed work wrote; the sweep finds what a killed process
 left."""
 
+import json
 import os
 import time
 from pathlib import Path
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 from risingtide.lib.storage import files_undone_on_failure, orphaned_files
 
@@ -66,3 +68,35 @@ def test_the_sweep_finds_old_files_no_row_points_to(world, capsys):
     assert not default_storage.exists(stray)
     assert default_storage.exists(fresh) and default_storage.exists(item.file.name)
     assert "Removed 1 file(s)" in capsys.readouterr().out
+
+
+def _static_storage(tmp_path, manifest: dict[str, str]):
+
+    from risingtide.lib.storage import StaticStorage
+
+    (tmp_path / "staticfiles.json").write_text(
+        json.dumps({"paths": manifest, "version": "1.1", "hash": "x"})
+    )
+    return StaticStorage(location=str(tmp_path), base_url="/static/")
+
+
+def test_static_addresses_are_remembered_as_django_gives_them(tmp_path, settings):
+    settings.DEBUG = False
+    storage = _static_storage(tmp_path, {"css/site.css": "css/site.abc123.css"})
+    assert storage.url("css/site.css") == "/static/css/site.abc123.css"
+    assert storage.url("css/site.css") == "/static/css/site.abc123.css"
+    djangos = CompressedManifestStaticFilesStorage.url(storage, "img/not collected.svg")
+    assert storage.url("img/not collected.svg") == djangos
+    assert storage.url("img/not collected.svg") == djangos
+    settings.DEBUG = True  # Django gives plain names then: so do we, not the remembered one
+    assert storage.url("css/site.css") == "/static/css/site.css"
+
+
+def test_a_new_manifest_gives_new_static_addresses(tmp_path, settings):
+    """Collecting the files again in the same process (as tests and ``demo`` may) makes a new
+    manifest, and with it new addresses: the remembered ones were for the old one."""
+    settings.DEBUG = False
+    storage = _static_storage(tmp_path, {"css/site.css": "css/site.abc123.css"})
+    assert storage.url("css/site.css") == "/static/css/site.abc123.css"
+    storage.hashed_files = {"css/site.css": "css/site.def456.css"}
+    assert storage.url("css/site.css") == "/static/css/site.def456.css"

@@ -42,10 +42,22 @@ def test_each_audience_reaches_as_far_as_it_says(world):
 
 
 def test_pupils_and_people_outside_schools_see_no_library(world):
-    for key in ("pupil@own", "la_lead@own", "national_officer@nation", "provider_staff@own"):
+    for key in ("pupil@own", "provider_staff@own"):
         assert _seen(world, key) == set(), key
         assert not can(world.user(key), "library.browse"), key
     assert can(world.user("teacher@own"), "library.browse")
+
+
+def test_la_leads_and_national_officers_look_but_publish_nothing(world):
+    # An LA lead finds what is shared with their LA or everyone (never a school's own, nor
+    # anything withdrawn); a national officer what is shared with everyone.
+    assert _seen(world, "la_lead@own") == {"own_la", "other_everyone"}
+    assert _seen(world, "la_lead@other") == {"other_everyone"}
+    assert _seen(world, "national_officer@nation") == {"other_everyone"}
+    for key in ("la_lead@own", "national_officer@nation"):
+        assert can(world.user(key), "library.browse"), key
+        assert not can(world.user(key), "resource.publish"), key
+        assert not can(world.user(key), "resource.copy", world.resources["own_la"]), key
 
 
 def test_the_starter_set_is_everyones(world):

@@ -23,10 +23,13 @@ DETAILS = {
 
 
 def test_staff_have_a_library_in_the_menu_and_pupils_do_not(world, client_for):
-    page = client_for(world.user("teacher@own")).get(reverse("home")).content.decode()
+    page = client_for(world.user("teacher@own")).get(reverse("home:home")).content.decode()
     assert f'href="{reverse("library:search")}"' in page
     pupil = client_for(world.user("pupil@own"))
-    assert f'href="{reverse("library:search")}"' not in pupil.get(reverse("home")).content.decode()
+    assert (
+        f'href="{reverse("library:search")}"'
+        not in pupil.get(reverse("home:home")).content.decode()
+    )
     assert pupil.get(reverse("library:search")).status_code == 403
 
 
@@ -104,10 +107,10 @@ def test_files_are_served_inert_and_downloads_counted(world, client_for):
 def test_publishing_a_project_from_its_page(world, client_for):
     project = world.projects["own"]
     client = client_for(world.user("teacher@own"))
-    project_page = client.get(reverse("project", args=[project.pk])).content.decode()
+    project_page = client.get(reverse("tasc:project", args=[project.pk])).content.decode()
     publish_url = reverse("library:publish_project", args=[project.pk])
     assert publish_url in project_page
-    pupil_page = client_for(world.user("pupil@own")).get(reverse("project", args=[project.pk]))
+    pupil_page = client_for(world.user("pupil@own")).get(reverse("tasc:project", args=[project.pk]))
     assert publish_url not in pupil_page.content.decode()
     form = client.get(publish_url).content.decode()
     assert 'value="own project"' in form  # the project's title, to change if need be
@@ -124,7 +127,7 @@ def test_copy_then_the_project_says_where_it_came_from(world, client_for):
     client = client_for(world.user("leading_teacher@peer"))
     response = client.post(reverse("library:copy", args=[resource.pk]))
     project = ResourceUse.objects.get(resource=resource, how="copied").project
-    assert response["Location"] == reverse("project", args=[project.pk])
+    assert response["Location"] == reverse("tasc:project", args=[project.pk])
     html = client.get(response["Location"]).content.decode()
     assert "Adapted from" in html and reverse("library:resource", args=[resource.pk]) in html
     # Not a template: refused with a message, no project.

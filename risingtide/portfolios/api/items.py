@@ -11,7 +11,7 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 from pydantic import Field, FiniteFloat
 
 from risingtide.access.core import requires
-from risingtide.lib.api_errors import ErrorOut, refusals_as_400
+from risingtide.lib.api_errors import ErrorOut, refusal, refusals_as_400
 from risingtide.portfolios import services as portfolio_services
 from risingtide.portfolios.models import Item
 
@@ -102,8 +102,7 @@ class NoteSaveIn(Schema):
     version: int
 
 
-class ConflictOut(Schema):
-    detail: str
+class ConflictOut(ErrorOut):
     theirs: str
     yours: str
     version: int
@@ -270,14 +269,12 @@ def save_note(request, item_id: int, save: NoteSaveIn):
             request.user, request.access_target, save.body, save.version
         )
     except portfolio_services.EditConflict as conflict:
-        return Status(
+        return refusal(
             409,
-            {
-                "detail": "The note changed since that version.",
-                "theirs": conflict.current_body,
-                "yours": conflict.yours,
-                "version": conflict.current_version,
-            },
+            "The note changed since that version.",
+            theirs=conflict.current_body,
+            yours=conflict.yours,
+            version=conflict.current_version,
         )
     return Status(200, Item.objects.get(pk=item.pk))
 

@@ -6,13 +6,15 @@ portfolio holds) to keep each module short; the two are separate routers because
 
 from datetime import datetime
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema
 
 from risingtide.access.core import requires, visible
-from risingtide.lib.api_errors import ErrorOut, refusals_as_400
+from risingtide.lib.api_errors import ErrorOut, refusal, refusals_as_400
+from risingtide.portfolios import lists, progress, tools
 from risingtide.portfolios import services as portfolio_services
-from risingtide.portfolios import tools
 from risingtide.portfolios.api.items import ConnectionOut, ItemOut
 from risingtide.portfolios.groups import NotInGroup
 from risingtide.portfolios.models import Portfolio, StageWork
@@ -41,20 +43,11 @@ class PortfolioOut(Schema):
     id: int
     project: int
     current_stage: str
-    items: list[ItemOut]
+    items: list[ItemOut] = Field(
+        description="Stage by stage round the wheel, each stage in the pupil's order, as the "
+        "portfolio page shows them"
+    )
     connections: list[ConnectionOut]
-
-    @staticmethod
-    def resolve_project(portfolio: Portfolio) -> int:
-        return portfolio.project_id
-
-    @staticmethod
-    def resolve_items(portfolio: Portfolio) -> list:
-        return list(portfolio.items.order_by("stage", "position", "pk"))
-
-    @staticmethod
-    def resolve_connections(portfolio: Portfolio) -> list:
-        return list(portfolio.connections.all())
 
 
 class StageDoneIn(Schema):
@@ -80,8 +73,8 @@ class ToolIn(Schema):
     fields: dict[str, str | list[str]]
 
 
-class ToolConflictOut(ToolOut):
-    detail: str
+class ToolConflictOut(ErrorOut, ToolOut):
+    """A stale save's refusal, with the tool as it now is (theirs)."""
 
 
 class SharingIn(Schema):
@@ -90,6 +83,16 @@ class SharingIn(Schema):
 
 class SharingOut(Schema):
     audience: str
+
+
+def _portfolio(user, portfolio: Portfolio, f: lists.ItemFilter = lists.EVERY_ITEM) -> dict:
+    return {
+        "id": portfolio.pk,
+        "project": portfolio.project_id,
+        "current_stage": portfolio.current_stage,
+        "items": list(lists.portfolio_items(user, portfolio, f)),
+        "connections": list(portfolio.connections.all()),
+    }
 
 
 def _tool(portfolio: Portfolio, stage: str) -> dict:
@@ -125,9 +128,10 @@ def _as_form(fields: dict[str, str | list[str]]) -> QueryDict:
 @requires("project.work", "project_id", api=True)
 def my_portfolio(request, project_id: int):
     try:
-        return portfolio_services.portfolio_for(request.user, request.access_target)
+        portfolio = portfolio_services.portfolio_for(request.user, request.access_target)
     except NotInGroup:
-        return Status(404, {"detail": "Your teacher has not put you in a group yet."})
+        return refusal(404, "Your teacher has not put you in a group yet.")
+    return _portfolio(request.user, portfolio)
 
 
 # --- portfolios ----------------------------------------------------------------------------
@@ -135,21 +139,56 @@ def my_portfolio(request, project_id: int):
 
 @router.get(
     "/portfolios",
-    response=list[PortfolioRowOut],
-    summary="Portfolios the caller may see, most recently active first",
+    response={200: list[PortfolioRowOut], 400: ErrorOut},
+    summary="Portfolios the caller may see, most recently active first; or one project's",
+    description="With `project`: that project's portfolios as its progress page lists them, "
+    "sorted and filtered as the page is (by pupil, surname first, unless `sort` says "
+    "otherwise), a group's portfolio once, at its first pupil.",
 )
 @requires("site.home", api=True)
-def portfolios(request, project: int | None = None):
-    found = visible(request.user, "portfolio").prefetch_related("members")
-    if project is not None:
-        found = found.filter(project_id=project)
-    return list(found.order_by("-last_activity_at", "-pk"))
+@refusals_as_400
+def portfolios(
+    request,
+    project: int | None = None,
+    sort: str = Query("", description="With a project: " + ", ".join(progress.SORTS)),
+    needs_feedback: bool = Query(False, description="With a project: who needs feedback"),
+):
+    user = request.user
+    if sort and sort not in progress.SORTS:
+        raise ValidationError({"sort": "Unknown order."})
+    if project is None:
+        if sort or needs_feedback:
+            raise ValidationError({"project": "Sorting and filtering need a project's id."})
+        return list(lists.seen_portfolios(user).prefetch_related("members"))
+    chosen = visible(user, "project").filter(pk=project).first()
+    if chosen is None:
+        return []
+    return progress.grid_portfolios(
+        user, chosen, sort or "name", needs_feedback, settings.STUCK_AFTER_DAYS
+    )
 
 
-@router.get("/portfolios/{portfolio_id}", response=PortfolioOut, summary="A portfolio")
+@router.get(
+    "/portfolios/{portfolio_id}",
+    response={200: PortfolioOut, 400: ErrorOut},
+    summary="A portfolio: its items (filtered as on its page) and connections",
+)
 @requires("portfolio.view", "portfolio_id", api=True)
-def portfolio(request, portfolio_id: int):
-    return request.access_target
+@refusals_as_400
+def portfolio(
+    request,
+    portfolio_id: int,
+    stage: str = Query("", description="One stage's items: " + ", ".join(STAGE_ORDER)),
+    category: str = Query("", description="Items in this category"),
+    importance: int | None = Query(None, ge=1, le=5, description="Items rated at least this"),
+    q: str = Query("", description="Words in an item's title, text, file name or annotations"),
+):
+    if stage and stage not in STAGE_ORDER:
+        raise ValidationError({"stage": "Unknown stage."})
+    chosen = lists.ItemFilter(
+        stage=stage, category=category[:40], min_importance=importance, text=q.strip()[:100]
+    )
+    return _portfolio(request.user, request.access_target, chosen)
 
 
 @router.put(
@@ -190,7 +229,7 @@ def save_stage_tool(request, portfolio_id: int, stage: str, tool: ToolIn):
         )
     except portfolio_services.EditConflict:
         theirs = _tool(portfolio, stage)
-        return Status(409, {**theirs, "detail": "Someone saved this tool since that version."})
+        return refusal(409, "Someone saved this tool since that version.", **theirs)
     return _tool(portfolio, stage)
 
 

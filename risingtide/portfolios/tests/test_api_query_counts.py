@@ -79,6 +79,20 @@ def test_portfolio_list(world):
     assert ["Ada Own", "Ben Own"] in [r["members"] for r in many["pupil@own"].data]
 
 
+@pytest.mark.parametrize("query", ["", "&sort=help&needs_feedback=true"])
+def test_a_projects_portfolio_list(world, query):
+    """A project's portfolios as its progress grid orders them: as many queries for a class
+    of three as for one of eighteen."""
+    clients = clients_for(world, STAFF)
+    path = f"/portfolios?project={world.projects['own'].pk}{query}"
+    few = api_queries(clients, path)
+    grow_class(world)
+    many = api_queries(clients, path)
+    assert many == few
+    if not query:
+        assert len(many["teacher@own"].data) == len(few["teacher@own"].data) + 15
+
+
 def test_project_list(world):
     clients = clients_for(world, VIEWERS + STAFF[1:])
     few = api_queries(clients, "/projects")
@@ -101,7 +115,7 @@ def test_portfolio(world):
     many = api_queries(clients, path)
     assert many == few
     for viewer in VIEWERS:
-        assert len(many[viewer].data["items"]) == 47
+        assert len(many[viewer].data["items"]) == 48  # seed adds a note at Identify too
         assert len(many[viewer].data["connections"]) == 93
 
 

@@ -68,7 +68,7 @@ def test_a_clipped_page_arrives_with_metadata_image_and_safe_copy(world, pages, 
     assert "Most bees in Britain live alone" in item.excerpt
     assert "<script" not in item.snapshot and "onclick" not in item.snapshot
     assert item.thumbnail
-    page = client_for(pupil).get(reverse("item", args=[item.pk])).content.decode()
+    page = client_for(pupil).get(reverse("portfolios:item", args=[item.pk])).content.decode()
     assert "alert(" not in item.title + item.description + item.excerpt
     assert "<script>alert" not in page and "onclick" not in page and "onload" not in page
     assert "Leafcutter bees line their nests with leaves." in page
@@ -89,10 +89,10 @@ def test_the_item_page_polls_until_ready(world, pages, client_for):
     pupil = world.user("pupil@own")
     item = add_clipping(pupil, world.portfolios["own"], "gather", f"{pages}/bees")
     client = client_for(pupil)
-    fragment = client.get(reverse("clip_status", args=[item.pk])).content.decode()
+    fragment = client.get(reverse("portfolios:clip_status", args=[item.pk])).content.decode()
     assert 'hx-trigger="every 2s"' in fragment and "Fetching the page" in fragment
     fetch_clipping.call(item.pk)
-    fragment = client.get(reverse("clip_status", args=[item.pk])).content.decode()
+    fragment = client.get(reverse("portfolios:clip_status", args=[item.pk])).content.decode()
     assert "hx-trigger" not in fragment and "Bee Facts" in fragment
 
 
@@ -128,7 +128,7 @@ def test_a_stored_snapshot_is_cleaned_again_when_shown(world, client_for):
         snapshot='<p>Bees</p><img src="https://tracker.example/p.png"><script>alert(1)</script>'
         '<a href="javascript:alert(1)">x</a><p onclick="alert(1)">y</p>',
     )
-    page = client_for(pupil).get(reverse("item", args=[item.pk])).content.decode()
+    page = client_for(pupil).get(reverse("portfolios:item", args=[item.pk])).content.decode()
     assert "<p>Bees</p>" in page
     assert "tracker.example" not in page and "<script>alert" not in page
     assert "javascript:" not in page and "onclick" not in page

@@ -19,9 +19,11 @@ def test_connect_two_items_and_show_them_in_list_and_graph(world, client_for):
     )
     assert connection.label == "is an example of"
     client = client_for(pupil)
-    page = client.get(reverse("connections", args=[world.portfolios["own"].pk])).content.decode()
+    page = client.get(
+        reverse("portfolios:connections", args=[world.portfolios["own"].pk])
+    ).content.decode()
     assert 'own picture</strong> <span class="connection-label">is an example of' in page
-    graph = client.get(reverse("graph", args=[world.portfolios["own"].pk])).json()
+    graph = client.get(reverse("portfolios:graph", args=[world.portfolios["own"].pk])).json()
     assert {n["title"] for n in graph["nodes"]} == {"own note", "own picture"}
     assert graph["edges"] == [
         {
@@ -63,7 +65,9 @@ def test_hostile_labels_are_text(world, client_for):
         "<img src=x onerror=alert(1)>",
         "<script>alert(2)</script>",
     )
-    page = client_for(pupil).get(reverse("connections", args=[world.portfolios["own"].pk]))
+    page = client_for(pupil).get(
+        reverse("portfolios:connections", args=[world.portfolios["own"].pk])
+    )
     html = page.content.decode()
     assert "<img src=x" not in html and "<script>alert(2)" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
@@ -71,7 +75,7 @@ def test_hostile_labels_are_text(world, client_for):
 
 def test_layout_is_saved_for_own_items_only(world, client_for):
     client = client_for(world.user("pupil@own"))
-    url = reverse("layout", args=[world.portfolios["own"].pk])
+    url = reverse("portfolios:layout", args=[world.portfolios["own"].pk])
     body = {
         "positions": {str(world.items["own"].pk): [10, 20], str(world.items["other"].pk): [1, 1]}
     }

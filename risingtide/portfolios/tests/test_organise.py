@@ -66,14 +66,20 @@ def test_drag_an_item_to_a_place_in_its_stage(world, client_for):
     assert services.move_item(pupil, first, to=99) == 4  # past the end: last
     assert order() == ["n2", "own picture", "n0", "n1", "own note"]
     client = client_for(pupil)
-    response = client.post(reverse("move_item", args=[notes[0].pk]), {"to": "1"})
+    response = client.post(reverse("portfolios:move_item", args=[notes[0].pk]), {"to": "1"})
     assert response.json() == {"index": 1}
     assert order() == ["n2", "n0", "own picture", "n1", "own note"]
     # Another pupil cannot move it; the teacher may look but not move.
     other = client_for(world.user("pupil2@own"))
-    assert other.post(reverse("move_item", args=[notes[0].pk]), {"to": "0"}).status_code == 404
+    assert (
+        other.post(reverse("portfolios:move_item", args=[notes[0].pk]), {"to": "0"}).status_code
+        == 404
+    )
     teacher = client_for(world.user("teacher@own"))
-    assert teacher.post(reverse("move_item", args=[notes[0].pk]), {"to": "0"}).status_code == 403
+    assert (
+        teacher.post(reverse("portfolios:move_item", args=[notes[0].pk]), {"to": "0"}).status_code
+        == 403
+    )
     assert order() == ["n2", "n0", "own picture", "n1", "own note"]
 
 
@@ -89,7 +95,7 @@ def test_filter_and_search_the_portfolio(world, client_for):
     )
     services.annotate(pupil, world.items["own"], "solitary bees nest in stems")
     client = client_for(pupil)
-    url = reverse("portfolio", args=[world.portfolios["own"].pk])
+    url = reverse("portfolios:portfolio", args=[world.portfolios["own"].pk])
 
     def titles(**query):
         page = client.get(url, query).content.decode()

@@ -37,7 +37,7 @@ def test_presentation_shows_chosen_items_and_their_connections(world, client_for
     )
     page = (
         client_for(world.user("pupil@own"))
-        .get(reverse("presentation", args=[world.portfolios["own"].pk]))
+        .get(reverse("portfolios:presentation", args=[world.portfolios["own"].pk]))
         .content.decode()
     )
     assert page.index("own picture") < page.index("own note")
@@ -67,10 +67,10 @@ def test_sharing_with_class_then_school(world):
 
 def test_projector_view_and_share_form(world, client_for):
     client = client_for(world.user("pupil@own"))
-    url = reverse("presentation", args=[world.portfolios["own"].pk])
+    url = reverse("portfolios:presentation", args=[world.portfolios["own"].pk])
     assert "projector" in client.get(url, {"projector": "1"}).content.decode()
     response = client.post(
-        reverse("share", args=[world.portfolios["own"].pk]), {"audience": "class"}
+        reverse("portfolios:share", args=[world.portfolios["own"].pk]), {"audience": "class"}
     )
     assert response.status_code == 302
     world.portfolios["own"].refresh_from_db()
@@ -83,13 +83,13 @@ def test_classmates_see_the_pictures_of_a_shared_presentation_only(world, client
     choose(world, picture)
     services.share_presentation(world.user("pupil@own"), portfolio, "class")
     classmate = client_for(world.user("pupil2@own"))
-    page = classmate.get(reverse("presentation", args=[portfolio.pk])).content.decode()
-    url = reverse("presentation_picture", args=[portfolio.pk, picture.pk])
+    page = classmate.get(reverse("portfolios:presentation", args=[portfolio.pk])).content.decode()
+    url = reverse("portfolios:presentation_picture", args=[portfolio.pk, picture.pk])
     assert url in page and "Back to my home page" in page
     response = classmate.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     # The classmate still cannot open the item itself, nor a picture that was not chosen.
-    assert classmate.get(reverse("item_thumbnail", args=[picture.pk])).status_code == 404
+    assert classmate.get(reverse("portfolios:item_thumbnail", args=[picture.pk])).status_code == 404
     choose(world, world.items["own"])  # the picture is no longer presented
     assert classmate.get(url).status_code == 404
     outsider = client_for(world.user("pupil@other"))
@@ -103,7 +103,7 @@ def test_presentation_query_count_does_not_grow_with_items(world, client_for):
     pupil = world.user("pupil@own")
     portfolio = world.portfolios["own"]
     client = client_for(pupil)
-    url = reverse("presentation", args=[portfolio.pk])
+    url = reverse("portfolios:presentation", args=[portfolio.pk])
 
     def count():
         with CaptureQueriesContext(connection) as ctx:
@@ -123,7 +123,7 @@ def test_lesson_view_shows_only_work_pupils_shared(world, client_for):
     pupil = world.user("pupil@own")
     teacher = client_for(world.user("teacher@own"))
     project = world.projects["own"]
-    url = reverse("lesson", args=[project.pk])
+    url = reverse("portfolios:lesson", args=[project.pk])
     note = world.items["own"]
     page = teacher.get(url, {"stage": "gather", "show": [note.pk]}).content.decode()
     assert "Gather and Organise" in page and "own note" not in page  # not shared: no consent
@@ -134,3 +134,17 @@ def test_lesson_view_shows_only_work_pupils_shared(world, client_for):
     page = teacher.get(url, {"stage": "gather", "show": [note.pk]}).content.decode()
     assert "From the class" in page and "What I know" in page
     assert client_for(pupil).get(url).status_code == 403
+
+
+def test_lesson_view_steps_to_the_stages_either_side(world, client_for):
+    teacher = client_for(world.user("teacher@own"))
+    url = reverse("portfolios:lesson", args=[world.projects["own"].pk])
+    first = teacher.get(url).content.decode()
+    assert 'rel="prev"' not in first
+    assert 'rel="next" href="?stage=identify#lesson-title"' in first
+    middle = teacher.get(url, {"stage": "decide"}).content.decode()
+    assert 'rel="prev" href="?stage=generate#lesson-title"' in middle
+    assert 'rel="next" href="?stage=implement#lesson-title"' in middle
+    last = teacher.get(url, {"stage": "learn"}).content.decode()
+    assert 'rel="prev" href="?stage=communicate#lesson-title"' in last
+    assert 'rel="next"' not in last

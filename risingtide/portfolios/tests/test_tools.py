@@ -88,19 +88,19 @@ def test_bad_tool_input_is_a_clear_error(world):
 
 
 def test_tool_pages_for_pupil_and_teacher(world, client_for):
-    url = reverse("stage_tool", args=[world.portfolios["own"].pk, "decide"])
+    url = reverse("portfolios:stage_tool", args=[world.portfolios["own"].pk, "decide"])
     client = client_for(world.user("pupil@own"))
     page = client.get(url).content.decode()
     assert "Write some ideas in the Generate stage first" in page
     response = client.post(
-        reverse("stage_tool", args=[world.portfolios["own"].pk, "generate"]),
+        reverse("portfolios:stage_tool", args=[world.portfolios["own"].pk, "generate"]),
         {"version": "0", "ideas": "<script>alert(1)</script>\nLog pile"},
     )
     assert response.status_code == 302
     page = client.get(url).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "Log pile" in page
     stale = client.post(
-        reverse("stage_tool", args=[world.portfolios["own"].pk, "generate"]),
+        reverse("portfolios:stage_tool", args=[world.portfolios["own"].pk, "generate"]),
         {"version": "0", "ideas": "Other idea from another tab"},
     )
     assert stale.status_code == 409
@@ -108,7 +108,7 @@ def test_tool_pages_for_pupil_and_teacher(world, client_for):
     assert "What you wrote (not saved)" in stale.content.decode()
     assert "Other idea from another tab" in stale.content.decode()
     too_long = client.post(
-        reverse("stage_tool", args=[world.portfolios["own"].pk, "gather"]),
+        reverse("portfolios:stage_tool", args=[world.portfolios["own"].pk, "gather"]),
         {"version": "0", "known": "x" * 600},
     )
     assert too_long.status_code == 400 and "x" * 600 in too_long.content.decode()
@@ -116,5 +116,8 @@ def test_tool_pages_for_pupil_and_teacher(world, client_for):
     page = teacher.get(url).content.decode()
     assert "<fieldset disabled>" in page and 'type="submit">Save' not in page
     assert (
-        client.get(reverse("stage_tool", args=[world.portfolios["own"].pk, "x"])).status_code == 404
+        client.get(
+            reverse("portfolios:stage_tool", args=[world.portfolios["own"].pk, "x"])
+        ).status_code
+        == 404
     )

@@ -53,32 +53,35 @@ def test_a_decompression_bomb_gets_no_thumbnail_but_no_crash(world, monkeypatch)
 def test_files_are_served_inert_and_only_to_those_allowed(world, client_for):
     item = world.uploads["own"]
     client = client_for(world.user("pupil@own"))
-    response = client.get(reverse("item_file", args=[item.pk]))
+    response = client.get(reverse("portfolios:item_file", args=[item.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert response["Content-Disposition"].startswith("inline")
-    assert client.get(reverse("item_thumbnail", args=[item.pk])).status_code == 200
+    assert client.get(reverse("portfolios:item_thumbnail", args=[item.pk])).status_code == 200
     other = client_for(world.user("pupil2@own"))
-    assert other.get(reverse("item_file", args=[item.pk])).status_code == 404
+    assert other.get(reverse("portfolios:item_file", args=[item.pk])).status_code == 404
     teacher = client_for(world.user("teacher@own"))
-    assert teacher.get(reverse("item_file", args=[item.pk])).status_code == 200
+    assert teacher.get(reverse("portfolios:item_file", args=[item.pk])).status_code == 200
 
 
 def test_documents_download_as_attachments(world, client_for):
     pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     item = add_upload(world.user("pupil@own"), world.portfolios["own"], "implement", "", pdf)
-    response = client_for(world.user("pupil@own")).get(reverse("item_file", args=[item.pk]))
+    response = client_for(world.user("pupil@own")).get(
+        reverse("portfolios:item_file", args=[item.pk])
+    )
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")
 
 
 def test_upload_page_flow_and_clear_errors(world, client_for, settings):
     client = client_for(world.user("pupil@own"))
-    url = reverse("add_upload", args=[world.portfolios["own"].pk])
+    url = reverse("portfolios:add_upload", args=[world.portfolios["own"].pk])
     response = client.post(url, {"stage": "gather", "file": png_file("bees.png")})
     item = Item.objects.get(file_name="bees.png")
-    assert response["Location"] == reverse("item", args=[item.pk])
+    board = reverse("portfolios:portfolio", args=[world.portfolios["own"].pk])
+    assert response["Location"] == f"{board}?stage=gather#item-{item.pk}"  # on its new card
     page = client.post(
         url, {"stage": "gather", "file": SimpleUploadedFile("x.png", b"<html></html>")}, follow=True
     ).content.decode()
@@ -119,9 +122,11 @@ def test_a_huge_picture_gets_no_thumbnail_without_decoding_it(world):
 
 def test_byte_ranges_let_videos_seek(world, client_for):
     item = world.uploads["own"]
-    whole = b"".join(client_for(world.user("pupil@own")).get(reverse("item_file", args=[item.pk])))
+    whole = b"".join(
+        client_for(world.user("pupil@own")).get(reverse("portfolios:item_file", args=[item.pk]))
+    )
     client = client_for(world.user("pupil@own"))
-    url = reverse("item_file", args=[item.pk])
+    url = reverse("portfolios:item_file", args=[item.pk])
 
     def get(range_header):
         return client.get(url, HTTP_RANGE=range_header)
@@ -150,15 +155,15 @@ def test_a_file_downloads_under_its_title_with_the_ending_of_its_real_type(world
     pupil = world.user("pupil@own")
     client = client_for(pupil)
     as_html = add_upload(pupil, world.portfolios["own"], "gather", "", png_file(name="x.html"))
-    response = client.get(reverse("item_file", args=[as_html.pk]))
+    response = client.get(reverse("portfolios:item_file", args=[as_html.pk]))
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"] == 'inline; filename="x.png"'
     flipped = add_upload(
         pupil, world.portfolios["own"], "gather", "", png_file(name="evil\u202egnp.exe")
     )
-    response = client.get(reverse("item_file", args=[flipped.pk]))
+    response = client.get(reverse("portfolios:item_file", args=[flipped.pk]))
     assert response["Content-Disposition"] == 'inline; filename="evilgnp.png"'
     pdf = SimpleUploadedFile("plan.html", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     titled = add_upload(pupil, world.portfolios["own"], "gather", "My plan v2.1", pdf)
-    response = client.get(reverse("item_file", args=[titled.pk]))
+    response = client.get(reverse("portfolios:item_file", args=[titled.pk]))
     assert response["Content-Disposition"] == 'attachment; filename="My plan v2-1.pdf"'

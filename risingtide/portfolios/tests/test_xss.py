@@ -44,15 +44,15 @@ def test_hostile_text_never_becomes_markup(world, client_for):
     tools.save_stage_work(pupil, portfolio, "communicate", q, 0)
     tools.save_stage_work(pupil, portfolio, "gather", QueryDict(f"known={PAYLOAD}"), 0)
     pages = [
-        reverse("portfolio", args=[portfolio.pk]),
-        reverse("item", args=[note.pk]),
-        reverse("connections", args=[portfolio.pk]),
-        reverse("graph", args=[portfolio.pk]),
-        reverse("presentation", args=[portfolio.pk]),
-        reverse("stage_tool", args=[portfolio.pk, "gather"]),
-        reverse("stage_tool", args=[portfolio.pk, "communicate"]),
+        reverse("portfolios:portfolio", args=[portfolio.pk]),
+        reverse("portfolios:item", args=[note.pk]),
+        reverse("portfolios:connections", args=[portfolio.pk]),
+        reverse("portfolios:graph", args=[portfolio.pk]),
+        reverse("portfolios:presentation", args=[portfolio.pk]),
+        reverse("portfolios:stage_tool", args=[portfolio.pk, "gather"]),
+        reverse("portfolios:stage_tool", args=[portfolio.pk, "communicate"]),
     ]
-    teacher_only = [reverse("project_progress", args=[portfolio.project_id])]
+    teacher_only = [reverse("portfolios:project_progress", args=[portfolio.project_id])]
     for who in ("pupil@own", "teacher@own"):
         client = client_for(world.user(who))
         for url in pages + (teacher_only if who.startswith("teacher") else []):

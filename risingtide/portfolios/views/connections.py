@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from risingtide.access.core import can, requires
@@ -31,11 +32,13 @@ def connections(request, portfolio):
     for thread in context["threads"]:
         thread.as_list = [thread]  # one thread at a time, under the connection it is about
         thread.connection = by_id.get(thread.connection_id)
+    added = request.GET.get("added", "")
     context.update(
         portfolio=portfolio,
         project=portfolio.project,
         can_edit=can(request.user, "portfolio.edit", portfolio),
         suggested_labels=Connection.SUGGESTED_LABELS,
+        added=int(added) if added.isascii() and added.isdigit() and len(added) < 12 else None,
     )
     return render(request, "portfolios/connections.html", context)
 
@@ -48,7 +51,7 @@ def add_connection(request, portfolio):
         return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else 0
 
     try:
-        services.connect(
+        connection = services.connect(
             request.user,
             portfolio,
             as_id("source"),
@@ -58,16 +61,27 @@ def add_connection(request, portfolio):
         )
     except ValidationError as exc:
         refused(request, exc)
-    else:
-        messages.success(request, "Connection added.")
-    return redirect("connections", portfolio.pk)
+        return redirect(_page(portfolio, "id_source"))  # back in the form, to put it right
+    messages.success(
+        request,
+        f"Connection added: {connection.source.title} {connection.label} "
+        f"{connection.target.title}.",
+    )
+    # On the new connection in the list; the graph shows it picked out (?added=).
+    return redirect(_page(portfolio, f"connection-{connection.pk}", added=connection.pk))
 
 
 @require_POST
 @requires("portfolio.edit", "pk")
 def remove_connection(request, portfolio, connection_id: int):
-    services.disconnect(request.user, portfolio, connection_id)
-    return redirect("connections", portfolio.pk)
+    if services.disconnect(request.user, portfolio, connection_id):
+        messages.success(request, "Connection removed.")
+    return redirect(_page(portfolio, "list-title"))
+
+
+def _page(portfolio, target: str, added: int | None = None) -> str:
+    query = f"?added={added}" if added else ""
+    return f"{reverse('portfolios:connections', args=[portfolio.pk])}{query}#{target}"
 
 
 @require_GET

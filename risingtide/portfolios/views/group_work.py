@@ -26,9 +26,9 @@ def choose_group(request, project):
         )
     except ValidationError as exc:
         refused(request, exc)
-        return redirect("my_portfolio", project.pk)
+        return redirect("portfolios:my_portfolio", project.pk)
     messages.success(request, f"You are in {group.name}.")
-    return redirect("portfolio", group.pk)
+    return redirect("portfolios:portfolio", group.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -40,7 +40,7 @@ def discussion(request, portfolio):
             groups.post_message(request.user, portfolio, request.POST.get("body", ""))
         except ValidationError as exc:
             refused(request, exc)
-        return redirect(reverse("discussion", args=[portfolio.pk]) + "#latest")
+        return redirect(reverse("portfolios:discussion", args=[portfolio.pk]) + "#latest")
     context = queries.discussion_page(portfolio)
     context["can_post"] = can(request.user, "portfolio.edit", portfolio) or can(
         request.user, "portfolio.comment", portfolio
@@ -72,7 +72,7 @@ def contributions(request, portfolio):
             refused(request, exc)
         else:
             messages.success(request, "Saved.")
-        return redirect("contributions", portfolio.pk)
+        return redirect("portfolios:contributions", portfolio.pk)
     context = queries.contributions_page(request.user, portfolio, staff)
     context["is_member"] = any(m.pk == request.user.pk for m in context["members"])
     return render(request, "portfolios/contributions.html", context)
@@ -88,7 +88,7 @@ def project_groups(request, project):
             _change_groups(request, project)
         except ValidationError as exc:
             refused(request, exc)
-        return redirect("project_groups", project.pk)
+        return redirect("portfolios:project_groups", project.pk)
     return render(request, "portfolios/groups.html", queries.groups_page(request.user, project))
 
 

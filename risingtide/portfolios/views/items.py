@@ -16,13 +16,22 @@ from django.views.decorators.http import require_GET, require_POST
 from risingtide.access.core import can, requires
 from risingtide.lib.forms import refused
 from risingtide.lib.markup import markdown
-from risingtide.portfolios import events, services
-from risingtide.tasc.models import Stage
+from risingtide.portfolios import events, queries, services
+from risingtide.portfolios.views.portfolio import board_url
+from risingtide.tasc.models import STAGE_ORDER, Stage
+
+
+def _back_to_board(request, portfolio, exc: ValidationError):
+    """A refused add: the reason above the board, the focus back in the stage's Add box."""
+    refused(request, exc)
+    stage = request.POST.get("stage", "")
+    return redirect(board_url(portfolio.pk, stage if stage in STAGE_ORDER else "", "add"))
 
 
 @require_POST
 @requires("portfolio.edit", "pk")
 def add_note(request, portfolio):
+    """A new note, opened to write in (it saves itself from there)."""
     try:
         item = services.add_note(
             request.user,
@@ -31,9 +40,9 @@ def add_note(request, portfolio):
             request.POST.get("title", ""),
         )
     except ValidationError as exc:
-        refused(request, exc)
-        return redirect("portfolio", portfolio.pk)
-    return redirect("item", item.pk)
+        return _back_to_board(request, portfolio, exc)
+    # Said beside the note's box (its status line describes it), where the focus lands.
+    return redirect(f"{reverse('portfolios:item', args=[item.pk])}?new=1#note-body")
 
 
 @never_cache
@@ -48,6 +57,7 @@ def item(request, item):
             "portfolio": item.portfolio,
             "item": item,
             "can_edit": can(request.user, "item.edit", item),
+            "new_note": "new" in request.GET,
             "annotations": list(item.annotations.select_related("author")),
             "revisions": list(item.revisions.select_related("saved_by").order_by("-pk")[:20])
             if item.kind == item.Kind.NOTE
@@ -95,10 +105,10 @@ def save_note(request, item):
 @require_POST
 @requires("portfolio.edit", "pk")
 def add_upload(request, portfolio):
+    """A file kept as an item; back to the board with the focus on its new card."""
     upload = request.FILES.get("file")
     if upload is None:
-        messages.error(request, "Choose a file to upload.")
-        return redirect("portfolio", portfolio.pk)
+        return _back_to_board(request, portfolio, ValidationError("Choose a file to upload."))
     try:
         item = services.add_upload(
             request.user,
@@ -108,9 +118,10 @@ def add_upload(request, portfolio):
             upload,
         )
     except ValidationError as exc:
-        refused(request, exc)
-        return redirect("portfolio", portfolio.pk)
-    return redirect("item", item.pk)
+        return _back_to_board(request, portfolio, exc)
+    word = "picture" if item.thumbnail else "file"
+    messages.success(request, f"Your {word} “{item.title}” is on the board.")
+    return redirect(board_url(portfolio.pk, item.stage, f"item-{item.pk}"))
 
 
 @require_GET
@@ -126,7 +137,7 @@ def item_thumbnail(request, item):
 
 
 def _back_to_item(item):
-    return redirect("item", item.pk)
+    return redirect("portfolios:item", item.pk)
 
 
 @require_POST
@@ -170,29 +181,41 @@ def move_item(request, item):
         except ValidationError as exc:
             return JsonResponse({"error": " ".join(exc.messages)}, status=400)
         return JsonResponse({"index": index})
+    up = request.POST.get("direction") == "up"
     try:
-        services.move_item(request.user, item, -1 if request.POST.get("direction") == "up" else 1)
+        index = services.move_item(request.user, item, -1 if up else 1)
     except ValidationError as exc:
         refused(request, exc)
-    return redirect(f"{reverse('portfolio', args=[item.portfolio_id])}#stage-{item.stage}")
+    else:
+        messages.success(request, f"Moved “{item.title}” to place {index + 1}.")
+    # Back to the button pressed, so pressing it again moves the item on.
+    return redirect(board_url(item.portfolio_id, item.stage, f"{'up' if up else 'down'}-{item.pk}"))
 
 
 @require_POST
 @requires("portfolio.edit", "pk")
 def add_clipping(request, portfolio):
+    """A link kept at once (its page is fetched in the background); back to the board with
+    the focus on its new card. The board's one Add box sends its words as ``title``."""
     try:
         item = services.add_clipping(
-            request.user, portfolio, request.POST.get("stage", ""), request.POST.get("url", "")
+            request.user,
+            portfolio,
+            request.POST.get("stage", ""),
+            request.POST.get("url") or request.POST.get("title", ""),
         )
     except ValidationError as exc:
-        refused(request, exc)
-        return redirect("portfolio", portfolio.pk)
-    return redirect("item", item.pk)
+        return _back_to_board(request, portfolio, exc)
+    messages.success(request, "Your link is on the board. Getting the page…")
+    return redirect(board_url(portfolio.pk, item.stage, f"item-{item.pk}"))
 
 
 @never_cache
 @require_GET
 @requires("item.view", "pk")
 def clip_status(request, item):
-    """The clipping part of the item page, polled by htmx until the fetch has finished."""
+    """The clipping part of the item page (or, with ``card``, its card on the board), polled by
+    htmx until the fetch has finished."""
+    if "card" in request.GET:
+        return render(request, "portfolios/_card.html", queries.one_card(request.user, item))
     return render(request, "portfolios/_clip.html", {"item": item})

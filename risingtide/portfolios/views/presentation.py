@@ -54,4 +54,4 @@ def share(request, portfolio):
         refused(request, exc)
     else:
         messages.success(request, f"Shared with: {portfolio.get_shared_with_display().lower()}.")
-    return redirect("presentation", portfolio.pk)
+    return redirect("portfolios:presentation", portfolio.pk)

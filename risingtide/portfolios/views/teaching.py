@@ -7,21 +7,47 @@ other views each work on one portfolio.
 
 from django.conf import settings
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from risingtide.access.core import requires
-from risingtide.portfolios import queries
+from risingtide.lib.kept import TOKEN, kept, with_token
+from risingtide.portfolios import events, progress, queries
+from risingtide.portfolios.forms import ProgressGridForm
 
 
 @require_GET
 @requires("project.edit", "pk")
 def project_progress(request, project):
-    """The teacher's grid: pupils × stages, with who has gone quiet."""
+    """The teacher's grid: pupils × stages, sorted (by name, last activity or who needs help)
+    and filtered (who needs feedback) as the address asks."""
+    form = ProgressGridForm(request.GET)
+    choice = form.choice()
 
-    context = queries.project_page_header(project)
-    context["rows"] = queries.project_progress(request.user, project, settings.STUCK_AFTER_DAYS)
-    context["stuck_after_days"] = settings.STUCK_AFTER_DAYS
-    return render(request, "portfolios/progress.html", context)
+    def build() -> dict:
+        context = progress.progress_page(
+            request.user, project, **choice, stuck_after_days=settings.STUCK_AFTER_DAYS
+        )
+        # What apps above add to the grid (badges: an "Award a badge" link on each row).
+        context.update(events.page_parts.merged(request, None, "progress", project=project))
+        context["csrf_token"] = TOKEN
+        return {
+            "title": f"Progress: {context['project'].title}, {context['grid'].sort_label.lower()}",
+            "body": render_to_string("portfolios/_progress_page.html", context, request),
+        }
+
+    # Kept per viewer (whom they may see) under the grid's version and the sort asked for.
+    user = request.user
+    key = (
+        f"grid:{project.pk}:{progress.grid_version(project)}:{user.pk}:{user.access_version}:"
+        f"{int(user.is_superuser)}:{sorted(choice.items())}"
+    )
+    page = kept(key.replace(" ", ""), build)
+    return render(
+        request,
+        "portfolios/progress.html",
+        {"title": page["title"], "body": with_token(page["body"], request)},
+    )
 
 
 @require_GET

@@ -9,14 +9,13 @@ from pydantic import Field
 
 from risingtide.access.core import requires
 from risingtide.lib.api_errors import ErrorOut, refusals_as_400
-from risingtide.register import import_steps
+from risingtide.register import import_steps, lists
 from risingtide.register.api.common import API_FIELDS, log_read
 from risingtide.register.column_mapping import FIELDS, REGISTER_FIELDS
 from risingtide.register.import_batches import ImportBatch
+from risingtide.register.import_comparison import KEEP_ERRORS
 
 router = Router(tags=["Register"])
-
-ERRORS_SHOWN = 100  # of an import's row errors; the batch keeps up to a thousand
 
 
 class MappingFieldOut(Schema):
@@ -43,6 +42,10 @@ class ImportOut(Schema):
     id: int
     school: int | None
     state: str
+    stalled: bool = Field(
+        description="Checking or writing for longer than any file takes: its worker was stopped; "
+        "nothing was written, and the file may be imported again (as the page says)"
+    )
     file_name: str
     format: str
     kind: str
@@ -55,7 +58,9 @@ class ImportOut(Schema):
     percent: int
     counts: ImportCountsOut = Field(description="Once checked: what confirming will do")
     written: ImportCountsOut | None = Field(description="Once imported: what was done")
-    errors: list[ImportErrorOut] = Field(description=f"The first {ERRORS_SHOWN} row errors")
+    errors: list[ImportErrorOut] = Field(
+        description=f"The row errors, as the import's page lists them (the first {KEEP_ERRORS})"
+    )
     message: str
     created_at: datetime
     confirmed_at: datetime | None
@@ -74,6 +79,7 @@ def _batch(batch: ImportBatch) -> dict:
         "id": batch.pk,
         "school": batch.school_id,
         "state": batch.state,
+        "stalled": batch.stalled,
         "file_name": batch.file_name,
         "format": batch.format,
         "kind": batch.kind,
@@ -86,7 +92,7 @@ def _batch(batch: ImportBatch) -> dict:
         "percent": batch.percent,
         "counts": summary,
         "written": written,
-        "errors": ((written or summary).get("errors") or [])[:ERRORS_SHOWN],
+        "errors": lists.import_errors(batch),
         "message": batch.message,
         "created_at": batch.created_at,
         "confirmed_at": batch.confirmed_at,

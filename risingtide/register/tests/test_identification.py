@@ -546,8 +546,25 @@ def test_the_screening_partial_links_each_pupil_and_says_who_is_nominated(school
     entry(b, RegisterEntry.Status.NOMINATED)
     html = render_to_string("register/_screening.html", {"screened": listed(school)})
     assert "2 pupils meet the criteria but are not identified" in html
-    assert f'href="{reverse("register_pupil", args=[a.pk])}"' in html
+    assert f'href="{reverse("register:register_pupil", args=[a.pk])}"' in html
     assert html.count('<span class="tag">Nominated</span>') == 1
     assert "Progress 2026/27: +1.5" in html
     empty = render_to_string("register/_screening.html", {"screened": []})
     assert "No pupil meets the criteria" in empty
+
+
+def test_a_group_is_not_flagged_when_the_rest_is_too_small_to_judge(school):
+    """One looked-after pupil, identified: "Not looked after" (the other 29) has a lower rate
+    than the one, but one pupil decides that, so it is not flagged, and the page says why."""
+    others = pupils(school, 29)
+    (cared_for,) = pupils(school, 1)
+    Pupil.objects.filter(pk=cared_for.pk).update(looked_after=True)
+    for pupil in [cared_for, *others[:5]]:
+        entry(pupil, RegisterEntry.Status.IDENTIFIED)
+    not_looked_after = group(check(school), "looked_after", "no")
+    assert not_looked_after.ratio < 0.8  # 5/29 against 1/1
+    assert not_looked_after.rest_too_small and not not_looked_after.flagged
+    assert not group(check(school), "looked_after", "yes").flagged  # the group itself: too small
+    assert "so one pupil would decide it" in render_to_string(
+        "register/_equity.html", {"equity": check(school)}
+    )

@@ -5,6 +5,7 @@ different defaults."""
 import pytest
 from django.urls import reverse
 
+from risingtide.api.tests.clients import as_user
 from risingtide.register.models import Pupil
 from risingtide.register.services import add_evidence, decide
 
@@ -49,7 +50,7 @@ def test_the_register_page_and_api_list_the_same_pupils(
     client = client_for(register)
     school = world.schools["own"].pk
     marker = 'href="/register/pupils/'
-    page = _page_rows(client, reverse("register", args=[school]), page_query, marker)
+    page = _page_rows(client, reverse("register:register", args=[school]), page_query, marker)
     api = client.get(f"/api/v1/schools/{school}/register?{api_query}").json()
     assert page == {row["pupil"]["id"] for row in api["items"]}
     assert page  # every filter here matches someone, so agreement is not two empty lists
@@ -72,8 +73,28 @@ def test_the_pupil_page_and_api_list_the_same_pupils(register, world, client_for
     client = client_for(register)
     school = world.schools["own"].pk
     page = _page_rows(
-        client, reverse("register_pupils", args=[school]), query, 'href="/register/pupils/'
+        client, reverse("register:register_pupils", args=[school]), query, 'href="/register/pupils/'
     )
     api = client.get(f"/api/v1/schools/{school}/pupils?{query}").json()
     assert page == {row["id"] for row in api["items"]}
     assert page
+
+
+@pytest.mark.parametrize("who, how", [("leading_teacher@own", "token"), ("head@own", "session")])
+def test_the_import_page_and_api_list_the_same_row_errors(world, client_for, who, how):
+    """Every row error the batch kept, on both: the API once gave only the first hundred."""
+    batch = world.imports["own"]
+    errors = [
+        {"row": n, "upn": f"X{n}", "field": "upn", "reason": "Not a UPN."} for n in range(2, 152)
+    ]
+    batch.summary = {"error_count": len(errors), "errors": errors}
+    batch.save(update_fields=["summary"])
+    browser = client_for(world.user(who))
+    page = browser.get(reverse("register:register_import", args=[batch.pk]))
+    assert page.status_code == 200
+    shown = [e["row"] for e in page.context["summary"]["errors"]]
+    assert page.content.decode().count("<td><code>X") == len(shown)
+    api = as_user(world.user(who)) if how == "token" else browser
+    answer = api.get(f"/api/v1/imports/{batch.pk}", secure=True).json()
+    assert [e["row"] for e in answer["errors"]] == shown
+    assert len(shown) == 150

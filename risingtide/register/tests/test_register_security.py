@@ -223,32 +223,35 @@ def _pages(world, batches) -> list[tuple[str, str]]:
     pages = [
         (name, reverse(name, args=[own]))
         for name in (
-            "register",
-            "register_pupils",
-            "register_screening",
-            "register_equity",
-            "register_criteria",
-            "register_imports",
-            "register_export",
-            "register_audit",
-            "register_sharing",
+            "register:register",
+            "register:register_pupils",
+            "register:register_screening",
+            "register:register_equity",
+            "register:register_criteria",
+            "register:register_imports",
+            "register:register_export",
+            "register:register_audit",
+            "register:register_sharing",
         )
     ]
     pages += [
-        ("register?status=nominated", reverse("register", args=[own]) + "?status=nominated"),
-        ("pupils?q=", reverse("register_pupils", args=[own]) + "?q=%3Cscript%3Ealert(1)"),
-        ("register_pupil", reverse("register_pupil", args=[record])),
-        ("register_pupil 2", reverse("register_pupil", args=[other])),
-        ("register_nominate", reverse("register_nominate", args=[record])),
+        (
+            "register?status=nominated",
+            reverse("register:register", args=[own]) + "?status=nominated",
+        ),
+        ("pupils?q=", reverse("register:register_pupils", args=[own]) + "?q=%3Cscript%3Ealert(1)"),
+        ("register_pupil", reverse("register:register_pupil", args=[record])),
+        ("register_pupil 2", reverse("register:register_pupil", args=[other])),
+        ("register_nominate", reverse("register:register_nominate", args=[record])),
     ]
     pages += [
-        (f"register_import {state}", reverse("register_import", args=[batch.pk]))
+        (f"register_import {state}", reverse("register:register_import", args=[batch.pk]))
         for state, batch in batches.items()
     ]
     pages.append(
         (
             "register_import_progress",
-            reverse("register_import_progress", args=[batches["running"].pk]),
+            reverse("register:register_import_progress", args=[batches["running"].pk]),
         )
     )
     return pages
@@ -259,19 +262,21 @@ def test_no_stored_payload_is_live_on_any_register_page(world, client_for):
     client = client_for(world.user("leading_teacher@own"))
     head = client_for(world.user("head@own"))  # the data-sharing page is the head's
     for name, url in _pages(world, batches):
-        response = (head if name == "register_sharing" else client).get(url)
+        response = (head if name == "register:register_sharing" else client).get(url)
         assert response.status_code == 200, (name, response.status_code)
         assert_inert(response.text, name)
     # The payloads were really on the pages, escaped (the test is not vacuous).
-    record = client.get(reverse("register_pupil", args=[world.records["own"].pk])).text
+    record = client.get(reverse("register:register_pupil", args=[world.records["own"].pk])).text
     assert "&lt;script&gt;alert(" in record and "&quot;&gt;&lt;img src=x" in record
-    mapping = client.get(reverse("register_import", args=[batches["mapping"].pk])).text
+    mapping = client.get(reverse("register:register_import", args=[batches["mapping"].pk])).text
     assert mapping.count("&lt;script&gt;alert(") >= 2  # a header, in every field's choices
-    preview = client.get(reverse("register_import", args=[batches["preview"].pk])).text
+    preview = client.get(reverse("register:register_import", args=[batches["preview"].pk])).text
     assert preview.count("&lt;script&gt;alert(") >= 3  # file name, error, change, CTF source
-    equity = client.get(reverse("register_equity", args=[world.schools["own"].pk])).text
+    equity = client.get(reverse("register:register_equity", args=[world.schools["own"].pk])).text
     assert "&lt;svg onload=alert()&gt;" in equity  # the ethnic group, in the chart and table
-    screening = client.get(reverse("register_screening", args=[world.schools["own"].pk])).text
+    screening = client.get(
+        reverse("register:register_screening", args=[world.schools["own"].pk])
+    ).text
     assert "&quot;&gt;&lt;img src=x" in screening  # the measure, in the reasons
 
 
@@ -301,28 +306,48 @@ def test_form_errors_echo_hostile_input_escaped(world, client_for):
     )
     posts = [
         (
-            "register_evidence",
+            "register:register_evidence",
             [record],
             {"kind": "", "summary": SCRIPT, "measure": ATTR, "score": SVG},
         ),
-        ("register_decide", [record], {"status": SCRIPT, "reason": ATTR, "next_review": SVG}),
-        ("register_nominate", [record], {"summary": SCRIPT, "kind": ATTR, "domains": [SVG]}),
         (
-            "register_leaver_ctf",
+            "register:register_decide",
+            [record],
+            {"status": SCRIPT, "reason": ATTR, "next_review": SVG},
+        ),
+        (
+            "register:register_nominate",
+            [record],
+            {"summary": SCRIPT, "kind": ATTR, "domains": [SVG]},
+        ),
+        (
+            "register:register_leaver_ctf",
             [record],
             {"why": "transfer", "dest_la": ATTR, "dest_estab": SCRIPT},
         ),
-        ("register_leaver_ctf", [record], {"why": SCRIPT}),
-        ("register_sharing", [school], {"reference": SCRIPT, "starts_on": ATTR, "ends_on": SVG}),
-        ("register_sharing", [school], {"end": ATTR}),
-        ("register_criteria", [school], {"top_percent": SCRIPT, "progress_threshold": ATTR}),
-        ("register_export", [school], {"what": ATTR, "why": "other", "why_other": SCRIPT}),
-        ("register_imports", [school], {"format": ATTR, "kind": SCRIPT}),
-        ("register_import_mapping", [mapping_batch.pk], {"map_upn": SCRIPT, "map_gender": ATTR}),
+        ("register:register_leaver_ctf", [record], {"why": SCRIPT}),
+        (
+            "register:register_sharing",
+            [school],
+            {"reference": SCRIPT, "starts_on": ATTR, "ends_on": SVG},
+        ),
+        ("register:register_sharing", [school], {"end": ATTR}),
+        (
+            "register:register_criteria",
+            [school],
+            {"top_percent": SCRIPT, "progress_threshold": ATTR},
+        ),
+        ("register:register_export", [school], {"what": ATTR, "why": "other", "why_other": SCRIPT}),
+        ("register:register_imports", [school], {"format": ATTR, "kind": SCRIPT}),
+        (
+            "register:register_import_mapping",
+            [mapping_batch.pk],
+            {"map_upn": SCRIPT, "map_gender": ATTR},
+        ),
     ]
     head = client_for(world.user("head@own"))  # the data-sharing page is the head's
     for name, args, data in posts:
-        response = (head if name == "register_sharing" else client).post(
+        response = (head if name == "register:register_sharing" else client).post(
             reverse(name, args=args), data
         )
         assert response.status_code == 400, (name, response.status_code)
@@ -333,7 +358,7 @@ def test_a_hostile_pupil_name_is_inert_in_the_nomination_message(world, client_f
     _hostile_world(world)
     client = client_for(world.user("teacher@own"))
     response = client.post(
-        reverse("register_nominate", args=[world.records["own"].pk]),
+        reverse("register:register_nominate", args=[world.records["own"].pk]),
         {"summary": "Strong", "domains": ["art"]},
         follow=True,
     )
@@ -408,7 +433,8 @@ def _formula_pupils(world) -> None:
 
 def _export(client, world, what: str):
     return client.post(
-        reverse("register_export", args=[world.schools["own"].pk]), {"what": what, "why": "review"}
+        reverse("register:register_export", args=[world.schools["own"].pk]),
+        {"what": what, "why": "review"},
     )
 
 
@@ -468,7 +494,7 @@ def test_the_leaver_ctf_is_a_private_attachment(world, client_for):
     _hostile_world(world)
     client = client_for(world.user("leading_teacher@own"))
     response = client.post(
-        reverse("register_leaver_ctf", args=[world.records["own"].pk]),
+        reverse("register:register_leaver_ctf", args=[world.records["own"].pk]),
         {"why": "transfer", "dest_la": "102", "dest_estab": "4002"},
     )
     assert response.status_code == 200
@@ -522,32 +548,32 @@ def _web_requests(world) -> list[tuple[str, str, dict | None]]:
     agreement = DataSharingAgreement.objects.get(school=world.schools["own"]).pk
     csv_file = SimpleUploadedFile("p.csv", tabular_files.csv_bytes(2, "sims"))
     requests = [("get", reverse(name, args=[own]), None) for name in (
-        "register", "register_pupils", "register_screening", "register_equity",
-        "register_criteria", "register_imports", "register_export", "register_audit",
-        "register_sharing",
+        "register:register", "register:register_pupils", "register:register_screening",
+        "register:register_equity", "register:register_criteria", "register:register_imports",
+        "register:register_export", "register:register_audit", "register:register_sharing",
     )]  # fmt: skip
     requests += [
-        ("get", reverse("register_pupil", args=[record]), None),
-        ("get", reverse("register_nominate", args=[record]), None),
-        ("get", reverse("register_import", args=[batch]), None),
-        ("get", reverse("register_import_progress", args=[batch]), None),
-        ("post", reverse("register_criteria", args=[own]), {"top_percent": "1",
+        ("get", reverse("register:register_pupil", args=[record]), None),
+        ("get", reverse("register:register_nominate", args=[record]), None),
+        ("get", reverse("register:register_import", args=[batch]), None),
+        ("get", reverse("register:register_import_progress", args=[batch]), None),
+        ("post", reverse("register:register_criteria", args=[own]), {"top_percent": "1",
          "progress_threshold": "0", "equity_fraction": "0.1", "min_group_size": "1"}),
-        ("post", reverse("register_imports", args=[own]), {"file": csv_file}),
-        ("post", reverse("register_export", args=[own]), {"what": "csv", "why": "review"}),
-        ("post", reverse("register_sharing", args=[own]), {"end": str(agreement)}),
-        ("post", reverse("register_sharing", args=[own]),
+        ("post", reverse("register:register_imports", args=[own]), {"file": csv_file}),
+        ("post", reverse("register:register_export", args=[own]), {"what": "csv", "why": "review"}),
+        ("post", reverse("register:register_sharing", args=[own]), {"end": str(agreement)}),
+        ("post", reverse("register:register_sharing", args=[own]),
          {"reference": "MINE", "starts_on": "2020-01-01"}),
-        ("post", reverse("register_nominate", args=[record]),
+        ("post", reverse("register:register_nominate", args=[record]),
          {"summary": "x", "domains": ["maths"]}),
-        ("post", reverse("register_evidence", args=[record]),
+        ("post", reverse("register:register_evidence", args=[record]),
          {"kind": "test_score", "summary": "x"}),
-        ("post", reverse("register_decide", args=[record]),
+        ("post", reverse("register:register_decide", args=[record]),
          {"status": "removed", "reason": "x"}),
-        ("post", reverse("register_leaver_ctf", args=[record]), {"why": "transfer"}),
-        ("post", reverse("register_import_mapping", args=[batch]), {"map_upn": "UPN"}),
-        ("post", reverse("register_import_confirm", args=[batch]), {}),
-        ("post", reverse("register_import_cancel", args=[batch]), {}),
+        ("post", reverse("register:register_leaver_ctf", args=[record]), {"why": "transfer"}),
+        ("post", reverse("register:register_import_mapping", args=[batch]), {"map_upn": "UPN"}),
+        ("post", reverse("register:register_import_confirm", args=[batch]), {}),
+        ("post", reverse("register:register_import_cancel", args=[batch]), {}),
     ]  # fmt: skip
     return requests
 
@@ -586,7 +612,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(world):
     for method, url, data in _web_requests(world):
         response = getattr(client, method)(url, data or {}, secure=True)
         assert response.status_code == 302, url
-        assert response["Location"].startswith(reverse("login")), url
+        assert response["Location"].startswith(reverse("people:login")), url
     assert _snapshot() == before
 
 
@@ -605,7 +631,7 @@ def test_a_teacher_reaches_only_their_groups_records_and_no_register_wide_page(w
         assert response.status_code in (403, 404), (method, url, response.status_code)
     assert _snapshot() == before
     for key in ("own2", "other"):  # another group's pupil, another school's
-        url = reverse("register_pupil", args=[world.records[key].pk])
+        url = reverse("register:register_pupil", args=[world.records[key].pk])
         assert client.get(url).status_code == 404
 
 
@@ -632,10 +658,18 @@ def test_an_la_without_an_agreement_sees_no_pupil_data(world, client_for):
     own_la = client_for(world.user("la_lead@own"))
     for client, key in ((other, "other"), (own_la, "peer")):
         school = world.schools[key].pk
-        for name in ("register", "register_pupils", "register_screening", "register_equity"):
+        for name in (
+            "register:register",
+            "register:register_pupils",
+            "register:register_screening",
+            "register:register_equity",
+        ):
             assert client.get(reverse(name, args=[school])).status_code == 404, (key, name)
-    assert other.get(reverse("register_pupil", args=[world.records["other"].pk])).status_code == 404
-    url = reverse("register_pupil", args=[world.records["own"].pk])
+    assert (
+        other.get(reverse("register:register_pupil", args=[world.records["other"].pk])).status_code
+        == 404
+    )
+    url = reverse("register:register_pupil", args=[world.records["own"].pk])
     assert own_la.get(url).status_code == 200
     services.end_agreement(
         world.user("head@own"), DataSharingAgreement.objects.get(school=world.schools["own"])
@@ -700,14 +734,14 @@ def test_ending_another_schools_agreement_by_id_is_refused(world, client_for):
         school=world.schools["other"], reference="THEIRS", starts_on=date(2020, 1, 1)
     )
     client = client_for(world.user("head@own"))
-    url = reverse("register_sharing", args=[world.schools["own"].pk])
+    url = reverse("register:register_sharing", args=[world.schools["own"].pk])
     for raw in (str(theirs.pk), f" {theirs.pk}", f"{theirs.pk}.0", "-1", "9" * 30, "1e3", ""):
         response = client.post(url, {"end": raw})
         assert response.status_code in (302, 400), (raw, response.status_code)
     theirs.refresh_from_db()
     assert theirs.ends_on is None
     # ... and their sharing page is not the head's to reach at all.
-    other_url = reverse("register_sharing", args=[world.schools["other"].pk])
+    other_url = reverse("register:register_sharing", args=[world.schools["other"].pk])
     assert client.post(other_url, {"end": str(theirs.pk)}).status_code == 404
 
 
@@ -718,8 +752,14 @@ def test_evidence_cannot_point_at_another_pupils_or_schools_item(world, client_f
     for key in ("own2", "other"):  # another pupil's item at the school; another school's
         item = world.items[key]
         for name, data in (
-            ("register_evidence", {"kind": "work_scrutiny", "summary": "Good", "item": item.pk}),
-            ("register_nominate", {"summary": "Good", "domains": ["art"], "item": item.pk}),
+            (
+                "register:register_evidence",
+                {"kind": "work_scrutiny", "summary": "Good", "item": item.pk},
+            ),
+            (
+                "register:register_nominate",
+                {"summary": "Good", "domains": ["art"], "item": item.pk},
+            ),
         ):
             client.post(reverse(name, args=[record.pk]), data)
     assert not Evidence.objects.filter(
@@ -755,7 +795,7 @@ def test_a_nomination_must_be_a_nomination(world, client_for, kind):
     before = Evidence.objects.count(), RegisterEntry.objects.count()
     client = client_for(world.user("teacher@own"))
     response = client.post(
-        reverse("register_nominate", args=[record.pk]),
+        reverse("register:register_nominate", args=[record.pk]),
         {"summary": "x", "domains": ["maths"], "kind": kind},
     )
     # A blank kind means the default, a teacher's nomination; anything else is refused.
@@ -790,7 +830,7 @@ def test_huge_and_malformed_ids_answer_404_or_400_never_500(world, client_for):
     )
     assert response.status_code in (400, 422)
     evidence = client.post(
-        reverse("register_evidence", args=[world.records["own"].pk]),
+        reverse("register:register_evidence", args=[world.records["own"].pk]),
         {"kind": "work_scrutiny", "summary": "x", "item": huge, "score": "1e400"},
     )
     assert evidence.status_code == 400
@@ -804,9 +844,10 @@ def test_a_cluster_lead_coordinates_the_cluster_schools_but_cannot_share_their_d
     school's head records a data-sharing agreement that opens its pupils to the LA."""
     peer = world.schools["peer"].pk
     client = client_for(world.user("leading_teacher@cluster"))
-    assert client.get(reverse("register", args=[peer])).status_code == 200
+    assert client.get(reverse("register:register", args=[peer])).status_code == 200
     response = client.post(
-        reverse("register_sharing", args=[peer]), {"reference": "X", "starts_on": "2020-01-01"}
+        reverse("register:register_sharing", args=[peer]),
+        {"reference": "X", "starts_on": "2020-01-01"},
     )
     assert response.status_code == 403
     assert not DataSharingAgreement.objects.filter(school_id=peer).exists()
@@ -817,7 +858,7 @@ def test_a_cluster_lead_coordinates_the_cluster_schools_but_cannot_share_their_d
 
 def _upload(client, school, name: str, data: bytes, **fields):
     return client.post(
-        reverse("register_imports", args=[school.pk]),
+        reverse("register:register_imports", args=[school.pk]),
         {"file": SimpleUploadedFile(name, data), **fields},
     )
 
@@ -831,7 +872,10 @@ def _checked_csv(world, client, rows: int = 3) -> ImportBatch:
     )
     batch = ImportBatch.objects.filter(school=school).latest("pk")
     data = {f"map_{k}": v for k, v in batch.mapping.items()}
-    assert client.post(reverse("register_import_mapping", args=[batch.pk]), data).status_code == 302
+    assert (
+        client.post(reverse("register:register_import_mapping", args=[batch.pk]), data).status_code
+        == 302
+    )
     assert check_import.call(batch.pk) == "checked"
     batch.refresh_from_db()
     assert batch.state == "preview" and batch.error_count == 0
@@ -852,7 +896,8 @@ def test_a_mapping_naming_headers_not_in_the_file_is_refused(world, client_for):
         ("gender", SCRIPT),
     ):
         response = client.post(
-            reverse("register_import_mapping", args=[batch.pk]), {**good, f"map_{field}": header}
+            reverse("register:register_import_mapping", args=[batch.pk]),
+            {**good, f"map_{field}": header},
         )
         assert response.status_code == 400, header
         assert_inert(response.text)
@@ -877,7 +922,7 @@ def _write_tasks() -> int:
 def test_confirming_twice_writes_once(world, client_for, django_capture_on_commit_callbacks):
     client = client_for(world.user("leading_teacher@own"))
     batch = _checked_csv(world, client)
-    url = reverse("register_import_confirm", args=[batch.pk])
+    url = reverse("register:register_import_confirm", args=[batch.pk])
     api = _api(world.user("head@own"))
     with django_capture_on_commit_callbacks(execute=True):
         first = client.post(url)
@@ -893,7 +938,9 @@ def test_confirming_twice_writes_once(world, client_for, django_capture_on_commi
     assert client.post(url).status_code == 302  # after it is done
     assert Pupil.objects.filter(school=world.schools["own"]).count() == created
     # ... nor can a done import be cancelled or re-mapped.
-    assert client.post(reverse("register_import_cancel", args=[batch.pk])).status_code == 302
+    assert (
+        client.post(reverse("register:register_import_cancel", args=[batch.pk])).status_code == 302
+    )
     batch.refresh_from_db()
     assert batch.state == "done"
 
@@ -915,14 +962,14 @@ def test_another_schools_batch_cannot_be_confirmed_cancelled_or_mapped(world, cl
     for who in ("head@own", "leading_teacher@own", "teacher+lead@own"):
         client = client_for(world.user(who))
         for name in (
-            "register_import_confirm",
-            "register_import_cancel",
-            "register_import_mapping",
+            "register:register_import_confirm",
+            "register:register_import_cancel",
+            "register:register_import_mapping",
         ):
             assert (
                 client.post(reverse(name, args=[theirs.pk]), {"map_upn": "UPN"}).status_code == 404
             )
-        for name in ("register_import", "register_import_progress"):
+        for name in ("register:register_import", "register:register_import_progress"):
             assert client.get(reverse(name, args=[theirs.pk])).status_code == 404
     theirs.refresh_from_db()
     assert theirs.state == "preview"
@@ -991,7 +1038,7 @@ def test_a_hostile_ctf_is_refused_with_nothing_written(world, client_for, name):
         assert _check_uploaded(batch) == "failed", batch.summary
         assert batch.state == "failed" and batch.message
         _no_leak(batch.message, batch.summary)
-        page = client.get(reverse("register_import", args=[batch.pk]))
+        page = client.get(reverse("register:register_import", args=[batch.pk]))
         assert page.status_code == 200 and "could not be imported" in page.text
         assert_inert(page.text)
     assert Pupil.objects.count() == pupils
@@ -1157,7 +1204,10 @@ def test_a_dtd_in_a_workbooks_package_parts_reaches_nothing(world, client_for, m
 
 def _map_and_check(client, batch: ImportBatch) -> str:
     data = {f"map_{k}": v for k, v in batch.mapping.items()}
-    assert client.post(reverse("register_import_mapping", args=[batch.pk]), data).status_code == 302
+    assert (
+        client.post(reverse("register:register_import_mapping", args=[batch.pk]), data).status_code
+        == 302
+    )
     return _check_uploaded(batch)
 
 
@@ -1188,7 +1238,7 @@ def test_a_huge_upload_is_refused_before_it_is_read(world, client_for):
     client = client_for(world.user("leading_teacher@own"))
     school = world.schools["own"]
     response = client.post(
-        reverse("register_imports", args=[school.pk]),
+        reverse("register:register_imports", args=[school.pk]),
         {"file": SimpleUploadedFile("p.csv", b"UPN\r\n")},
         CONTENT_LENGTH=str(10**12),
     )
@@ -1292,25 +1342,30 @@ def test_every_pupil_level_read_writes_exactly_one_event(world, client_for):
     api = _api(lead)
     own = world.schools["own"].pk
     record = world.records["own"].pk
-    export = reverse("register_export", args=[own])
+    export = reverse("register:register_export", args=[own])
     # An import's page shows pupils' rows once it has checked some.
     ImportBatch.objects.filter(pk=world.imports["own"].pk).update(
         summary={"error_count": 0, "changes": [{"row": 2, "upn": "X", "name": "A B",
                                                 "action": "create", "fields": []}]}
     )  # fmt: skip
     reads = [
-        (lambda: client.get(reverse("register", args=[own])), "register.viewed"),
-        (lambda: client.get(reverse("register_pupils", args=[own])), "register.pupils_viewed"),
-        (lambda: client.get(reverse("register_pupil", args=[record])), "pupil_record.viewed"),
-        (lambda: client.get(reverse("register_nominate", args=[record])), "pupil_record.viewed"),
-        (lambda: client.get(reverse("register_screening", args=[own])),
+        (lambda: client.get(reverse("register:register", args=[own])), "register.viewed"),
+        (lambda: client.get(reverse("register:register_pupils", args=[own])),
+         "register.pupils_viewed"),
+        (lambda: client.get(reverse("register:register_pupil", args=[record])),
+         "pupil_record.viewed"),
+        (lambda: client.get(reverse("register:register_nominate", args=[record])),
+         "pupil_record.viewed"),
+        (lambda: client.get(reverse("register:register_screening", args=[own])),
          "register.screening_viewed"),
-        (lambda: client.get(reverse("register_equity", args=[own])), "register.equity_viewed"),
-        (lambda: client.get(reverse("register_import", args=[world.imports["own"].pk])),
+        (lambda: client.get(reverse("register:register_equity", args=[own])),
+         "register.equity_viewed"),
+        (lambda: client.get(reverse("register:register_import", args=[world.imports["own"].pk])),
          "register.viewed"),
         *[(lambda what=what: client.post(export, {"what": what, "why": "governors"}),
            "register.exported") for what in ("census", "csv", "xlsx", "pdf")],
-        (lambda: client.post(reverse("register_leaver_ctf", args=[record]), {"why": "transfer"}),
+        (lambda: client.post(reverse("register:register_leaver_ctf", args=[record]),
+                             {"why": "transfer"}),
          "register.exported"),
         (lambda: _call(api, "get", f"/schools/{own}/pupils?per_page=1"), "register.api_read"),
         (lambda: _call(api, "get", f"/schools/{own}/register"), "register.api_read"),
@@ -1322,7 +1377,11 @@ def test_every_pupil_level_read_writes_exactly_one_event(world, client_for):
         assert response.status_code == 200
         assert _new_events(lead, since) == [action]
     # Pages without pupil-level data write nothing.
-    for name in ("register_criteria", "register_imports", "register_export"):
+    for name in (
+        "register:register_criteria",
+        "register:register_imports",
+        "register:register_export",
+    ):
         since = _last_event()
         assert client.get(reverse(name, args=[own])).status_code == 200
         assert _new_events(lead, since) == [], name
@@ -1345,7 +1404,7 @@ def test_reading_a_finished_imports_pupil_rows_is_audited(world, client_for, sta
         summary={"written": summary} if state == "done" else summary,
     )
     since = _last_event()
-    page = client_for(lead).get(reverse("register_import", args=[batch.pk]))
+    page = client_for(lead).get(reverse("register:register_import", args=[batch.pk]))
     assert "Ada Own" in page.text
     assert _new_events(lead, since) == ["register.viewed"]
 
@@ -1366,9 +1425,9 @@ def test_reading_an_imports_rows_through_the_api_is_audited(world):
 @pytest.mark.parametrize(
     "name, data",
     [
-        ("register_evidence", {"kind": ""}),
-        ("register_decide", {"status": ""}),
-        ("register_leaver_ctf", {"why": ""}),
+        ("register:register_evidence", {"kind": ""}),
+        ("register:register_decide", {"status": ""}),
+        ("register:register_leaver_ctf", {"why": ""}),
     ],
 )
 def test_a_record_shown_after_a_refused_form_is_audited(world, client_for, name, data):
@@ -1382,7 +1441,7 @@ def test_a_record_shown_after_a_refused_form_is_audited(world, client_for, name,
 
 def test_an_audit_event_cannot_be_changed_or_deleted_through_the_model(world, client_for):
     client_for(world.user("leading_teacher@own")).get(
-        reverse("register_pupil", args=[world.records["own"].pk])
+        reverse("register:register_pupil", args=[world.records["own"].pk])
     )
     event = AuditEvent.objects.get(action="pupil_record.viewed")
     event.detail = {"why": "nothing to see"}
@@ -1404,7 +1463,7 @@ def test_an_audit_event_cannot_be_changed_or_deleted_through_the_model(world, cl
 @pytest.mark.parametrize("how", ["update", "delete"])
 def test_the_audit_log_cannot_be_rewritten_in_bulk(world, client_for, how):
     client_for(world.user("leading_teacher@own")).get(
-        reverse("register", args=[world.schools["own"].pk])
+        reverse("register:register", args=[world.schools["own"].pk])
     )
     events = AuditEvent.objects.filter(action="register.viewed")
     with pytest.raises((ValueError, TypeError, NotImplementedError)):
@@ -1417,7 +1476,7 @@ def test_the_audit_log_cannot_be_rewritten_in_bulk(world, client_for, how):
 
 def test_the_audit_admin_is_read_only(world, client_for):
     client_for(world.user("leading_teacher@own")).get(
-        reverse("register", args=[world.schools["own"].pk])
+        reverse("register:register", args=[world.schools["own"].pk])
     )
     event = AuditEvent.objects.get(action="register.viewed")
     admin = client_for(world.user("site_admin@site"))
@@ -1437,7 +1496,7 @@ def test_the_audit_admin_is_read_only(world, client_for):
 @pytest.mark.parametrize("how", ["bulk action", "delete view"])
 def test_a_site_admin_cannot_delete_audit_events(world, client_for, how):
     client_for(world.user("leading_teacher@own")).get(
-        reverse("register", args=[world.schools["own"].pk])
+        reverse("register:register", args=[world.schools["own"].pk])
     )
     event = AuditEvent.objects.get(action="register.viewed")
     admin = client_for(world.user("site_admin@site"))
@@ -1488,14 +1547,15 @@ def test_register_redirects_never_leave_the_site(world, client_for):
     record = world.records["2@own"].pk
     evil = {"next": "https://evil.example/", "redirect_to": "//evil.example/"}
     responses = [
-        client.post(reverse("register_nominate", args=[record]),
+        client.post(reverse("register:register_nominate", args=[record]),
                     {"summary": "x", "domains": ["maths"], **evil}),
-        client.post(reverse("register_evidence", args=[record]),
+        client.post(reverse("register:register_evidence", args=[record]),
                     {"kind": "test_score", "summary": "x", **evil}),
-        client.post(reverse("register_sharing", args=[world.schools["own"].pk]),
+        client.post(reverse("register:register_sharing", args=[world.schools["own"].pk]),
                     {"reference": "R", "starts_on": "2024-01-01", **evil}),
-        client.post(reverse("register_import_cancel", args=[world.imports["own"].pk]), evil),
-        client.get(reverse("register_pupil", args=[record]) + "?next=https://evil.example/"),
+        client.post(reverse("register:register_import_cancel", args=[world.imports["own"].pk]),
+                    evil),
+        client.get(reverse("register:register_pupil", args=[record]) + "?next=https://evil.example/"),
     ]  # fmt: skip
     for response in responses:
         if response.status_code in (301, 302, 303, 307, 308):
@@ -1509,11 +1569,11 @@ def test_register_pages_are_not_cached_framed_or_sniffed(world, client_for):
     client = client_for(world.user("leading_teacher@own"))
     own = world.schools["own"].pk
     for url in (
-        reverse("register", args=[own]),
-        reverse("register_pupils", args=[own]),
-        reverse("register_pupil", args=[world.records["own"].pk]),
-        reverse("register_import", args=[world.imports["own"].pk]),
-        reverse("register_audit", args=[own]),
+        reverse("register:register", args=[own]),
+        reverse("register:register_pupils", args=[own]),
+        reverse("register:register_pupil", args=[world.records["own"].pk]),
+        reverse("register:register_import", args=[world.imports["own"].pk]),
+        reverse("register:register_audit", args=[own]),
     ):
         response = client.get(url)
         assert "no-store" in response["Cache-Control"], url

@@ -13,15 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from risingtide.access.core import requires
+from risingtide.lib.forms import show_refusal
+from risingtide.lib.paging import page_number
 from risingtide.register import queries, services
-from risingtide.register.models import DataSharingAgreement
-from risingtide.register.views.inputs import (
-    field_errors,
-    optional_date,
-    page_number,
-    required_date,
-    whole_number,
-)
+from risingtide.register.forms import AgreementForm, EndAgreementForm
 
 
 @require_GET
@@ -34,30 +29,24 @@ def audit(request, school):
 @require_http_methods(["GET", "POST"])
 @requires("register.share", "pk")
 def sharing(request, school):
-    errors = {}
-    if request.method == "POST":
-        try:
-            if request.POST.get("end"):
-                agreement = DataSharingAgreement.objects.filter(
-                    school=school, pk=whole_number(request.POST.get("end"), "end")
-                ).first()
-                if agreement is None:
-                    raise ValidationError({"end": "No such agreement."})
-                services.end_agreement(request.user, agreement)
-                messages.success(request, "The agreement has ended.")
+    """The agreements, a form to record one, and a button beside each to end it (``end``)."""
+    form, end_form = AgreementForm(), EndAgreementForm(school=school)
+    if request.method == "POST" and "end" in request.POST:
+        end_form = EndAgreementForm(request.POST, school=school)
+        if end_form.is_valid():
+            services.end_agreement(request.user, end_form.cleaned_data["end"])
+            messages.success(request, "The agreement has ended.")
+            return redirect(reverse("register:register_sharing", args=[school.pk]))
+    elif request.method == "POST":
+        form = AgreementForm(request.POST)
+        if form.is_valid():
+            try:
+                services.record_agreement(request.user, school, **form.cleaned_data)
+            except ValidationError as exc:
+                show_refusal(form, exc)
             else:
-                services.record_agreement(
-                    request.user,
-                    school,
-                    reference=request.POST.get("reference", ""),
-                    starts_on=required_date(request.POST.get("starts_on", ""), "starts_on"),
-                    ends_on=optional_date(request.POST.get("ends_on", ""), "ends_on"),
-                )
                 messages.success(request, "Agreement recorded.")
-        except ValidationError as exc:
-            errors = field_errors(exc)
-        else:
-            return redirect(reverse("register_sharing", args=[school.pk]))
+                return redirect(reverse("register:register_sharing", args=[school.pk]))
     return render(
         request,
         "register/sharing.html",
@@ -65,8 +54,8 @@ def sharing(request, school):
             "school": school,
             "agreements": list(school.sharing.all()),
             "today": timezone.localdate(),
-            "errors": errors,
-            "form": request.POST,
+            "form": form,
+            "end_form": end_form,
         },
-        status=400 if errors else 200,
+        status=400 if request.method == "POST" else 200,
     )

@@ -12,50 +12,53 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from risingtide.access.core import requires
-from risingtide.register import import_steps, queries, services
-from risingtide.register.column_mapping import FIELDS, REGISTER_FIELDS
-from risingtide.register.views.inputs import field_errors
+from risingtide.lib.csvexport import csv_response
+from risingtide.lib.forms import posted, refused, show_refusal
+from risingtide.register import import_steps, queries, rows_to_fix, services
+from risingtide.register.forms import ImportForm, MappingForm
+from risingtide.register.import_batches import ImportBatch
 
 
 @require_http_methods(["GET", "POST"])
 @requires("register.manage", "pk")
 def imports(request, school):
-    errors = {}
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            errors = {"file": "Choose a file."}
+    form = ImportForm(**posted(request), auto_id="i-%s")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            batch = import_steps.start_import(
+                request.user,
+                school,
+                data["file"],
+                fmt=data["format"],
+                kind=data["kind"],
+                encoding=data["encoding"],
+            )
+        except ValidationError as exc:
+            show_refusal(form, exc)
         else:
-            try:
-                batch = import_steps.start_import(
-                    request.user,
-                    school,
-                    upload,
-                    fmt=request.POST.get("format", ""),
-                    kind=request.POST.get("kind", "pupils"),
-                    encoding=request.POST.get("encoding", "utf-8"),
-                )
-            except ValidationError as exc:
-                errors = field_errors(exc)
-            else:
-                return redirect(reverse("register_import", args=[batch.pk]))
+            return redirect(reverse("register:register_import", args=[batch.pk]))
     context = queries.imports_page(request.user, school)
-    context.update(errors=errors, form=request.POST)
-    return render(request, "register/imports.html", context, status=400 if errors else 200)
+    context["form"] = form
+    return render(
+        request,
+        "register/imports.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
 
 
-def _batch_context(request, batch, errors=None):
-    fields = REGISTER_FIELDS if batch.kind == "register" else FIELDS
+def _batch_context(batch, form=None) -> dict:
+    """The batch's page; while it waits for its mapping, with the mapping form (``form``: the
+    refused one)."""
+    if form is None and batch.state == ImportBatch.State.MAPPING:
+        form = MappingForm(batch=batch)
     return {
         "batch": batch,
         "school": batch.school,
-        "fields": [
-            (f, batch.mapping.get(f.key, ""), errors.get(f.key, "") if errors else "")
-            for f in fields
-        ],
-        "headers": batch.summary.get("headers", []),
-        "errors": errors or {},
+        "form": form,
         "summary": batch.summary.get("written") or batch.summary,
+        "rows_to_fix": rows_to_fix.available(batch),
     }
 
 
@@ -70,7 +73,28 @@ def import_batch(request, batch):
             why="Import preview",
             what=batch.file_name,
         )
-    return render(request, "register/import.html", _batch_context(request, batch))
+    return render(request, "register/import.html", _batch_context(batch))
+
+
+@require_GET
+@requires("import.view", "pk")
+def import_rows_to_fix(request, batch):
+    """The rows that block the import, as the file had them, with their errors (CSV)."""
+    if not rows_to_fix.available(batch):
+        messages.error(
+            request,
+            "This import has no rows to fix to download: only a checked file with errors has "
+            "them, until it is cancelled.",
+        )
+        return redirect(reverse("register:register_import", args=[batch.pk]))
+    services.log_access(
+        request.user,
+        "register.exported",
+        batch.school,
+        why="Import rows to fix",
+        what=batch.file_name,
+    )
+    return csv_response(rows_to_fix.filename(batch), rows_to_fix.rows(batch))
 
 
 @require_GET
@@ -88,19 +112,15 @@ def import_progress(request, batch):
 @require_POST
 @requires("import.confirm", "pk")
 def import_mapping(request, batch):
-    fields = REGISTER_FIELDS if batch.kind == "register" else FIELDS
-    mapping = {f.key: request.POST.get(f"map_{f.key}", "") for f in fields}
-    try:
-        import_steps.set_mapping(request.user, batch, mapping)
-    except ValidationError as exc:
-        batch.mapping = {k: v for k, v in mapping.items() if v}
-        return render(
-            request,
-            "register/import.html",
-            _batch_context(request, batch, field_errors(exc)),
-            status=400,
-        )
-    return redirect(reverse("register_import", args=[batch.pk]))
+    form = MappingForm(request.POST, batch=batch)
+    if form.is_valid():
+        try:
+            import_steps.set_mapping(request.user, batch, form.mapping())
+        except ValidationError as exc:
+            show_refusal(form, exc)
+        else:
+            return redirect(reverse("register:register_import", args=[batch.pk]))
+    return render(request, "register/import.html", _batch_context(batch, form), status=400)
 
 
 @require_POST
@@ -109,8 +129,8 @@ def import_confirm(request, batch):
     try:
         import_steps.confirm_import(request.user, batch)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(reverse("register_import", args=[batch.pk]))
+        refused(request, exc)
+    return redirect(reverse("register:register_import", args=[batch.pk]))
 
 
 @require_POST
@@ -119,7 +139,7 @@ def import_cancel(request, batch):
     try:
         import_steps.cancel_import(request.user, batch)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(reverse("register_import", args=[batch.pk]))
+        refused(request, exc)
+        return redirect(reverse("register:register_import", args=[batch.pk]))
     messages.success(request, "Import cancelled; the file is deleted.")
-    return redirect(reverse("register_imports", args=[batch.school_id]))
+    return redirect(reverse("register:register_imports", args=[batch.school_id]))

@@ -1,7 +1,7 @@
 """A pupil's record and what is done on it: nominating, adding evidence, deciding.
 
 Its own module because these pages are about one pupil and share one page, the record, shown
-again with the refusal when a form on it is refused; every showing is audited.
+again with the refused form when a form on it is refused; every showing is audited.
 """
 
 from django.contrib import messages
@@ -10,28 +10,34 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from risingtide.access.core import requires, visible
-from risingtide.portfolios.models import Item
-from risingtide.register import queries, services
-from risingtide.register.models import Evidence
-from risingtide.register.views.inputs import field_errors, optional_date
+from risingtide.access.core import requires
+from risingtide.lib.forms import posted, show_refusal
+from risingtide.register import events, queries, services
+from risingtide.register.forms import DecideForm, EvidenceForm, LeaverForm, NominateForm
+
+# Three forms share the record page, several with the same field names (kind, summary,
+# domains): each has its own ids.
+EVIDENCE_IDS, DECIDE_IDS, LEAVER_IDS = "ev-%s", "d-%s", "ctf-%s"
 
 
-def _score(raw: str) -> float | None:
-    if not raw.strip():
-        return None
-    try:
-        return float(raw)
-    except ValueError:
-        raise ValidationError({"score": "The score is a number, e.g. 124."}) from None
-
-
-def show_record(request, pupil, errors=None, status=200, form=None, why="Pupil record page"):
-    """The record page (also shown again after a refused form): every showing is audited."""
+def show_record(request, pupil, why="Pupil record page", **refused):
+    """The record page, or the page shown again (400) with the one form that was refused,
+    given by its name (``evidence_form=form``). Every showing is audited."""
     services.log_access(request.user, "pupil_record.viewed", pupil.school, why=why, target=pupil)
     context = queries.record_page(request.user, pupil)
-    context.update(errors=errors or {}, form=form or {})
-    return render(request, "register/record.html", context, status=status)
+    context.update(
+        {
+            "parts": events.parts_for(request.user, pupil),
+            "evidence_form": EvidenceForm(items=context["items"], auto_id=EVIDENCE_IDS),
+            "decide_form": DecideForm(
+                initial=DecideForm.initial_for(context["current"]), auto_id=DECIDE_IDS
+            ),
+            "leaver_form": LeaverForm(auto_id=LEAVER_IDS),
+            **refused,
+        }
+    )
+    context["refused"] = next(iter(refused.values()), None)
+    return render(request, "register/record.html", context, status=400 if refused else 200)
 
 
 @require_GET
@@ -43,92 +49,63 @@ def record(request, pupil):
 @require_http_methods(["GET", "POST"])
 @requires("pupil_record.nominate", "pk")
 def nominate(request, pupil):
+    items = queries.pupil_items(request.user, pupil)
+    form = NominateForm(**posted(request), items=items, auto_id="n-%s")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.nominate(
+                request.user,
+                pupil,
+                domains=data["domains"],
+                summary=data["summary"],
+                kind=data["kind"],
+                item=data["item"],
+            )
+        except ValidationError as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(request, f"{pupil} is nominated. The G&T coordinator will decide.")
+            return redirect(reverse("register:register_pupil", args=[pupil.pk]))
     if request.method == "GET":
         services.log_access(
-            request.user,
-            "pupil_record.viewed",
-            pupil.school,
-            why="Nomination form",
-            target=pupil,
+            request.user, "pupil_record.viewed", pupil.school, why="Nomination form", target=pupil
         )
-        return render(
-            request,
-            "register/nominate.html",
-            {**queries.record_page(request.user, pupil), "errors": {}, "form": {}, "chosen": []},
-        )
-    item = _item(request, pupil)
-    try:
-        services.nominate(
-            request.user,
-            pupil,
-            domains=request.POST.getlist("domains"),
-            summary=request.POST.get("summary", ""),
-            kind=request.POST.get("kind") or Evidence.Kind.TEACHER_NOMINATION,
-            item=item,
-        )
-    except ValidationError as exc:
-        context = queries.record_page(request.user, pupil)
-        context.update(
-            errors=field_errors(exc), form=request.POST, chosen=request.POST.getlist("domains")
-        )
-        return render(request, "register/nominate.html", context, status=400)
-    messages.success(request, f"{pupil} is nominated. The G&T coordinator will decide.")
-    return redirect(reverse("register_pupil", args=[pupil.pk]))
-
-
-def _item(request, pupil):
-    raw = request.POST.get("item", "")
-    if not (raw.isascii() and raw.isdigit() and len(raw) < 12):
-        return None
-    return visible(request.user, Item).filter(pk=int(raw)).first()
+    return render(
+        request,
+        "register/nominate.html",
+        {"pupil": pupil, "school": pupil.school, "items": items, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_POST
 @requires("pupil_record.nominate", "pk")
 def add_evidence(request, pupil):
-    try:
-        services.add_evidence(
-            request.user,
-            pupil,
-            kind=request.POST.get("kind", ""),
-            summary=request.POST.get("summary", ""),
-            domain=request.POST.get("domain", ""),
-            measure=request.POST.get("measure", ""),
-            score=_score(request.POST.get("score", "")),
-            item=_item(request, pupil),
-        )
-    except ValidationError as exc:
-        return show_record(
-            request,
-            pupil,
-            {f"evidence_{k}": v for k, v in field_errors(exc).items()},
-            400,
-            request.POST,
-        )
-    messages.success(request, "Evidence added.")
-    return redirect(reverse("register_pupil", args=[pupil.pk]) + "#evidence")
+    form = EvidenceForm(
+        request.POST, items=queries.pupil_items(request.user, pupil), auto_id=EVIDENCE_IDS
+    )
+    if form.is_valid():
+        try:
+            services.add_evidence(request.user, pupil, **form.cleaned_data)
+        except ValidationError as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(request, "Evidence added.")
+            return redirect(reverse("register:register_pupil", args=[pupil.pk]) + "#evidence")
+    return show_record(request, pupil, evidence_form=form)
 
 
 @require_POST
 @requires("pupil_record.decide", "pk")
 def decide(request, pupil):
-    try:
-        services.decide(
-            request.user,
-            pupil,
-            status=request.POST.get("status", ""),
-            domains=request.POST.getlist("domains"),
-            top_5=request.POST.get("top_5") == "on",
-            reason=request.POST.get("reason", ""),
-            next_review=optional_date(request.POST.get("next_review", ""), "next_review"),
-        )
-    except ValidationError as exc:
-        return show_record(
-            request,
-            pupil,
-            {f"decide_{k}": v for k, v in field_errors(exc).items()},
-            400,
-            request.POST,
-        )
-    messages.success(request, "Decision recorded.")
-    return redirect(reverse("register_pupil", args=[pupil.pk]))
+    form = DecideForm(request.POST, auto_id=DECIDE_IDS)
+    if form.is_valid():
+        try:
+            services.decide(request.user, pupil, **form.cleaned_data)
+        except ValidationError as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(request, "Decision recorded.")
+            return redirect(reverse("register:register_pupil", args=[pupil.pk]))
+    return show_record(request, pupil, decide_form=form)

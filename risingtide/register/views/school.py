@@ -12,10 +12,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from risingtide.access.core import requires
+from risingtide.lib.forms import posted, show_refusal
+from risingtide.lib.paging import page_number
 from risingtide.register import queries, services
 from risingtide.register.equity import equity_chart, equity_check
+from risingtide.register.forms import CriteriaForm
 from risingtide.register.screening import screening_list
-from risingtide.register.views.inputs import field_errors, number, page_number, whole_number
 
 
 @require_GET
@@ -88,33 +90,18 @@ def equity(request, school):
 @require_http_methods(["GET", "POST"])
 @requires("register.manage", "pk")
 def criteria(request, school):
-    current = services.criteria_for(school)
-    errors = {}
-    if request.method == "POST":
+    form = CriteriaForm(**posted(request), instance=services.criteria_for(school))
+    if request.method == "POST" and form.is_valid():
         try:
-            services.save_criteria(
-                request.user,
-                school,
-                top_percent=whole_number(request.POST.get("top_percent"), "top_percent"),
-                progress_threshold=number(
-                    request.POST.get("progress_threshold"), "progress_threshold"
-                ),
-                equity_fraction=number(request.POST.get("equity_fraction"), "equity_fraction"),
-                min_group_size=whole_number(request.POST.get("min_group_size"), "min_group_size"),
-            )
+            services.save_criteria(request.user, school, **form.cleaned_data)
         except ValidationError as exc:
-            errors = field_errors(exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, "Criteria saved.")
-            return redirect(reverse("register_screening", args=[school.pk]))
+            return redirect(reverse("register:register_screening", args=[school.pk]))
     return render(
         request,
         "register/criteria.html",
-        {
-            **queries.school_links(request.user, school),
-            "criteria": current,
-            "errors": errors,
-            "form": request.POST,
-        },
-        status=400 if errors else 200,
+        {**queries.school_links(request.user, school), "form": form},
+        status=400 if request.method == "POST" else 200,
     )

@@ -5,13 +5,14 @@ API: the same domain functions and guards as the school's quality-standards page
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
-from risingtide.access.core import requires, visible
+from risingtide.access.core import requires
 from risingtide.lib.api_errors import ErrorOut, refusals_as_400
 from risingtide.standards import plans, queries, services
+from risingtide.standards.framework_models import Framework
 from risingtide.standards.models import PlanAction
 
 router = Router(tags=["Quality standards"])
@@ -103,16 +104,22 @@ def _evaluation(evaluation) -> dict:
 
 @router.get(
     "/schools/{school_id}/self-evaluations",
-    response=list[EvaluationBriefOut],
-    summary="A school's self-evaluations, newest first: the draft and every judgement",
+    response={200: list[EvaluationBriefOut], 400: ErrorOut},
+    summary="A school's self-evaluations on one framework: the draft (to those who may open "
+    "it), then every judgement, newest submitted first",
+    description="As the school's standards page lists them.",
 )
 @requires("standards.view", "school_id", api=True)
-def school_evaluations(request, school_id: int):
-    evaluations = visible(request.user, "self_evaluation").filter(school=request.access_target)
-    return [
-        _brief(e)
-        for e in evaluations.select_related("framework", "version").order_by("-created_at")
-    ]
+@refusals_as_400
+def school_evaluations(
+    request,
+    school_id: int,
+    framework: str = Query("iqs", description="The key of a whole-school framework"),
+):
+    if not Framework.objects.filter(key=framework, kind=Framework.Kind.SCHOOL).exists():
+        raise ValidationError({"framework": "Unknown whole-school framework."})
+    evaluations = queries.school_evaluations(request.user, request.access_target, framework)
+    return [_brief(e) for e in evaluations]
 
 
 @router.post(
@@ -217,10 +224,27 @@ class PlanOut(Schema):
     milestones: list[MilestoneOut]
 
 
+def _action(row: queries.ActionRow) -> dict:
+    a = row.action
+    return {
+        "id": a.pk,
+        "position": a.position,
+        "element": a.element.number if a.element else None,
+        "what": a.what,
+        "who": a.who,
+        "due_on": a.due_on,
+        "success_criteria": a.success_criteria,
+        "cost": a.cost,
+        "credits": a.credits,
+        "status": a.status,
+        "rag": row.rag,
+        "impact": a.impact,
+        "done_on": a.done_on,
+    }
+
+
 def _plan(plan) -> dict:
-    today = timezone.localdate()
-    actions = list(plan.actions.select_related("element"))
-    milestones = list(plan.milestones.all())
+    detail = queries.plan_detail(plan)
     return {
         "id": plan.pk,
         "school": plan.school_id,
@@ -228,26 +252,9 @@ def _plan(plan) -> dict:
         "title": plan.title,
         "starts_on": plan.starts_on,
         "ends_on": plan.ends_on,
-        "rag": plans.plan_rag(actions, milestones, today),
-        "actions": [
-            {
-                "id": a.pk,
-                "position": a.position,
-                "element": a.element.number if a.element else None,
-                "what": a.what,
-                "who": a.who,
-                "due_on": a.due_on,
-                "success_criteria": a.success_criteria,
-                "cost": a.cost,
-                "credits": a.credits,
-                "status": a.status,
-                "rag": plans.action_rag(a, today),
-                "impact": a.impact,
-                "done_on": a.done_on,
-            }
-            for a in actions
-        ],
-        "milestones": milestones,
+        "rag": detail.rag,
+        "actions": [_action(row) for row in detail.actions],
+        "milestones": detail.milestones,
     }
 
 

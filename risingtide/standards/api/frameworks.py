@@ -6,7 +6,8 @@ from django.http import Http404, HttpResponse
 from ninja import Field, File, Router, Schema, Status, UploadedFile
 
 from risingtide.access.core import requires
-from risingtide.standards import frameworks
+from risingtide.lib.api_errors import ErrorOut, refusal
+from risingtide.standards import frameworks, queries
 from risingtide.standards.framework_files import MAX_BYTES
 from risingtide.standards.framework_models import Framework, FrameworkVersion
 
@@ -68,7 +69,7 @@ class VersionOut(VersionBriefOut):
 @router.get("/frameworks", response=list[FrameworkOut], summary="The frameworks and versions")
 @requires("framework.browse", api=True)
 def framework_list(request):
-    return list(Framework.objects.prefetch_related("versions"))
+    return list(queries.framework_list())
 
 
 @router.get(
@@ -114,8 +115,7 @@ class ProblemOut(Schema):
     message: str
 
 
-class ImportRefusedOut(Schema):
-    detail: str
+class ImportRefusedOut(ErrorOut):
     problems: list[ProblemOut] = Field(description="Every problem found, with its line")
 
 
@@ -130,11 +130,6 @@ def import_framework(request, file: File[UploadedFile]):
         # One byte past the limit is enough for parse to refuse it as too large.
         version = frameworks.load(frameworks.parse(file.read(MAX_BYTES + 1), file.name or ""))
     except frameworks.FrameworkFileError as exc:
-        return Status(
-            400,
-            {
-                "detail": "Nothing was loaded.",
-                "problems": [{"line": p.line, "message": p.message} for p in exc.problems],
-            },
-        )
+        problems = [{"line": p.line, "message": p.message} for p in exc.problems]
+        return refusal(400, "Nothing was loaded.", problems=problems)
     return Status(201, version)

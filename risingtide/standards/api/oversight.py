@@ -45,21 +45,30 @@ class MonitoringOut(Schema):
     "/las/{la_id}/standards",
     response=MonitoringOut,
     summary="Every school of an LA: level per element, plan progress, last review; filtered",
+    description="The same table, for the same filter, as the LA's standards page.",
 )
 @requires("standards.monitor", "la_id", api=True)
 def la_monitoring(
     request,
     la_id: int,
-    element: int | None = Query(None, description="An element number, with level"),
-    level: int | None = Query(None, ge=0, le=3, description="0: not judged; " + LEVELS),
+    element: int | None = Query(
+        None,
+        ge=monitoring.ELEMENT_NUMBERS[0],
+        le=monitoring.ELEMENT_NUMBERS[1],
+        description="An element number, with level",
+    ),
+    level: int | None = Query(
+        None,
+        ge=monitoring.LEVEL_NUMBERS[0],
+        le=monitoring.LEVEL_NUMBERS[1],
+        description="0: not judged; " + LEVELS,
+    ),
     flag: str = Query("", description=", ".join(monitoring.FLAGS)),
 ):
-    m = monitoring.la_monitoring(
-        request.access_target,
-        element=element,
-        level=level,
-        flag=flag if flag in monitoring.FLAGS else "",
-    )
+    # An unknown flag lists every school, as on the page (and as this operation always has).
+    flag = flag if flag in monitoring.FLAGS else ""
+    chosen = monitoring.MonitoringFilter(element=element, level=level, flag=flag)
+    m = monitoring.la_monitoring(request.user, request.access_target, chosen)
     return {
         "local_authority": m.local_authority.pk,
         "schools": m.total,

@@ -1,6 +1,6 @@
 """The forms of the classroom reflection pages: starting a reflection, rating a prompt, placing a
-feature, the teacher's own next steps. Each prompt and feature saves on its own, so a page
-holds one rating or feature form for each, prefixed with its prompt or feature.
+feature, the teacher's own next steps, sharing it. Each prompt and feature saves on its own, so
+a page holds one rating or feature form for each, prefixed with its prompt or feature.
 
 Apart from the views, as the app's other forms are (standards/forms.py).
 """
@@ -72,4 +72,18 @@ class NextStepsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
         max_length=10000,
+    )
+
+
+class ShareForm(forms.Form):
+    """The reflection's button: share it with the school's coordinator and head (``shared=1``)
+    or stop sharing it (``shared=0``)."""
+
+    shared = forms.TypedChoiceField(
+        choices=[("1", "Share"), ("0", "Stop sharing")],
+        coerce=lambda value: value == "1",
+        error_messages={
+            "required": "Choose whether to share the reflection or to stop sharing it.",
+            "invalid_choice": "Choose whether to share the reflection or to stop sharing it.",
+        },
     )

@@ -1,6 +1,7 @@
 """Classroom self-evaluation (CQS): a teacher's reflections and the coordinator's summary.
 
-Included from risingtide/urls.py beside the standards app's own urls.py."""
+Included from the standards app's urls.py, so its names are in the "standards" namespace
+(``standards:classroom_list``)."""
 
 from django.urls import path
 

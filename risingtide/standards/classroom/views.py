@@ -15,9 +15,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from risingtide.access.core import can, requires
 from risingtide.lib.csvexport import csv_response
-from risingtide.lib.forms import is_htmx, show_refusal
+from risingtide.lib.forms import is_htmx, posted, show_refusal
 from risingtide.standards.classroom import queries, services
-from risingtide.standards.classroom.forms import FeatureForm, NextStepsForm, RatingForm, StartForm
+from risingtide.standards.classroom.forms import (
+    FeatureForm,
+    NextStepsForm,
+    RatingForm,
+    ShareForm,
+    StartForm,
+)
 from risingtide.standards.framework_models import Element, Prompt
 from risingtide.tasc.services import staff_schools
 
@@ -29,9 +35,7 @@ from risingtide.tasc.services import staff_schools
 def evaluation_list(request):
     user = request.user
     schools = list(staff_schools(user).order_by("name"))
-    form = StartForm(
-        request.POST or None, schools=schools, colleagues=list(queries.colleagues(user))
-    )
+    form = StartForm(**posted(request), schools=schools, colleagues=list(queries.colleagues(user)))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -42,7 +46,7 @@ def evaluation_list(request):
             show_refusal(form, exc)
         else:
             messages.success(request, "Started. Rate each prompt for all and for G&T learners.")
-            return redirect("classroom_evaluation", evaluation.pk)
+            return redirect("standards:classroom_evaluation", evaluation.pk)
     return render(
         request,
         "standards/classroom/list.html",
@@ -88,7 +92,7 @@ def _context(request, evaluation, *, rating_forms=None, feature_forms=None, **ex
 
 
 def _back(evaluation, anchor: str = ""):
-    return redirect(reverse("classroom_evaluation", args=[evaluation.pk]) + anchor)
+    return redirect(reverse("standards:classroom_evaluation", args=[evaluation.pk]) + anchor)
 
 
 @require_GET
@@ -206,12 +210,11 @@ def complete(request, evaluation):
 @require_POST
 @requires("classroom_evaluation.edit", "pk")
 def share(request, evaluation):
-    choice = request.POST.get("shared")
-    if choice not in ("0", "1"):
-        problem = "Choose whether to share the reflection or to stop sharing it."
-        context = _context(request, evaluation, share_problem=problem)
+    form = ShareForm(request.POST)
+    if not form.is_valid():
+        context = _context(request, evaluation, share_form=form)
         return render(request, "standards/classroom/evaluation.html", context, status=400)
-    shared = choice == "1"
+    shared = form.cleaned_data["shared"]
     evaluation = services.share(request.user, evaluation, shared)  # refuses a non-owner: 403
     messages.success(
         request,

@@ -22,7 +22,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def _page(evaluation) -> str:
-    return reverse("classroom_evaluation", args=[evaluation.pk])
+    return reverse("standards:classroom_evaluation", args=[evaluation.pk])
 
 
 def _text(response) -> str:
@@ -34,7 +34,7 @@ def _text(response) -> str:
 
 def test_my_reflections_and_the_start_form(world, reflection, client_for, teacher2):
     client = client_for(world.user("teacher@own"))
-    response = client.get(reverse("classroom_list"))
+    response = client.get(reverse("standards:classroom_list"))
     assert response.status_code == 200
     body = _text(response)
     assert _page(reflection) in body and "1 of 13" in body
@@ -45,7 +45,7 @@ def test_my_reflections_and_the_start_form(world, reflection, client_for, teache
 def test_starting_a_reflection_with_an_observer(world, cqs, client_for, teacher2):
     client = client_for(world.user("teacher@own"))
     response = client.post(
-        reverse("classroom_list"),
+        reverse("standards:classroom_list"),
         {
             "class_name": "10X",
             "subject": "english",
@@ -60,7 +60,7 @@ def test_starting_a_reflection_with_an_observer(world, cqs, client_for, teacher2
 def test_a_start_without_a_class_name_says_what_is_missing(world, cqs, client_for):
     client = client_for(world.user("teacher@own"))
     response = client.post(
-        reverse("classroom_list"),
+        reverse("standards:classroom_list"),
         {"class_name": "", "subject": "generic"},
     )
     assert response.status_code == 400
@@ -71,7 +71,7 @@ def test_a_start_without_a_class_name_says_what_is_missing(world, cqs, client_fo
 def test_a_colleague_from_another_school_cannot_be_forced_in(world, cqs, client_for):
     client = client_for(world.user("teacher@own"))
     response = client.post(
-        reverse("classroom_list"),
+        reverse("standards:classroom_list"),
         {
             "class_name": "10X",
             "subject": "generic",
@@ -86,11 +86,11 @@ def test_a_teacher_of_two_schools_chooses_one_of_them(world, cqs, client_for):
     teacher = world.user("teacher@own")
     member(teacher, Role.TEACHER, school=world.schools["peer"])
     client = client_for(world.user("teacher@own"))
-    assert 'name="school"' in _text(client.get(reverse("classroom_list")))
+    assert 'name="school"' in _text(client.get(reverse("standards:classroom_list")))
     forged = {"class_name": "5P", "subject": "generic", "school": world.schools["other"].pk}
-    assert client.post(reverse("classroom_list"), forged).status_code == 400
+    assert client.post(reverse("standards:classroom_list"), forged).status_code == 400
     chosen = {**forged, "school": world.schools["peer"].pk}
-    assert client.post(reverse("classroom_list"), chosen).status_code == 302
+    assert client.post(reverse("standards:classroom_list"), chosen).status_code == 302
     assert ClassroomEvaluation.objects.get(class_name="5P").school == world.schools["peer"]
 
 
@@ -105,7 +105,7 @@ def test_the_teacher_rates_without_javascript(world, reflection, client_for):
     assert SECRET in body and "Share with my coordinator" in body
     assert "<legend>How well does this describe your classroom for all learners?" in body
     prompt = prompts_of(reflection.version)[2]
-    url = reverse("classroom_rate", args=[reflection.pk, prompt.pk])
+    url = reverse("standards:classroom_rate", args=[reflection.pk, prompt.pk])
     response = client.post(
         url,
         {
@@ -123,7 +123,7 @@ def test_the_teacher_rates_without_javascript(world, reflection, client_for):
 def test_rating_by_htmx_answers_the_prompt_and_the_lags(world, reflection, client_for):
     client = client_for(world.user("teacher@own"))
     prompt = prompts_of(reflection.version)[2]
-    url = reverse("classroom_rate", args=[reflection.pk, prompt.pk])
+    url = reverse("standards:classroom_rate", args=[reflection.pk, prompt.pk])
     response = client.post(url, {f"p{prompt.pk}-for_all": "3", f"p{prompt.pk}-for_gt": "1"}, **HTMX)
     assert response.status_code == 200
     body = _text(response)
@@ -135,7 +135,7 @@ def test_rating_by_htmx_answers_the_prompt_and_the_lags(world, reflection, clien
 def test_a_bad_rating_is_shown_next_to_its_field(world, reflection, client_for):
     client = client_for(world.user("teacher@own"))
     prompt = prompts_of(reflection.version)[2]
-    url = reverse("classroom_rate", args=[reflection.pk, prompt.pk])
+    url = reverse("standards:classroom_rate", args=[reflection.pk, prompt.pk])
     response = client.post(url, {f"p{prompt.pk}-for_all": "7"})
     assert response.status_code == 400
     assert f'id="id_p{prompt.pk}-for_all_error"' in _text(response)
@@ -149,11 +149,13 @@ def test_an_unknown_prompt_or_feature_is_404(world, reflection, client_for):
     client = client_for(world.user("teacher@own"))
     shipped = Prompt.objects.exclude(element__version=reflection.version).first()
     for prompt_id in (shipped.pk, 999999):
-        url = reverse("classroom_rate", args=[reflection.pk, prompt_id])
+        url = reverse("standards:classroom_rate", args=[reflection.pk, prompt_id])
         assert client.post(url, {}).status_code == 404
     shipped = Element.objects.exclude(version=reflection.version).first()
     assert (
-        client.post(reverse("classroom_feature", args=[reflection.pk, shipped.pk])).status_code
+        client.post(
+            reverse("standards:classroom_feature", args=[reflection.pk, shipped.pk])
+        ).status_code
         == 404
     )
 
@@ -161,7 +163,7 @@ def test_an_unknown_prompt_or_feature_is_404(world, reflection, client_for):
 def test_feature_levels_and_next_steps_through_the_page(world, reflection, client_for):
     client = client_for(world.user("teacher@own"))
     element = Element.objects.filter(version=reflection.version).get(number=3)
-    url = reverse("classroom_feature", args=[reflection.pk, element.pk])
+    url = reverse("standards:classroom_feature", args=[reflection.pk, element.pk])
     response = client.post(
         url, {f"f{element.pk}-level": "2", f"f{element.pk}-next_step": "Ask why"}
     )
@@ -169,7 +171,7 @@ def test_feature_levels_and_next_steps_through_the_page(world, reflection, clien
     response = client.post(url, {f"f{element.pk}-level": "3"}, **HTMX)
     assert response.status_code == 200 and "Exemplary" in _text(response)
     response = client.post(
-        reverse("classroom_next_steps", args=[reflection.pk]),
+        reverse("standards:classroom_next_steps", args=[reflection.pk]),
         {"next_steps": "Try a challenge ladder."},
     )
     assert response.status_code == 302
@@ -179,7 +181,7 @@ def test_feature_levels_and_next_steps_through_the_page(world, reflection, clien
 
 def test_complete_lists_what_is_left_then_completes(world, reflection, client_for):
     client = client_for(world.user("teacher@own"))
-    url = reverse("classroom_complete", args=[reflection.pk])
+    url = reverse("standards:classroom_complete", args=[reflection.pk])
     response = client.post(url)
     assert response.status_code == 400
     assert (
@@ -192,7 +194,7 @@ def test_complete_lists_what_is_left_then_completes(world, reflection, client_fo
     assert "This reflection is complete" in page and "Save prompt" not in page
     prompt = prompts_of(reflection.version)[0]
     late = {f"p{prompt.pk}-for_all": "1", f"p{prompt.pk}-for_gt": "1"}
-    url = reverse("classroom_rate", args=[reflection.pk, prompt.pk])
+    url = reverse("standards:classroom_rate", args=[reflection.pk, prompt.pk])
     refused = client.post(url, late)
     assert refused.status_code == 400
     assert '<div class="error-summary" role="alert"><ul><li>This reflection is complete' in _text(
@@ -212,12 +214,14 @@ def test_the_observer_sees_and_rates_but_cannot_share(world, cqs, client_for, te
     assert "Save prompt 1.1" in _text(page) and "Share with my coordinator" not in _text(page)
     prompt = prompts_of(cqs)[0]
     response = client.post(
-        reverse("classroom_rate", args=[evaluation.pk, prompt.pk]),
+        reverse("standards:classroom_rate", args=[evaluation.pk, prompt.pk]),
         {f"p{prompt.pk}-for_all": "2", f"p{prompt.pk}-for_gt": "2"},
     )
     assert response.status_code == 302
     assert (
-        client.post(reverse("classroom_share", args=[evaluation.pk]), {"shared": "1"}).status_code
+        client.post(
+            reverse("standards:classroom_share", args=[evaluation.pk]), {"shared": "1"}
+        ).status_code
         == 403
     )
     assert ClassroomEvaluation.objects.get(pk=evaluation.pk).shared_at is None
@@ -225,7 +229,7 @@ def test_the_observer_sees_and_rates_but_cannot_share(world, cqs, client_for, te
 
 def test_sharing_needs_a_choice(world, reflection, client_for):
     client = client_for(world.user("teacher@own"))
-    response = client.post(reverse("classroom_share", args=[reflection.pk]), {})
+    response = client.post(reverse("standards:classroom_share", args=[reflection.pk]), {})
     assert response.status_code == 400
     assert "Choose whether to share the reflection" in _text(response)
     assert ClassroomEvaluation.objects.get(pk=reflection.pk).shared_at is None
@@ -233,7 +237,7 @@ def test_sharing_needs_a_choice(world, reflection, client_for):
 
 def test_the_ratings_export(world, reflection, client_for):
     response = client_for(world.user("teacher@own")).get(
-        reverse("classroom_csv", args=[reflection.pk])
+        reverse("standards:classroom_csv", args=[reflection.pk])
     )
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     body = response.content.decode("utf-8-sig")
@@ -256,15 +260,15 @@ def _outsiders(world, teacher2):
 def test_unshared_ratings_are_invisible_then_shared_then_gone(
     world, reflection, client_for, teacher2
 ):
-    urls = [_page(reflection), reverse("classroom_csv", args=[reflection.pk])]
+    urls = [_page(reflection), reverse("standards:classroom_csv", args=[reflection.pk])]
     for who, user in _outsiders(world, teacher2).items():
         client = client_for(user)
         for url in urls:
             assert client.get(url).status_code == 404, (who, url)
     lead = client_for(world.user("leading_teacher@own"))
     summary_urls = [
-        reverse("classroom_summary", args=[world.schools["own"].pk]),
-        reverse("classroom_summary_csv", args=[world.schools["own"].pk]),
+        reverse("standards:classroom_summary", args=[world.schools["own"].pk]),
+        reverse("standards:classroom_summary_csv", args=[world.schools["own"].pk]),
     ]
     started = ClassroomEvaluation.objects.filter(school=world.schools["own"]).count()
     for url in summary_urls:
@@ -278,7 +282,9 @@ def test_unshared_ratings_are_invisible_then_shared_then_gone(
 
     owner = client_for(world.user("teacher@own"))
     assert (
-        owner.post(reverse("classroom_share", args=[reflection.pk]), {"shared": "1"}).status_code
+        owner.post(
+            reverse("standards:classroom_share", args=[reflection.pk]), {"shared": "1"}
+        ).status_code
         == 302
     )
     for user in (world.user("leading_teacher@own"), world.user("head@own")):
@@ -295,15 +301,22 @@ def test_unshared_ratings_are_invisible_then_shared_then_gone(
     prompt = prompts_of(reflection.version)[0]
     assert "Save prompt" not in _text(lead.get(urls[0]))
     assert (
-        lead.post(reverse("classroom_rate", args=[reflection.pk, prompt.pk]), {}).status_code == 403
+        lead.post(
+            reverse("standards:classroom_rate", args=[reflection.pk, prompt.pk]), {}
+        ).status_code
+        == 403
     )
     assert (
-        lead.post(reverse("classroom_share", args=[reflection.pk]), {"shared": "0"}).status_code
+        lead.post(
+            reverse("standards:classroom_share", args=[reflection.pk]), {"shared": "0"}
+        ).status_code
         == 403
     )
 
     assert (
-        owner.post(reverse("classroom_share", args=[reflection.pk]), {"shared": "0"}).status_code
+        owner.post(
+            reverse("standards:classroom_share", args=[reflection.pk]), {"shared": "0"}
+        ).status_code
         == 302
     )
     assert lead.get(urls[0]).status_code == 404 and lead.get(urls[1]).status_code == 404
@@ -313,7 +326,7 @@ def test_unshared_ratings_are_invisible_then_shared_then_gone(
 
 
 def test_the_summary_is_for_coordinators_only(world, client_for):
-    url = reverse("classroom_summary", args=[world.schools["own"].pk])
+    url = reverse("standards:classroom_summary", args=[world.schools["own"].pk])
     assert client_for(world.user("teacher@own")).get(url).status_code == 403
     assert client_for(world.user("head@other")).get(url).status_code == 404
     assert client_for(world.user("head@own")).get(url).status_code == 200
@@ -321,7 +334,7 @@ def test_the_summary_is_for_coordinators_only(world, client_for):
 
 def test_the_summary_page_reads_the_same_queries_for_2_and_20_shared(world, cqs, client_for):
     teacher = world.user("teacher@own")
-    url = reverse("classroom_summary", args=[world.schools["own"].pk])
+    url = reverse("standards:classroom_summary", args=[world.schools["own"].pk])
 
     def with_shared(n):
         for i in range(n):
@@ -347,9 +360,9 @@ def test_my_reflections_page_reads_the_same_queries_for_2_and_12(world, cqs, cli
         for i in range(n):
             services.start(teacher, world.schools["own"], f"Set {i}", colleague_id=teacher2.pk)
         client = client_for(world.user("teacher@own"))
-        client.get(reverse("classroom_list"))
+        client.get(reverse("standards:classroom_list"))
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(reverse("classroom_list")).status_code == 200
+            assert client.get(reverse("standards:classroom_list")).status_code == 200
         return len(captured)
 
     two = with_reflections(2)

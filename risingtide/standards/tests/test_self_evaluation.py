@@ -271,9 +271,12 @@ def test_the_self_evaluation_page_reads_the_same_queries_for_3_or_14_elements(wo
     client = client_for(lead)
     counts = []
     for evaluation in (small, world.evaluations["own"]):
-        client.get(reverse("self_evaluation", args=[evaluation.pk]))
+        client.get(reverse("standards:self_evaluation", args=[evaluation.pk]))
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("self_evaluation", args=[evaluation.pk])).status_code == 200
+            assert (
+                client.get(reverse("standards:self_evaluation", args=[evaluation.pk])).status_code
+                == 200
+            )
         counts.append(len(queries))
     assert counts[0] == counts[1]
 

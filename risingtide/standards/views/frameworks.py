@@ -13,11 +13,13 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from risingtide.access.core import can, requires
+from risingtide.lib.forms import posted
+from risingtide.standards import queries
 from risingtide.standards.forms import (
     FrameworkImportForm,
 )
 from risingtide.standards.framework_files import MAX_BYTES
-from risingtide.standards.framework_models import Framework, FrameworkVersion
+from risingtide.standards.framework_models import FrameworkVersion
 from risingtide.standards.frameworks import FrameworkFileError, export, load, parse
 
 
@@ -28,7 +30,7 @@ def frameworks(request):
         request,
         "standards/frameworks.html",
         {
-            "frameworks": Framework.objects.prefetch_related("versions"),
+            "frameworks": queries.framework_list(),
             "can_manage": can(request.user, "framework.manage"),
         },
     )
@@ -71,7 +73,7 @@ def framework_export(request, version_id):
 @require_http_methods(["GET", "POST"])
 @requires("framework.manage")
 def framework_import(request):
-    form = FrameworkImportForm(request.POST or None, request.FILES or None)
+    form = FrameworkImportForm(**posted(request))
     problems = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -83,7 +85,7 @@ def framework_import(request):
             problems = exc.problems
         else:
             messages.success(request, f"Loaded {version}: nothing else was changed.")
-            return redirect("framework_version", version.pk)
+            return redirect("standards:framework_version", version.pk)
     return render(
         request,
         "standards/framework_import.html",

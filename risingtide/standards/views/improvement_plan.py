@@ -11,18 +11,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from risingtide.access.core import can, requires
 from risingtide.lib.csvexport import csv_response
-from risingtide.lib.forms import show_refusal
+from risingtide.lib.forms import refusal_of, refused, show_refusal
 from risingtide.lib.pdf import to_pdf
-from risingtide.standards import exports, plans
-from risingtide.standards.forms import (
-    ActionForm,
-    MilestoneForm,
-)
+from risingtide.standards import exports, plans, queries
+from risingtide.standards.events import credits_spent
+from risingtide.standards.forms import ActionForm, MilestoneForm, MilestoneReachedForm
 from risingtide.standards.models import PlanAction
 
 
@@ -50,13 +47,14 @@ def _action_input(form) -> plans.ActionInput:
 
 
 def _plan_page(request, plan, *, action_form=None, milestone_form=None, failed=None, status=200):
-    today = timezone.localdate()
-    actions = list(plan.actions.select_related("element"))
-    milestones = list(plan.milestones.all())
+    detail = queries.plan_detail(plan)
     editable = can(request.user, "plan.edit", plan)
     elements = _elements(plan)
+    # Budgeted against spent: the bookings linked to each action (in provision, above us).
+    spent = credits_spent.merged([row.action.pk for row in detail.actions])
     rows = []
-    for action in actions:
+    for row in detail.actions:
+        action = row.action
         form = (
             failed[1]
             if failed and failed[0] == action.pk
@@ -76,7 +74,9 @@ def _plan_page(request, plan, *, action_form=None, milestone_form=None, failed=N
                 prefix=f"a{action.pk}",
             )
         )
-        rows.append({"action": action, "rag": plans.action_rag(action, today), "form": form})
+        rows.append(
+            {"action": action, "rag": row.rag, "form": form, "spent": spent.get(action.pk, 0)}
+        )
     return render(
         request,
         "standards/plan.html",
@@ -84,14 +84,15 @@ def _plan_page(request, plan, *, action_form=None, milestone_form=None, failed=N
             "plan": plan,
             "school": plan.school,
             "rows": rows,
-            "milestones": milestones,
-            "rag": (rag := plans.plan_rag(actions, milestones, today)),
-            "rag_label": plans.RAG_LABELS[rag],
-            "today": today,
+            "milestones": detail.milestones,
+            "rag": detail.rag,
+            "rag_label": plans.RAG_LABELS[detail.rag],
+            "today": detail.today,
             "editable": editable,
             "action_form": action_form or ActionForm(elements=elements, prefix="new"),
             "milestone_form": milestone_form or MilestoneForm(),
-            "totals": exports.plan_totals(actions),
+            "totals": exports.plan_totals(detail.action_list),
+            "spent": sum(spent.values()),
         },
         status=status,
     )
@@ -114,7 +115,7 @@ def add_action(request, plan):
             show_refusal(form, exc)
         else:
             messages.success(request, "Action added to the plan.")
-            return redirect("plan", plan.pk)
+            return redirect("standards:plan", plan.pk)
     return _plan_page(request, plan, action_form=form, status=400)
 
 
@@ -131,7 +132,7 @@ def update_action(request, plan, action_id):
             show_refusal(form, exc)
         else:
             messages.success(request, f"Action {action.position} saved.")
-            return redirect(reverse("plan", args=[plan.pk]) + f"#action-{action.pk}")
+            return redirect(reverse("standards:plan", args=[plan.pk]) + f"#action-{action.pk}")
     return _plan_page(request, plan, failed=(action_id, form), status=400)
 
 
@@ -148,7 +149,7 @@ def add_milestone(request, plan):
             show_refusal(form, exc)
         else:
             messages.success(request, "Milestone added.")
-            return redirect("plan", plan.pk)
+            return redirect("standards:plan", plan.pk)
     return _plan_page(request, plan, milestone_form=form, status=400)
 
 
@@ -157,8 +158,14 @@ def add_milestone(request, plan):
 def mark_milestone(request, plan, milestone_id):
     if not plan.milestones.filter(pk=milestone_id).exists():
         raise Http404
-    plans.mark_milestone(request.user, plan, milestone_id, request.POST.get("done") == "1")
-    return redirect(reverse("plan", args=[plan.pk]) + "#milestones")
+    form = MilestoneReachedForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise refusal_of(form)
+        plans.mark_milestone(request.user, plan, milestone_id, form.cleaned_data["done"])
+    except ValidationError as exc:
+        refused(request, exc)
+    return redirect(reverse("standards:plan", args=[plan.pk]) + "#milestones")
 
 
 @require_GET

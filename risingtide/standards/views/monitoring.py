@@ -14,23 +14,9 @@ from risingtide.standards import exports, monitoring, national
 from risingtide.standards.framework_models import Level
 
 
-def _number(raw: str | None, low: int, high: int) -> int | None:
-    if raw and raw.isascii() and raw.isdigit() and len(raw) < 4 and low <= int(raw) <= high:
-        return int(raw)
-    return None
-
-
 def _monitoring(request, la):
-    element = _number(request.GET.get("element"), 1, 99)
-    level = _number(request.GET.get("level"), 0, 3)
-    flag = request.GET.get("flag", "")
-    flag = flag if flag in monitoring.FLAGS else ""
-    return (
-        monitoring.la_monitoring(la, element=element, level=level, flag=flag),
-        element,
-        level,
-        flag,
-    )
+    f = monitoring.MonitoringFilter.from_page(request.GET)
+    return monitoring.la_monitoring(request.user, la, f), f.element, f.level, f.flag
 
 
 @require_GET

@@ -23,7 +23,7 @@ from risingtide.standards.framework_models import Level
 @require_GET
 @requires("standards.view", "pk")
 def school(request, school):
-    standing = queries.standing(school)
+    standing = queries.standing(request.user, school)
     user = request.user
     return render(
         request,
@@ -52,8 +52,8 @@ def start(request, school):
         draft = services.start(request.user, school)
     except ValidationError as exc:
         refused(request, exc)
-        return redirect("standards_school", school.pk)
-    return redirect("self_evaluation", draft.pk)
+        return redirect("standards:standards_school", school.pk)
+    return redirect("standards:self_evaluation", draft.pk)
 
 
 @require_POST
@@ -73,8 +73,8 @@ def leave_note(request, school):
             show_refusal(form, exc)
         else:
             messages.success(request, "Note saved: the school sees it on its standards page.")
-            return redirect("standards_school", school.pk)
-    standing = queries.standing(school)
+            return redirect("standards:standards_school", school.pk)
+    standing = queries.standing(request.user, school)
     return render(
         request,
         "standards/school.html",

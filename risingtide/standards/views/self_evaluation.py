@@ -1,10 +1,16 @@
 """One self-evaluation's pages: the elements to judge (saved one at a time, by htmx or an
 ordinary POST), their evidence, submitting it, and making an improvement plan from it.
 
+A draft shows one theme at a time (``?theme=B``; at first the first theme with an element still
+to answer) under a summary of every theme's progress: the whole IQS as forms is a page about
+11,000 px long. Every save comes back to its element, in its theme, with the focus on it.
+
 Its own module because a self-evaluation is a piece of work of its own, from draft to
 submission, that senior leaders share element by element (a save that crosses a colleague's
 answers 409); the school's page only starts one and shows the one in force.
 """
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,10 +23,7 @@ from risingtide.access.core import can, requires, visible
 from risingtide.lib import uploads
 from risingtide.lib.forms import is_htmx, refused, show_refusal
 from risingtide.standards import plans, queries, services
-from risingtide.standards.forms import (
-    EvidenceForm,
-    JudgementForm,
-)
+from risingtide.standards.forms import EvidenceForm, JudgementForm, ThemeForm
 from risingtide.standards.framework_models import Level
 from risingtide.standards.models import EvidenceLink, Judgement
 
@@ -29,6 +32,27 @@ def _projects(user, school) -> list[tuple[int, str]]:
     return list(
         visible(user, "project").filter(school=school).order_by("title").values_list("pk", "title")
     )
+
+
+def _page_url(evaluation, theme_code: str = "", number: int | None = None) -> str:
+    """The self-evaluation's page, at one theme (and one element of it)."""
+    url = reverse("standards:self_evaluation", args=[evaluation.pk])
+    if theme_code:
+        url += "?" + urlencode({"theme": theme_code})
+    return url + (f"#element-{number}" if number is not None else "")
+
+
+def _progress_context(evaluation, profile, current=None) -> dict:
+    """What the theme summary and the submit panel show, for the page and after each save."""
+    progress = profile.progress
+    return {
+        "progress": progress,
+        "current_code": current.theme.code if current else "",
+        "answered": profile.answered,
+        "total": len(profile.rows),
+        "unfinished": [t for t in progress if not t.complete],
+        "page_url": reverse("standards:self_evaluation", args=[evaluation.pk]),
+    }
 
 
 def _row_context(request, evaluation, row, form=None, projects=None, editable=None) -> dict:
@@ -64,11 +88,21 @@ def evaluation(request, evaluation):
 def _evaluation_page(request, evaluation, status=200, submit_problems=None):
     profile = queries.profile(evaluation)
     editable = evaluation.is_draft and can(request.user, "self_evaluation.edit", evaluation)
+    current = None
+    shown = profile.rows  # a submitted judgement reads whole, as its chequerboard does
+    if evaluation.is_draft:
+        form = ThemeForm(request.GET, codes=[t.theme.code for t in profile.progress])
+        if not form.is_valid():
+            raise Http404("This self-evaluation has no such theme.")
+        current = profile.theme_to_show(form.cleaned_data["theme"])
+        shown = current.rows if current else []
     projects = _projects(request.user, evaluation.school) if editable else []
     rows = [
         _row_context(request, evaluation, row, projects=projects, editable=editable)
-        for row in profile.rows
+        for row in shown
     ]
+    progress = profile.progress
+    at = next((i for i, t in enumerate(progress) if current and t.theme == current.theme), None)
     return render(
         request,
         "standards/evaluation.html",
@@ -81,7 +115,10 @@ def _evaluation_page(request, evaluation, status=200, submit_problems=None):
             "projects": projects,
             "board": queries.board(profile),
             "levels": list(Level),
-            "missing": services.missing(evaluation) if editable else [],
+            "current": current,
+            "previous_theme": progress[at - 1] if at else None,
+            "next_theme": progress[at + 1] if at is not None and at + 1 < len(progress) else None,
+            **_progress_context(evaluation, profile, current),
             "submit_problems": submit_problems,
             "can_plan": not evaluation.is_draft
             and can(request.user, "self_evaluation.plan", evaluation),
@@ -92,10 +129,27 @@ def _evaluation_page(request, evaluation, status=200, submit_problems=None):
 
 
 def _row(evaluation, element_id: int):
-    row = next((r for r in queries.profile(evaluation).rows if r.element.pk == element_id), None)
+    profile = queries.profile(evaluation)
+    row = next((r for r in profile.rows if r.element.pk == element_id), None)
     if row is None:
         raise Http404
-    return row
+    return profile, row
+
+
+def _saved_element(request, evaluation, profile, row, context: dict, saved: bool):
+    """htmx's answer to a save: the element (its focus target marked), and out of band the
+    theme summary, the submit panel and the page's live region, saying what happened."""
+    theme = next(t for t in profile.progress if t.theme.pk == row.element.theme_id)
+    context.update(_progress_context(evaluation, profile, theme))
+    context.update(oob=True, saved=saved, focus=True)
+    if saved:
+        news = f"Element {row.element.number} saved."
+        if theme.complete:
+            news += f" Every element of theme {theme.theme.code} is answered."
+    else:
+        news = f"Element {row.element.number} was not saved: see why under its heading."
+    context["news"] = news
+    return render(request, "standards/_element_saved.html", context)
 
 
 @require_POST
@@ -103,7 +157,7 @@ def _row(evaluation, element_id: int):
 def judge(request, evaluation, element_id):
     if not Judgement.objects.filter(evaluation=evaluation, element_id=element_id).exists():
         raise Http404
-    row = _row(evaluation, element_id)
+    profile, row = _row(evaluation, element_id)
     form = JudgementForm(request.POST, prefix=f"e{row.element.number}")
     status = 200
     if form.is_valid():
@@ -124,18 +178,15 @@ def judge(request, evaluation, element_id):
         else:
             if not is_htmx(request):
                 messages.success(request, f"Element {row.element.number} saved.")
-                return redirect(
-                    reverse("self_evaluation", args=[evaluation.pk])
-                    + f"#element-{row.element.number}"
-                )
-            row = _row(evaluation, element_id)
+                return redirect(_page_url(evaluation, row.element.theme.code, row.element.number))
+            profile, row = _row(evaluation, element_id)
             context = _row_context(request, evaluation, row)
-            context["saved"] = True
-            return render(request, "standards/_element.html", context)
+            return _saved_element(request, evaluation, profile, row, context, saved=True)
     else:
         status = 400
-    row = _row(evaluation, element_id)
+    profile, row = _row(evaluation, element_id)
     context = _row_context(request, evaluation, row, form=form)
+    context["back"] = _page_url(evaluation, row.element.theme.code, row.element.number)
     if status == 409:
         # The colleague's saved text beside the person's own, which the form keeps.
         context["conflict"] = row.judgement
@@ -144,7 +195,7 @@ def judge(request, evaluation, element_id):
     if is_htmx(request):
         # htmx swaps only 2xx answers: the refusal comes back as 200, its message inside the
         # element (role=alert), so the person sees it where they typed.
-        return render(request, "standards/_element.html", context)
+        return _saved_element(request, evaluation, profile, row, context, saved=False)
     return render(request, "standards/element_page.html", context, status=status)
 
 
@@ -156,10 +207,9 @@ def add_evidence(request, evaluation, element_id):
     form = EvidenceForm(
         request.POST, request.FILES, projects=_projects(request.user, evaluation.school)
     )
-    anchor = reverse("self_evaluation", args=[evaluation.pk])
-    number = Judgement.objects.filter(evaluation=evaluation, element_id=element_id).values_list(
-        "element__number", flat=True
-    )[0]
+    number, theme_code = Judgement.objects.filter(
+        evaluation=evaluation, element_id=element_id
+    ).values_list("element__number", "element__theme__code")[0]
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -185,7 +235,7 @@ def add_evidence(request, evaluation, element_id):
             f"Evidence not added to element {number}: "
             + " ".join(e for errors in form.errors.values() for e in errors),
         )
-    return redirect(f"{anchor}#element-{number}")
+    return redirect(_page_url(evaluation, theme_code, number))
 
 
 @require_GET
@@ -204,17 +254,21 @@ def evidence_file(request, evaluation, link_id):
 @require_POST
 @requires("self_evaluation.edit", "pk")
 def remove_evidence(request, evaluation, link_id):
-    link = EvidenceLink.objects.filter(pk=link_id, judgement__evaluation=evaluation).first()
+    link = (
+        EvidenceLink.objects.filter(pk=link_id, judgement__evaluation=evaluation)
+        .select_related("judgement__element__theme")
+        .first()
+    )
     if link is None:
         raise Http404
-    number = link.judgement.element.number
+    element = link.judgement.element
     try:
         services.remove_evidence(request.user, evaluation, link_id)
     except ValidationError as exc:
         refused(request, exc)
     else:
-        messages.success(request, f"Evidence removed from element {number}.")
-    return redirect(reverse("self_evaluation", args=[evaluation.pk]) + f"#element-{number}")
+        messages.success(request, f"Evidence removed from element {element.number}.")
+    return redirect(_page_url(evaluation, element.theme.code, element.number))
 
 
 @require_POST
@@ -227,7 +281,7 @@ def submit(request, evaluation):
     messages.success(
         request, "Self-evaluation submitted: it is now the school's judgement, and read-only."
     )
-    return redirect("self_evaluation", evaluation.pk)
+    return redirect("standards:self_evaluation", evaluation.pk)
 
 
 @require_POST
@@ -237,6 +291,6 @@ def make_plan(request, evaluation):
         plan = plans.create_from(request.user, evaluation)
     except ValidationError as exc:
         refused(request, exc)
-        return redirect("self_evaluation", evaluation.pk)
+        return redirect("standards:self_evaluation", evaluation.pk)
     messages.success(request, "Improvement plan made from the next steps: add who, when and how.")
-    return redirect("plan", plan.pk)
+    return redirect("standards:plan", plan.pk)

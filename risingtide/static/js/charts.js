@@ -224,7 +224,9 @@
     const min = optionalNumber(figure.dataset.min);
     const max = optionalNumber(figure.dataset.max);
     const valueAxis = {
-      beginAtZero: kind !== "line",
+      // Every value axis starts at zero (or crosses it, for values below): an axis cut short
+      // makes a small change look like a large one.
+      beginAtZero: true,
       min,
       max,
       grid: { color: GRID_COLOUR },

@@ -212,24 +212,28 @@ def test_only_staff_bring_portfolios_in_for_their_own_pupils(world):
 
 def test_pages_download_and_import(world, client_for):
     pupil = client_for(world.user("pupil@own"))
-    response = pupil.get(reverse("export_zip", args=[world.portfolios["own"].pk]))
+    response = pupil.get(reverse("transfer:export_zip", args=[world.portfolios["own"].pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     body = b"".join(response.streaming_content)
     assert zipfile.ZipFile(io.BytesIO(body)).read("portfolio.pdf").startswith(b"%PDF")
-    pdf = pupil.get(reverse("export_pdf", args=[world.portfolios["own"].pk]))
+    pdf = pupil.get(reverse("transfer:export_pdf", args=[world.portfolios["own"].pk]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     other = client_for(world.user("pupil2@own"))
-    assert other.get(reverse("export_zip", args=[world.portfolios["own"].pk])).status_code == 404
+    assert (
+        other.get(reverse("transfer:export_zip", args=[world.portfolios["own"].pk])).status_code
+        == 404
+    )
     teacher = client_for(world.user("teacher@own"))
-    page = teacher.get(reverse("import_portfolio"))
+    page = teacher.get(reverse("transfer:import_portfolio"))
     assert page.status_code == 200 and "Ben" in page.content.decode()
     upload = SimpleUploadedFile("ada.zip", body, content_type="application/zip")
     response = teacher.post(
-        reverse("import_portfolio"), {"file": upload, "pupil": world.users["pupil2@own"].pk}
+        reverse("transfer:import_portfolio"),
+        {"file": upload, "pupil": world.users["pupil2@own"].pk},
     )
     assert response.status_code == 302
     refused = teacher.post(
-        reverse("import_portfolio"),
+        reverse("transfer:import_portfolio"),
         {"file": SimpleUploadedFile("x.json", b"{}"), "pupil": world.users["pupil2@own"].pk},
     )
     assert (
@@ -283,7 +287,7 @@ def test_a_hostile_file_is_refused_cleanly(world, client_for, change):
     change(data)
     projects = Project.objects.count()
     response = client_for(world.user("teacher@own")).post(
-        reverse("import_portfolio"),
+        reverse("transfer:import_portfolio"),
         {
             "file": SimpleUploadedFile("p.json", json.dumps(data).encode()),
             "pupil": world.users["pupil2@own"].pk,
@@ -310,7 +314,7 @@ def test_a_pupil_of_another_school_is_brought_in_to_their_own_school(world, clie
     data = exports.export_data(world.portfolios["own"])
     data["items"] = [i for i in data["items"] if not i["file"]]
     response = client_for(lead).post(
-        reverse("import_portfolio"),
+        reverse("transfer:import_portfolio"),
         {
             "file": SimpleUploadedFile("p.json", json.dumps(data).encode()),
             "pupil": world.users["pupil@peer"].pk,

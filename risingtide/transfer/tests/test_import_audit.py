@@ -141,7 +141,7 @@ def test_a_crash_half_way_leaves_the_media_folder_as_it_was(world, monkeypatch):
 def test_deeply_nested_json_is_a_400_with_a_clear_message(world, client_for):
     teacher = client_for(world.user("teacher@own"))
     response = teacher.post(
-        reverse("import_portfolio"),
+        reverse("transfer:import_portfolio"),
         {
             "file": SimpleUploadedFile("deep.json", b"[" * 100_000),
             "pupil": world.users["pupil2@own"].pk,
@@ -151,7 +151,7 @@ def test_deeply_nested_json_is_a_400_with_a_clear_message(world, client_for):
     assert "portfolio.json is nested more than 32 levels deep" in response.content.decode()
     within_python = b'{"format": ' + b"[" * 500 + b"]" * 500 + b"}"  # parses, but too deep
     response = teacher.post(
-        reverse("import_portfolio"),
+        reverse("transfer:import_portfolio"),
         {
             "file": SimpleUploadedFile("deep.json", within_python),
             "pupil": world.users["pupil2@own"].pk,

@@ -1,0 +1,72 @@
+"""Django's form renderer, with its plainest widgets written in Python.
+
+Every ``<input>`` and ``<textarea>`` Django draws goes through three small templates (the
+widget, ``input.html``, ``attrs.html``); on a page with a short form that was a quarter of the
+page's CPU (docs/performance.md, "The page shell"). These few build the same HTML directly,
+character for character (``lib/tests/test_widgets.py`` compares them with Django's templates
+for every such widget); every other widget (selects, radios, clearable files...) is drawn by
+Django's templates as before.
+"""
+
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import format_html, format_html_join
+
+_WIDGETS = "django/forms/widgets/"
+# Widget templates whose whole content is {% include "django/forms/widgets/input.html" %}.
+INPUTS = frozenset(
+    f"{_WIDGETS}{name}.html"
+    for name in (
+        "input",
+        "text",
+        "number",
+        "email",
+        "url",
+        "password",
+        "hidden",
+        "date",
+        "datetime",
+        "time",
+        "search",
+        "tel",
+        "color",
+        "checkbox",
+        "file",
+    )
+)
+TEXTAREA = f"{_WIDGETS}textarea.html"
+
+
+def _attrs(attrs: dict) -> str:
+    """``attrs.html``: each attribute but the False ones, bare when True; every value as
+    ``{{ value|stringformat:'s' }}`` shows it (escaped unless already safe)."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+class Renderer(DjangoTemplates):
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget")
+        if template_name in INPUTS and widget is not None:
+            value = widget["value"]
+            return format_html(
+                '<input type="{}" name="{}"{}{}>',
+                widget["type"],
+                widget["name"],
+                "" if value is None else format_html(' value="{}"', value),
+                _attrs(widget["attrs"]),
+            )
+        if template_name == TEXTAREA and widget is not None:
+            return format_html(
+                '<textarea name="{}"{}>\n{}</textarea>',
+                widget["name"],
+                _attrs(widget["attrs"]),
+                widget["value"] or "",
+            )
+        return super().render(template_name, context, request)

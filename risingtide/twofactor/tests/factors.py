@@ -1,0 +1,23 @@
+"""Test helpers: give someone an authenticator app or recovery codes, and the app's code now
+(computed as the app does, with django-otp's own TOTP)."""
+
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from risingtide.twofactor import services
+
+
+def give_app(user) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+
+
+def code(device: TOTPDevice, step: int = 0) -> str:
+    """The code the app shows now (``step`` 1: the next one, which a device accepts too, so a
+    test can sign in twice within one 30-second step)."""
+    device.refresh_from_db()
+    number = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=step)
+    return f"{number:0{device.digits}d}"
+
+
+def give_codes(user) -> list[str]:
+    return services.new_recovery_codes(user)
