@@ -426,3 +426,10 @@ PRIVACY_EXPORT_DAYS = env_int("RISINGTIDE_PRIVACY_EXPORT_DAYS", 3)
 # Retention (docs/privacy.md): years a pupil stays off roll before `risingtide manage purge`
 # erases their record; 0 (the default) keeps leavers until the school erases them.
 RETENTION_LEAVERS_YEARS = env_int("RISINGTIDE_RETENTION_LEAVERS_YEARS", 0)
+# Days an import (pupil data or roster) may wait for its mapping or confirmation before the purge
+# cancels it and deletes its file; a finished import's file goes when it finishes.
+RETENTION_IMPORT_DAYS = max(1, env_int("RISINGTIDE_RETENTION_IMPORT_DAYS", 14))
+# Days a web clipping's saved copy of the page is kept (0: kept); the link and title stay.
+RETENTION_SNAPSHOT_DAYS = env_int("RISINGTIDE_RETENTION_SNAPSHOT_DAYS", 0)
+# Years audit events are kept (0: for good); the purge records what it took (decision 0031).
+RETENTION_AUDIT_YEARS = env_int("RISINGTIDE_RETENTION_AUDIT_YEARS", 0)

@@ -31,6 +31,13 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise ValueError("Audit events are never deleted.")
 
+    def purge_before(self, cutoff) -> int:
+        """The log's one door out (decision 0031): events older than the retention period,
+        for ``privacy.retention`` alone. How many went."""
+        old = models.QuerySet(self.model, using=self.db).filter(at__lt=cutoff)
+        deleted, _ = old.delete()
+        return deleted
+
 
 class AuditEvent(AppendOnly, models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -2,7 +2,6 @@
 
 from collections import Counter
 
-from django.conf import settings
 from django.urls import reverse
 
 from risingtide.access.core import roles
@@ -28,26 +27,22 @@ def record_part(viewer, pupil) -> RecordPart | None:
 
 
 def pending_purges() -> Part:
-    """The security overview's retention line: what the next purge would take (two queries,
-    however much is due), and whether leavers are kept for a set time at all."""
+    """The security overview's retention line: what the next purge would take (a fixed number
+    of queries, however much is due), and each kind's period."""
     from risingtide.privacy import retention  # imports erasure, and with it most apps' models
 
-    due = Counter(item.kind for item in retention.due())
-    years = settings.RETENTION_LEAVERS_YEARS
-    policy = (
-        f"Leavers' records are erased {years} year{'s' if years != 1 else ''} after they leave."
-        if years > 0
-        else "Leavers' records are kept until their school erases them"
-        " (RISINGTIDE_RETENTION_LEAVERS_YEARS is not set)."
-    )
+    due = Counter()
+    for item in retention.due():
+        due[item.kind] += item.count
+    policy = retention.policies()
     if not due:
-        return Part("Retention", Part.OK, "Nothing is due for purging.", (policy,))
-    counts = ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in sorted(due.items()))
+        return Part("Retention", Part.OK, "Nothing is due for purging.", policy)
+    counts = ", ".join(retention.counted(kind, n) for kind, n in sorted(due.items()))
     return Part(
         "Retention",
         Part.ATTENTION,
         f"Due for purging: {counts}. Run `risingtide manage purge` (daily, from a timer).",
-        (policy,),
+        policy,
     )
 
 

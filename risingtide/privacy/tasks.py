@@ -20,4 +20,4 @@ def make_subject_access_export(export_id: int) -> str:
 @task()
 def purge_due() -> str:
     """The retention purge, for a site that schedules tasks rather than the command."""
-    return ", ".join(f"{n} × {kind}" for kind, n in retention.purge().items())
+    return ", ".join(retention.counted(kind, n) for kind, n in retention.purge().items())

@@ -15,8 +15,10 @@ class Command(BaseCommand):
         if dry_run:
             items = retention.due()
             for item in items:
-                self.stdout.write(f"would remove {item.kind}: {item.what}")
-            self.stdout.write(f"{len(items)} would go (dry run: nothing changed)")
+                many = f" ({item.count})" if item.count != 1 else ""
+                self.stdout.write(f"would remove {item.kind}: {item.what}{many}")
+            total = sum(item.count for item in items)
+            self.stdout.write(f"{total} would go (dry run: nothing changed)")
             return
         for kind, count in retention.purge().items():
             self.stdout.write(f"removed {count} × {kind}")
