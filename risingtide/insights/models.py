@@ -11,12 +11,10 @@ nation's the sums of its LAs' rows, so every figure above a school is a sum, nev
 of averages, and one school's change is one school's rebuild plus two small sums.
 """
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
+from risingtide.lib.background import BackgroundRun
 from risingtide.register.models import Pupil
 from risingtide.schools.models import LocalAuthority, Nation, School
 
@@ -153,8 +151,10 @@ class Summary(models.Model):
         return f"{self.level} {self.year} {self.dimension}={self.subgroup}"
 
 
-class ReportRun(models.Model):
-    """An LA lead's run that makes every school's PDF report in the background, then a ZIP."""
+class ReportRun(BackgroundRun, models.Model):
+    """An LA lead's run that makes every school's PDF report in the background, then a ZIP.
+    A stalled run (``BackgroundRun``) is shown as failed; a school never sees an unfinished
+    run's reports, and a new run clears it away."""
 
     class State(models.TextChoices):
         QUEUED = "queued", "Waiting to start"
@@ -180,24 +180,6 @@ class ReportRun(models.Model):
 
     def __str__(self) -> str:
         return f"Reports for {self.local_authority} ({self.get_state_display()})"
-
-    @property
-    def percent(self) -> int:
-        if self.state == self.State.DONE:
-            return 100
-        return int(100 * self.done / self.total) if self.total else 0
-
-    @property
-    def stalled(self) -> bool:
-        """Making reports for longer than any LA takes: the worker was killed (a deploy, a
-        crash) and nothing will finish the run. Shown as failed; a school never sees an
-        unfinished run's reports, and a new run clears it away (tests/test_faults.py)."""
-        limit = timedelta(minutes=settings.TASK_STALLED_MINUTES)
-        return self.state == self.State.RUNNING and timezone.now() - self.created_at >= limit
-
-    @property
-    def running(self) -> bool:
-        return self.state in (self.State.QUEUED, self.State.RUNNING) and not self.stalled
 
 
 class SchoolReportFile(models.Model):

@@ -4,11 +4,12 @@ background as a ZIP that only the person who asked may download, for a few days.
 from django.conf import settings
 from django.db import models
 
+from risingtide.lib.background import BackgroundRun
 from risingtide.register.models import Pupil
 from risingtide.schools.models import School
 
 
-class SubjectAccessExport(models.Model):
+class SubjectAccessExport(BackgroundRun, models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", "Waiting to start"
         RUNNING = "running", "Gathering"
@@ -51,13 +52,3 @@ class SubjectAccessExport(models.Model):
 
     def __str__(self) -> str:
         return f"Export for {self.subject_name} ({self.get_state_display()})"
-
-    @property
-    def percent(self) -> int:
-        if self.state == self.State.DONE:
-            return 100
-        return int(100 * self.done / self.total) if self.total else 0
-
-    @property
-    def running(self) -> bool:
-        return self.state in (self.State.QUEUED, self.State.RUNNING)

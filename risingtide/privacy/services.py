@@ -25,6 +25,7 @@ from risingtide.schools.models import School
 
 logger = logging.getLogger(__name__)
 State = SubjectAccessExport.State
+STALLED = "The export stopped part-way: the server making it stopped. Ask for it again."
 
 
 def _start(actor, export: SubjectAccessExport, target) -> SubjectAccessExport:
@@ -37,6 +38,11 @@ def _start(actor, export: SubjectAccessExport, target) -> SubjectAccessExport:
         state__in=[State.QUEUED, State.RUNNING],
     )
     with transaction.atomic():
+        for stopped in busy.select_for_update():
+            if stopped.stalled:  # its worker was killed: it will never finish, so clear it away
+                SubjectAccessExport.objects.filter(pk=stopped.pk, state=State.RUNNING).update(
+                    state=State.FAILED, message=STALLED, finished_at=timezone.now()
+                )
         if busy.exists():
             raise ValidationError("An export for them is already being made: wait for it.")
         export.save()

@@ -109,6 +109,26 @@ def test_an_export_goes_when_its_days_are_up(world, client_for, django_capture_o
     assert "removed when its days were up" in head.get(_url("pupil", export.pupil_id)).text
 
 
+def test_an_export_whose_worker_was_killed_says_so_and_may_be_asked_again(world, client_for):
+    head = client_for(world.user("head@own"))
+    record = world.records["own"]
+    assert head.post(_url("pupil_export", record.pk)).status_code == 302
+    export = SubjectAccessExport.objects.latest("pk")
+    SubjectAccessExport.objects.filter(pk=export.pk).update(state="running", done=3, total=9)
+    assert "33%" in head.get(_url("export", export.pk)).text  # still being made: polls
+    assert head.post(_url("pupil_export", record.pk)).status_code == 302  # refused: busy
+    assert SubjectAccessExport.objects.count() == 1
+    SubjectAccessExport.objects.filter(pk=export.pk).update(
+        created_at=timezone.now() - timedelta(hours=3)
+    )
+    fragment = head.get(_url("export", export.pk)).text
+    assert "stopped part-way" in fragment and "hx-trigger" not in fragment  # no more polling
+    assert head.post(_url("pupil_export", record.pk)).status_code == 302
+    assert SubjectAccessExport.objects.count() == 2  # asked again
+    export.refresh_from_db()
+    assert export.state == "failed" and "stopped part-way" in export.message
+
+
 def test_erasing_asks_to_confirm_then_erases(world, client_for):
     record = world.records["own"]
     head = client_for(world.user("head@own"))
