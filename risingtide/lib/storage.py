@@ -11,6 +11,8 @@ finds and removes those.
 """
 
 import os
+import shutil
+import tempfile
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -43,6 +45,25 @@ class MediaStorage(FileSystemStorage):
         while folder != root and root in folder.parents and not folder.exists():
             missing, folder = folder, folder.parent
         return missing
+
+
+@contextmanager
+def local_copy(stored, suffix: str = ""):
+    """A path on this machine to read a stored file from (readers such as lxml, openpyxl and
+    zipfile want one): the file itself where the media storage is a directory, else a
+    temporary copy of the object (an S3 bucket, decision 29), deleted when the block ends."""
+    try:
+        path = stored.path
+    except NotImplementedError:  # a storage with no local files
+        path = None
+    if path is not None:
+        yield path
+        return
+    with tempfile.NamedTemporaryFile(suffix=suffix) as copy:
+        with stored.storage.open(stored.name, "rb") as source:
+            shutil.copyfileobj(source, copy, 1 << 20)
+        copy.flush()
+        yield copy.name
 
 
 @contextmanager

@@ -9,11 +9,13 @@ command line all handle the file, and none of them needs to know how a CTF diffe
 
 import hashlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
 
+from risingtide.lib.storage import local_copy
 from risingtide.register.ctf.reading import MAX_BYTES, CtfRefused, read_ctf
 from risingtide.register.import_batches import ImportBatch
 from risingtide.register.rows import PupilRow, RegisterRow, RowError
@@ -37,16 +39,19 @@ class Source:
     name: str = ""
 
 
-def source_of(batch: ImportBatch) -> Source:
-    """The batch's file and how to read it: for its check, its write, and ``rows_to_fix``."""
-    return Source(
-        path=batch.file.path,
-        format=batch.format,
-        kind=batch.kind,
-        mapping=batch.mapping,
-        encoding=batch.encoding,
-        name=batch.file_name,
-    )
+@contextmanager
+def source_of(batch: ImportBatch) -> Iterator[Source]:
+    """The batch's file and how to read it, for its check, its write and ``rows_to_fix``:
+    read in place, or from a temporary local copy where uploads live in a bucket."""
+    with local_copy(batch.file, suffix=f".{batch.format}") as path:
+        yield Source(
+            path=path,
+            format=batch.format,
+            kind=batch.kind,
+            mapping=batch.mapping,
+            encoding=batch.encoding,
+            name=batch.file_name,
+        )
 
 
 def sha256_of(path: str) -> str:

@@ -15,6 +15,7 @@ the UPN and the errors, for the school to correct in its MIS.
 from collections.abc import Iterator
 from datetime import date, datetime, time
 
+from risingtide.lib.storage import local_copy
 from risingtide.register.import_batches import ImportBatch
 from risingtide.register.import_files import source_of
 from risingtide.register.importing import run_import
@@ -47,12 +48,13 @@ def problems(batch: ImportBatch) -> dict[int, tuple[str, list[str]]]:
         for error in kept:
             note(error["row"], error.get("upn"), error["field"], error["reason"])
     else:
-        run_import(
-            source_of(batch),
-            school=batch.school,
-            write=False,
-            on_error=lambda e: note(e.row, e.upn, e.field, e.reason),
-        )
+        with source_of(batch) as source:
+            run_import(
+                source,
+                school=batch.school,
+                write=False,
+                on_error=lambda e: note(e.row, e.upn, e.field, e.reason),
+            )
     return found
 
 
@@ -83,7 +85,10 @@ def rows(batch: ImportBatch) -> Iterator[list[str]]:
             yield [upn, str(number), "; ".join(reasons)]
         return
     found = []
-    with open_table(batch.file.path, batch.format, batch.encoding) as (_, headers, records):
+    with (
+        local_copy(batch.file, suffix=f".{batch.format}") as path,
+        open_table(path, batch.format, batch.encoding) as (_, headers, records),
+    ):
         for number, cells in records:
             if number in bad_rows:
                 texts = [_text(cell) for cell in cells]

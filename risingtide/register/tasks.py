@@ -38,14 +38,15 @@ def _run(batch_id: int, state: str, *, write: bool, failure: str):
     if batch is None:
         return None, "nothing to do"
     try:
-        return batch, run_import(
-            source_of(batch),
-            school=batch.school,
-            write=write,
-            actor=batch.uploaded_by if write else None,
-            source_label=f"import {batch.pk} ({batch.file_name})"[:120],
-            progress=_progress(batch.pk, state),
-        )
+        with source_of(batch) as source:
+            return batch, run_import(
+                source,
+                school=batch.school,
+                write=write,
+                actor=batch.uploaded_by if write else None,
+                source_label=f"import {batch.pk} ({batch.file_name})"[:120],
+                progress=_progress(batch.pk, state),
+            )
     except ImportRefused as refused:
         return None, _fail(batch.pk, str(refused))
     except Exception:  # an import must never stay checking or writing for ever

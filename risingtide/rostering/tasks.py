@@ -7,6 +7,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from risingtide.audit.models import record
+from risingtide.lib.storage import local_copy
 from risingtide.rostering.bundle import BundleRefused
 from risingtide.rostering.importing import run_bundle
 from risingtide.rostering.models import RosterImport
@@ -44,14 +45,15 @@ def _run(batch_id: int, state: str, *, write: bool):
     if batch is None:
         return None, "nothing to do"
     try:
-        return batch, run_bundle(
-            batch.file.path,
-            batch.owner,
-            write=write,
-            import_id=batch.pk,
-            actor=batch.uploaded_by if write else None,
-            progress=_progress(batch.pk, state),
-        )
+        with local_copy(batch.file, suffix=".zip") as path:
+            return batch, run_bundle(
+                path,
+                batch.owner,
+                write=write,
+                import_id=batch.pk,
+                actor=batch.uploaded_by if write else None,
+                progress=_progress(batch.pk, state),
+            )
     except BundleRefused as refused:
         return None, _fail(batch, str(refused))
     except Exception:  # an import must never stay checking or writing for ever
