@@ -15,8 +15,9 @@ import time
 
 import pytest
 
+from risingtide.lib.testing import migrated_data_dir
 from tests.test_demo_command import free_port
-from tests.test_note_durability import Browser, risingtide, serve, wait_up
+from tests.test_note_durability import Browser, serve, wait_up
 
 SETUP = """
 import json
@@ -85,8 +86,7 @@ def test_a_booking_killed_half_way_leaves_nothing_and_books_once_when_sent_again
         "RISINGTIDE_SECRET_KEY": "durability-test-" + "k" * 50,
         "RISINGTIDE_HTTPS": "0",
     }
-    risingtide(["manage", "migrate", "-v0"], env)
-    risingtide(["manage", "load_demo"], env, stdout=subprocess.DEVNULL)
+    migrated_data_dir(tmp_path, env, demo=True)
     world = manage_json(env, SETUP)
     state = STATE.format(**world)
     before = manage_json(env, state)

@@ -11,6 +11,7 @@ import time
 import urllib.parse
 import urllib.request
 
+from risingtide.lib.testing import migrated_data_dir
 from tests.test_demo_command import free_port
 
 
@@ -86,8 +87,7 @@ def test_autosaved_note_survives_a_killed_server(tmp_path):
         "RISINGTIDE_SECRET_KEY": "durability-test-" + "k" * 50,
         "RISINGTIDE_HTTPS": "0",
     }
-    risingtide(["manage", "migrate", "-v0"], env)
-    risingtide(["manage", "load_demo"], env, stdout=subprocess.DEVNULL)
+    migrated_data_dir(tmp_path, env, demo=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = serve(env, port)

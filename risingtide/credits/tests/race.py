@@ -9,6 +9,8 @@ import subprocess
 import sys
 import threading
 
+from risingtide.lib.testing import migrated_data_dir
+
 ALLOWANCES = [300, 200, 100, 100, 0]  # in holds of 100: 3 + 2 + 1 + 1 + 0 = 7 in all
 PER_HOLD = 100
 
@@ -126,12 +128,7 @@ def on_this_database(tmp_path, in_process) -> dict:
         "RISINGTIDE_DATABASE_URL": "",
         "DJANGO_SETTINGS_MODULE": "risingtide.settings",
     }
-    subprocess.run(
-        [sys.executable, "-m", "risingtide.cli", "manage", "migrate", "--verbosity", "0"],
-        env=env,
-        check=True,
-        timeout=300,
-    )
+    migrated_data_dir(tmp_path, env)
     done = subprocess.run(  # noqa: S603 - one of our own test modules
         [sys.executable, "-m", in_process.__module__, "50"],
         env=env,

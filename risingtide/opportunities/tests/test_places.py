@@ -12,6 +12,7 @@ import sys
 import pytest
 from django.core.exceptions import ValidationError
 
+from risingtide.lib.testing import migrated_data_dir
 from risingtide.opportunities import places
 from risingtide.opportunities.models import Participation
 from risingtide.opportunities.tests.menu_world import opportunity, pupils, requested
@@ -141,8 +142,7 @@ def test_twenty_grants_at_once_give_exactly_five_places(tmp_path):
             "RISINGTIDE_DATABASE_URL": "",
             "DJANGO_SETTINGS_MODULE": "risingtide.settings",
         }
-        cli = [sys.executable, "-m", "risingtide.cli", "manage", "migrate", "--verbosity", "0"]
-        subprocess.run(cli, env=env, check=True, timeout=300)  # noqa: S603 - our own CLI
+        migrated_data_dir(tmp_path, env)
         done = subprocess.run(  # noqa: S603 - one of our own test modules
             [sys.executable, "-c", RUN_RACE],
             env=env,
