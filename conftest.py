@@ -100,14 +100,22 @@ def _uses_db(item) -> bool:
     return "db" in names or _transactional(item) or item.get_closest_marker("django_db") is not None
 
 
-def _wants_shared_world(item) -> bool:
-    return "world" in getattr(item, "fixturenames", ()) and not _transactional(item)
+def _shared_wanted(item) -> str | None:
+    """Which shared world the test runs inside: the tiny ``world``, the ``shared_demo``, or
+    none (a transactional test must commit, so it never does)."""
+    if _transactional(item):
+        return None
+    names = getattr(item, "fixturenames", ())
+    if "world" in names:
+        return "world"
+    return "demo" if "shared_demo" in names else None
 
 
 class SharedWorld:
-    def __init__(self, blocker, media_root):
+    def __init__(self, blocker, media_root, build):
         self.blocker = blocker
         self.media_root = media_root
+        self.build = build
         self.atomic = None
         self.world = None
         self.builds = 0
@@ -121,18 +129,30 @@ class SharedWorld:
         from django.db import transaction
         from django.test import override_settings
 
-        from risingtide.demo.testing import build_tiny_world
-
         self.builds += 1
         media = self.media_root / str(self.builds)
         with self.blocker.unblock():
             self.atomic = transaction.atomic()
             self.atomic.__enter__()
             hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-            with override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=hashers):
-                self.world = build_tiny_world()
+            keys = media / "credential-keys"
+            with override_settings(
+                MEDIA_ROOT=media / "media", CREDENTIAL_KEY_DIR=keys, PASSWORD_HASHERS=hashers
+            ):
+                self.world = self.build()
         self.media = media
         cache.clear()
+
+    def copy_files(self, settings) -> None:
+        """The files the build wrote, into the test's own folders (a test may change them)."""
+        import shutil
+
+        for name, target in (
+            ("media", settings.MEDIA_ROOT),
+            ("credential-keys", settings.CREDENTIAL_KEY_DIR),
+        ):
+            if (self.media / name).exists():
+                shutil.copytree(self.media / name, target, dirs_exist_ok=True)
 
     def reset(self) -> None:
         """What a test may change of the open transaction itself and no savepoint undoes:
@@ -155,19 +175,19 @@ class SharedWorld:
         self.atomic = self.world = None
 
 
-_SHARED_WORLD = pytest.StashKey[SharedWorld]()
+_SHARED_WORLDS = pytest.StashKey[dict]()
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items) -> None:
     """After pytest-django's order (database tests, then transactional, then the rest) and the
-    browser tests' last place: the plain database tests without the world before those with it.
-    A stable sort, so everything else keeps its place."""
+    browser tests' last place: the plain database tests first, then those inside the shared
+    demo, then those inside the tiny world. A stable sort, so everything else keeps its place."""
 
     def rank(item) -> int:
         if not _uses_db(item) or _transactional(item):
-            return 2
-        return 1 if "world" in item.fixturenames else 0
+            return 3
+        return {None: 0, "demo": 1, "world": 2}[_shared_wanted(item)]
 
     items.sort(key=rank)
 
@@ -176,37 +196,68 @@ def pytest_collection_modifyitems(items) -> None:
 def pytest_runtest_setup(item) -> None:
     """Before any of the test's fixtures (so before its own transaction begins): open the
     shared world's transaction for a test that wants it, close it for one that must not see it."""
-    shared = item.config.stash.get(_SHARED_WORLD, None)
+    shared = item.config.stash.get(_SHARED_WORLDS, None)
     if shared is None:
         return
-    if _wants_shared_world(item):
-        if not shared.open:
-            shared.start()
-        shared.reset()
-    elif shared.open and _uses_db(item):
-        shared.stop()
+    wanted = _shared_wanted(item)
+    for name, each in shared.items():  # close the others first: one transaction at a time
+        if name != wanted and each.open and (wanted or _uses_db(item)):
+            each.stop()
+    if wanted:
+        if not shared[wanted].open:
+            shared[wanted].start()
+        shared[wanted].reset()
+
+
+def _load_demo():
+    from risingtide.demo import world
+
+    return world.load_demo()
+
+
+def _build_tiny_world():
+    from risingtide.demo.testing import build_tiny_world
+
+    return build_tiny_world()
 
 
 @pytest.fixture(scope="session")
 def _shared_world(request, django_db_setup, django_db_blocker, tmp_path_factory):
-    shared = SharedWorld(django_db_blocker, tmp_path_factory.mktemp("world-media"))
-    request.config.stash[_SHARED_WORLD] = shared
+    shared = {
+        "world": SharedWorld(
+            django_db_blocker, tmp_path_factory.mktemp("world-files"), _build_tiny_world
+        ),
+        "demo": SharedWorld(django_db_blocker, tmp_path_factory.mktemp("demo-files"), _load_demo),
+    }
+    request.config.stash[_SHARED_WORLDS] = shared
     yield shared
-    shared.stop()
+    for each in shared.values():
+        each.stop()
 
 
 @pytest.fixture
 def world(request, _shared_world, db, settings):
     import copy
-    import shutil
 
-    from risingtide.demo.testing import build_tiny_world
+    shared = _shared_world["world"]
+    if not shared.open:  # the run's first database test, or a transactional one
+        return _build_tiny_world()
+    shared.copy_files(settings)
+    return copy.deepcopy(shared.world)
 
-    if not _shared_world.open:  # the first such test of the run, or a transactional one
-        return build_tiny_world()
-    if _shared_world.media.exists():
-        shutil.copytree(_shared_world.media, settings.MEDIA_ROOT, dirs_exist_ok=True)
-    return copy.deepcopy(_shared_world.world)
+
+@pytest.fixture
+def shared_demo(request, _shared_world, db, settings):
+    """The demo world's nation, loaded once per run and shared as the tiny world is: each test
+    runs inside the loaded demo and its changes are rolled back. For tests that read the demo;
+    one that must load it itself (into an empty database) calls ``load_demo``."""
+    from risingtide.schools.models import Nation
+
+    shared = _shared_world["demo"]
+    if not shared.open:  # the run's first database test: the hook had no worlds to open yet
+        return _load_demo()
+    shared.copy_files(settings)
+    return Nation.objects.get(pk=shared.world.pk)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 
-from risingtide.demo import pages, standards, world
+from risingtide.demo import pages, standards
 from risingtide.feedback.models import Comment, Review
 from risingtide.people.models import User
 from risingtide.portfolios.models import ClipStatus, Connection, Item, Portfolio
@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    return world.load_demo()
+def demo(shared_demo):
+    return shared_demo  # loaded once per run (conftest.py)
 
 
 def _client(username: str) -> Client:

@@ -22,7 +22,6 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from risingtide.demo import world
 from risingtide.people.models import Membership, Role, User
 from risingtide.schools.models import LocalAuthority, Nation, School
 
@@ -141,8 +140,8 @@ def _read_nation_pages(r: Readings, nation: Nation) -> None:
         r.add(level, row.name, "on register", "national dashboard", row.register)
 
 
-def test_every_page_gives_the_same_count_of_pupils_and_of_the_register():
-    nation = world.load_demo()
+def test_every_page_gives_the_same_count_of_pupils_and_of_the_register(shared_demo):
+    nation = shared_demo
     r = Readings()
     schools = list(School.objects.order_by("name"))
     for school in schools:

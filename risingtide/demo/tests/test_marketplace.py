@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from risingtide.credits import queries
 from risingtide.credits.models import Redemption, Transaction
-from risingtide.demo import world
 from risingtide.people.models import User
 from risingtide.provision import contracts, opportunities
 from risingtide.provision.models import (
@@ -25,8 +24,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    return world.load_demo()
+def demo(shared_demo):
+    return shared_demo  # loaded once per run (conftest.py)
 
 
 def test_the_demo_marketplace_has_every_kind_and_every_state(demo):

@@ -36,8 +36,7 @@ pytestmark = pytest.mark.django_db
 State, Consent = Participation.State, Participation.Consent
 
 
-def test_the_demo_has_riverton_academys_personalised_provision():
-    world.load_demo()
+def test_the_demo_has_riverton_academys_personalised_provision(shared_demo):
     school = School.objects.get(name="Riverton Academy")
     year = academic_year()
     coordinator = User.objects.get(username="coordinator")

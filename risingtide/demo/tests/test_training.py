@@ -6,7 +6,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from risingtide.demo import world
 from risingtide.people.models import User
 from risingtide.schools.models import LocalAuthority
 from risingtide.training import completion, coverage
@@ -16,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    return world.load_demo()
+def demo(shared_demo):
+    return shared_demo  # loaded once per run (conftest.py)
 
 
 def test_the_demo_programme_has_its_modules_and_rules(demo):
