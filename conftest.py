@@ -192,6 +192,14 @@ def pytest_collection_modifyitems(items) -> None:
     items.sort(key=rank)
 
 
+def pytest_itemcollected(item) -> None:
+    """Before ``-m`` selects: a test that uses no test database answers alike on SQLite and on
+    PostgreSQL, so CI runs it once, in its PostgreSQL pass (decision 30). One that reads
+    which database is configured without using the test database says ``per_database``."""
+    if not _uses_db(item) and item.get_closest_marker("per_database") is None:
+        item.add_marker(pytest.mark.no_db)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item) -> None:
     """Before any of the test's fixtures (so before its own transaction begins): open the

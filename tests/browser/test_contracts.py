@@ -18,7 +18,7 @@ from risingtide.provision.tests.test_contracts import PDF
 from tests.browser.axe import assert_accessible
 from tests.browser.steps import open_from_bar, screenshot, sign_in_and_land_home, sign_out
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.pg_journey]  # CI: the PostgreSQL pass
 
 
 def both_widths(page: Page, name: str) -> None:

@@ -19,7 +19,7 @@ from risingtide.register.models import RegisterEntry, academic_year
 from tests.browser.axe import assert_accessible
 from tests.browser.steps import screenshot, sign_in_and_land_home, sign_out
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.pg_journey]  # CI: the PostgreSQL pass
 
 
 def _both_widths(page: Page, name: str) -> None:

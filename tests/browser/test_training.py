@@ -14,7 +14,7 @@ from risingtide.training.tests.world import add_training
 from tests.browser.axe import assert_accessible
 from tests.browser.steps import on_a_phone, open_from_bar, screenshot, sign_in_and_land_home
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.pg_journey]  # CI: the PostgreSQL pass
 
 
 def test_a_leading_teacher_works_through_a_core_module(page: Page, tiny_world):

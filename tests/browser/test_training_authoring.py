@@ -22,7 +22,7 @@ from tests.browser.steps import (
     sign_out,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.pg_journey]  # CI: the PostgreSQL pass
 
 
 def _chart() -> dict:

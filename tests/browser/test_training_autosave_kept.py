@@ -15,7 +15,7 @@ from risingtide.training.tests.world import add_training
 from tests.browser.axe import assert_accessible
 from tests.browser.steps import screenshot, sign_in, sign_in_and_land_home
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.pg_journey]  # CI: the PostgreSQL pass
 
 UNREACHABLE = "Not saved yet: no connection. Your words are kept in this browser"
 SIGNED_OUT = "Not saved: you have been signed out. Your words are kept in this browser"

@@ -24,7 +24,7 @@ from tests.browser.steps import (
     sign_out,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.pg_journey]  # CI: the PostgreSQL pass
 
 
 def test_the_la_lead_and_the_national_officer_see_coverage(page: Page, tiny_world):

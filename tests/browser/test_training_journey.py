@@ -43,7 +43,7 @@ from tests.browser.steps import (
 )
 from tests.browser.test_training_credentials import check, tampered
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.pg_journey]  # CI: the PostgreSQL pass
 RULES = ["all_core_passed", "both_half_days_attended", "improvement_plan"]
 PROGRAMME = "Leading teacher 2026"
 

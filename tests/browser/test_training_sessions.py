@@ -18,7 +18,7 @@ from risingtide.training.tests.world import add_training
 from tests.browser.axe import assert_accessible
 from tests.browser.steps import on_a_phone, screenshot, sign_in_and_land_home, sign_out
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.pg_journey]  # CI: the PostgreSQL pass
 TABLET = {"width": 768, "height": 1024}
 
 

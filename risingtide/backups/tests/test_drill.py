@@ -31,7 +31,9 @@ WRITER = Path(__file__).with_name("drill_writer.py")
 SQLITE = {"ENGINE": "django.db.backends.sqlite3"}
 # On PostgreSQL the drill's world is committed to the suite's test database (another process
 # writes to it), which is flushed afterwards; on SQLite it needs no test database at all.
-pytestmark = [pytest.mark.django_db(transaction=True)] if ON_POSTGRES else []
+pytestmark = [pytest.mark.per_database] + (
+    [pytest.mark.django_db(transaction=True)] if ON_POSTGRES else []
+)
 NOTE_PAIRS = (
     "SELECT count(*) FROM portfolios_item i WHERE i.title LIKE 'Drill %%' AND i.version <> "
     "(SELECT count(*) FROM portfolios_noterevision r WHERE r.item_id = i.id)"
