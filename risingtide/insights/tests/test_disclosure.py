@@ -6,7 +6,6 @@ completions of the hidden figures by brute force.
 """
 
 import random
-import time
 from fractions import Fraction
 
 import pytest
@@ -318,13 +317,16 @@ def test_bad_input_is_refused():
         suppress([[[1, 2], [3, 4]], [[1, 2]]])
 
 
-def test_a_large_table_is_quick():
+def test_a_large_table_is_masked_in_one_call():
+    """A national-sized table (150 × 20, two counts a cell). How long it takes is measured in
+    ``bench/insights_bench.py``, not timed here: a timed test fails on a busy machine."""
     rng = random.Random(2024)
     table = [[rng.choice([0, 1, 3, 5, 8, 12, 20, 40, 90]) for _ in range(20)] for _ in range(150)]
     register = [[n // 3 for n in row] for row in table]
-    start = time.perf_counter()
-    suppress([table, register])
-    assert time.perf_counter() - start < 0.2
+    mask = suppress([table, register])
+    assert len(mask.cells) == 150 and all(len(row) == 20 for row in mask.cells)
+    small = [(i, j) for i, row in enumerate(register) for j, n in enumerate(row) if n < 6]
+    assert small and all(mask.cells[i][j] for i, j in small)
 
 
 # --- Publishing -------------------------------------------------------------------------------

@@ -19,8 +19,9 @@ from risingtide.twofactor.models import Requirement
 
 URL = reverse("security:overview")
 # Session and user, then one query each for the two-factor requirement and failed sign-ins,
-# and privacy's pending purges (exports expired; leavers due too once a leavers' period is set).
-QUERIES = 5
+# and privacy's pending purges: expired exports, and waiting imports of each kind (pupil data,
+# rosters); leavers, saved copies and old audit events too once their periods are set.
+QUERIES = 7
 
 
 @pytest.fixture
