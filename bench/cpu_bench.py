@@ -120,7 +120,10 @@ class App:
         session = [c for c in headers.get("set-cookie", []) if c.startswith("sessionid=")]
         if not status.startswith("302") or not session:
             raise RuntimeError(f"signing in as {username} gave {status}")
-        return session[0].split(";", 1)[0]
+        # The session and the CSRF cookie, as a browser sends them (serve_bench.sign_in).
+        rotated = [c for c in headers.get("set-cookie", []) if c.startswith("csrftoken=")]
+        csrf = rotated[0].split(";", 1)[0] if rotated else csrf
+        return f"{session[0].split(';', 1)[0]}; {csrf}"
 
 
 def cpu_ms(app: App, path: str, cookie: str, count: int, warmup: int) -> float:

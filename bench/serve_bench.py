@@ -186,7 +186,7 @@ def _tail(log: Path, lines: int = 30) -> str:
 
 
 def sign_in(port: int, role: str, username: str, password: str) -> str:
-    """Sign in through the real form; the ``Cookie`` header of the signed-in session.
+    """Sign in through the real form; the ``Cookie`` header a browser then sends.
 
     The cookies are Secure (the site believes it is on HTTPS), so they are carried by hand.
     Any failure stops the benchmark at once: the sign-in throttle counts failures.
@@ -210,7 +210,11 @@ def sign_in(port: int, role: str, username: str, password: str) -> str:
     )
     if answer.status_code != 302 or "sessionid" not in answer.cookies:
         raise RuntimeError(f"signing in as {role} ({username}) gave {answer.status_code}")
-    cookie = f"sessionid={answer.cookies['sessionid']}"
+    # What a browser sends from now on: the session and the CSRF cookie (new at sign-in, as
+    # Django rotates it). Without the second, every page made and set a fresh CSRF secret, work
+    # no browser asks for after its first page.
+    csrf = answer.cookies.get("csrftoken") or page.cookies["csrftoken"]
+    cookie = f"sessionid={answer.cookies['sessionid']}; csrftoken={csrf}"
     home = requests.get(f"{base}/", headers={**PROXY_HEADERS, "Cookie": cookie}, timeout=30)
     if home.status_code != 200 or f'id="panel-{role}"' not in home.text:
         raise RuntimeError(f"the home page of {role} gave {home.status_code} without its panel")
