@@ -25,6 +25,9 @@ from risingtide.standards.models import ClassroomEvaluation, FeatureLevel, Promp
 
 pytestmark = pytest.mark.django_db
 SECRET = "Evidence-zebra-7741: only Ada finishes early"  # must never leak unshared
+# A class name no CSRF token or nonce can contain by chance (it has a space): "8B" once
+# matched a random token and failed a "not in the page" check.
+CLASS = "8 Bramble"
 
 
 @pytest.fixture
@@ -60,9 +63,9 @@ def teacher2(world):
 
 @pytest.fixture
 def reflection(world, cqs):
-    """teacher@own's reflection on 8B, unshared, with one prompt rated and a private note."""
+    """teacher@own's reflection on CLASS, unshared, with one prompt rated and a private note."""
     teacher = world.user("teacher@own")
-    evaluation = services.start(teacher, world.schools["own"], "8B", "maths")
+    evaluation = services.start(teacher, world.schools["own"], CLASS, "maths")
     first = prompts_of(cqs)[0]
     services.rate(world.user("teacher@own"), evaluation, first.pk, 3, 1, SECRET)
     return evaluation

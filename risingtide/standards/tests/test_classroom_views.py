@@ -12,7 +12,7 @@ from risingtide.standards.classroom import services
 from risingtide.standards.framework_models import Element, Prompt
 from risingtide.standards.models import ClassroomEvaluation, PromptRating
 from risingtide.standards.tests import test_classroom as shared
-from risingtide.standards.tests.test_classroom import SECRET, prompts_of, rate_all
+from risingtide.standards.tests.test_classroom import CLASS, SECRET, prompts_of, rate_all
 
 # The unit tests' fixtures: a CQS version of our own, teacher@own's reflection, a colleague.
 cqs, reflection, teacher2 = shared.cqs, shared.reflection, shared.teacher2
@@ -275,7 +275,7 @@ def test_unshared_ratings_are_invisible_then_shared_then_gone(
         response = lead.get(url)
         assert response.status_code == 200
         body = response.content.decode("utf-8-sig")
-        assert SECRET not in body and "8B" not in body
+        assert SECRET not in body and CLASS not in body
     page = _text(lead.get(summary_urls[0]))
     assert f"{started} reflections started" in page
     assert "Prompt text 1.1" not in page  # no ratings table from the unshared one
@@ -293,10 +293,10 @@ def test_unshared_ratings_are_invisible_then_shared_then_gone(
     for user in (world.user("teacher@other"), teacher2):
         assert client_for(user).get(urls[0]).status_code == 404
     page = _text(lead.get(summary_urls[0]))
-    assert "8B" in page and _page(reflection) in page and "Prompt text 1.1" in page
+    assert CLASS in page and _page(reflection) in page and "Prompt text 1.1" in page
     assert SECRET not in page  # the summary is counts: evidence is on the reflection's page
     csv = lead.get(summary_urls[1]).content.decode("utf-8-sig")
-    assert "Prompt text 1.1,0,0,1,1,0,0,1" in csv and "8B" in csv
+    assert "Prompt text 1.1,0,0,1,1,0,0,1" in csv and CLASS in csv
     # The coordinator reads a shared reflection but may not change it.
     prompt = prompts_of(reflection.version)[0]
     assert "Save prompt" not in _text(lead.get(urls[0]))
@@ -322,7 +322,7 @@ def test_unshared_ratings_are_invisible_then_shared_then_gone(
     assert lead.get(urls[0]).status_code == 404 and lead.get(urls[1]).status_code == 404
     for url in summary_urls:
         body = lead.get(url).content.decode("utf-8-sig")
-        assert "8B" not in body and "Prompt text 1.1" not in body
+        assert CLASS not in body and "Prompt text 1.1" not in body
 
 
 def test_the_summary_is_for_coordinators_only(world, client_for):
