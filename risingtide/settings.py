@@ -115,7 +115,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "risingtide.twofactor.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the usual header kept (lib/middleware.py).
+    "risingtide.lib.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -10,6 +10,7 @@ the session answers 403. Reads the session only: no query on any page.
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import LazyObject, empty
 from django.utils.http import urlencode
 
 from risingtide.access.policy import PUBLIC_ROUTES
@@ -39,6 +40,13 @@ OPEN_ROUTES = frozenset(
 )
 
 
+def _loaded(user):
+    """The person inside lazy wrappers already worked out (never works one out)."""
+    while isinstance(user, LazyObject) and user._wrapped is not empty:
+        user = user._wrapped
+    return user
+
+
 def _exempt(view_name: str) -> bool:
     return view_name in PUBLIC_ROUTES or view_name in OPEN_ROUTES
 
@@ -58,6 +66,9 @@ class SecondFactorMiddleware:
         user = request.user
         if not user.is_authenticated:
             return None
+        # Loaded now: the page and its templates read the person itself, not through the two
+        # lazy wrappers (authentication's, then django-otp's) a lookup at a time.
+        request.user = user = _loaded(user)
         session = request.session
         state = session.get(policy.STATE)
         if state is None:  # a session from before this app: decide once, as at sign-in
