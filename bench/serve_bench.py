@@ -8,9 +8,11 @@ generated world, starts ``risingtide serve`` as a production run would (HTTPS se
 proxy: the clients send the proxy's ``X-Forwarded-*`` headers over plain loopback HTTP, so TLS
 itself is not measured), signs one person of
 each role in through the real sign-in form, then puts ``--clients`` concurrent keep-alive
-clients on each page in turn for ``--duration`` seconds. ``/healthz`` (a bare Django view with
-no database access) is the reference: every page is reported as a ratio to it, measured in the
-same run on the same server, and measured again at the end to show drift.
+clients on each page in turn for ``--duration`` seconds, shared out over ``--rounds`` rounds of
+every page. ``/healthz`` (a bare Django view with no database access) is the reference,
+measured first and last in each round: a page's throughput is reported as the median over the
+rounds of its ratio to the mean of that round's two, so that a spell when the machine runs slow
+(a virtual machine's neighbours) weighs on a round's pages and their reference alike.
 
 Prints a table and writes it as JSON to bench/results/<time>-<db>.json. This is a benchmark, not
 a test: it exits non-zero only when a response is not 200 or the server cannot start.
@@ -25,6 +27,7 @@ import re
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -258,14 +261,29 @@ def _percentile(ordered: list[float], q: float) -> float:
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)] * 1000
 
 
-def measure(port: int, target: Target, server_pid: int, args) -> Result:
+@dataclass
+class Slice:
+    """One spell of load on one page: its latencies (s), errors and CPU samples."""
+
+    latencies: list[float]
+    errors: Counter
+    before: "CpuSample"
+    after: "CpuSample"
+    seconds: float
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.seconds
+
+
+def measure(port: int, target: Target, server_pid: int, args, seconds: float, warmup: float):
     # One list and one counter per client: nothing shared between the threads.
     latencies_by_client = [[] for _ in range(args.clients)]
     errors_by_client = [Counter() for _ in range(args.clients)]
     ready = threading.Barrier(args.clients + 1)
     start = time.perf_counter() + 0.2
-    measure_from = start + args.warmup
-    stop_at = measure_from + args.duration
+    measure_from = start + warmup
+    stop_at = measure_from + seconds
     threads = [
         threading.Thread(
             target=_client,
@@ -291,22 +309,27 @@ def measure(port: int, target: Target, server_pid: int, args) -> Result:
     after = CpuSample.take(server_pid)
     for thread in threads:
         thread.join()
-    ordered = sorted(x for per_client in latencies_by_client for x in per_client)
-    errors = sum(errors_by_client, Counter())
-    return result_of(target, ordered, errors, before, after, args.duration)
+    latencies = [x for per_client in latencies_by_client for x in per_client]
+    return Slice(latencies, sum(errors_by_client, Counter()), before, after, seconds)
 
 
-def result_of(target, ordered, errors, before, after, duration) -> Result:
-    """A measurement's figures: ``ordered`` latencies (s) of the successful requests, ``errors``
-    by status, and CPU samples taken as measuring began and ended."""
+def result_of(target, slices: list[Slice]) -> Result:
+    """A page's figures over its slices: the latencies (s) of the successful requests, the
+    errors by status, and the CPU spent between each slice's two samples."""
+    ordered = sorted(x for one in slices for x in one.latencies)
+    errors = sum((one.errors for one in slices), Counter())
+    duration = sum(one.seconds for one in slices)
+
+    def spent(name: str) -> float:
+        return sum(getattr(one.after, name) - getattr(one.before, name) for one in slices)
+
     count = len(ordered)
     per_request = 1000 / max(count, 1)
-    server = after.server - before.server
-    database = after.database - before.database
-    client = after.client - before.client
-    busy = (after.busy - before.busy) / CLK_TCK
-    total = max(after.total - before.total, 1) / CLK_TCK
+    server, database, client = spent("server"), spent("database"), spent("client")
+    busy = spent("busy") / CLK_TCK
+    total = max(spent("total"), 1) / CLK_TCK
     other = max(0.0, busy - server - database - client)
+    steal = spent("steal")
     return Result(
         label=target.label,
         path=target.path,
@@ -324,7 +347,7 @@ def result_of(target, ordered, errors, before, after, duration) -> Result:
         other_cpu_ms=other * per_request,
         machine_busy_percent=100 * busy / total,
         other_percent=100 * other / total,
-        steal_percent=100 * (after.steal - before.steal) / CLK_TCK / total,
+        steal_percent=100 * steal / CLK_TCK / total,
     )
 
 
@@ -347,12 +370,19 @@ def wait_until_quiet(limit_s: float, threshold: float = 10.0) -> float:
     return busy
 
 
-def with_ratios(results: list[Result]) -> None:
-    """Each result against the first ``/healthz`` run: throughput, median and CPU cost."""
+def with_ratios(results: list[Result], rounds: list[list[Slice]]) -> None:
+    """Each result against the first ``/healthz`` run: median and CPU cost; throughput as the
+    median over the rounds of the page's requests a second against the mean of that round's
+    two ``/healthz`` runs (first and last), so that a spell when the machine ran slow weighs on
+    the pages of that round and their reference alike."""
     ref = results[0]
-    for r in results:
+    for index, r in enumerate(results):
+        per_round = [
+            one[index].rps / ((one[0].rps + one[-1].rps) / 2 or math.inf) for one in rounds
+        ]
         r.ratios = {
-            "rps_vs_ref": r.rps / ref.rps,
+            "rps_vs_ref": statistics.median(per_round),
+            "rps_vs_ref_by_round": [round(x, 3) for x in per_round],
             "p50_vs_ref": r.p50_ms / ref.p50_ms,
             "p95_vs_ref": r.p95_ms / ref.p95_ms,
             "cpu_vs_ref": (r.server_cpu_ms + r.db_cpu_ms) / (ref.server_cpu_ms + ref.db_cpu_ms),
@@ -445,21 +475,33 @@ def run(args) -> int:
                 if role in cookies:
                     targets.append(Target(label, path, role, cookies[role]))
             targets.append(Target("/healthz (again)", "/healthz"))
-            results = []
-            for target in targets:
-                for attempt in range(args.retries + 1):
-                    if args.quiet_wait:
-                        wait_until_quiet(args.quiet_wait)
-                    print(f"  {target.label}: {args.clients} clients for {args.duration} s")
-                    result = measure(port, target, server.pid, args)
-                    if result.other_percent <= DISTURBED_PERCENT or attempt == args.retries:
-                        break
-                    print(f"    other work took {result.other_percent:.0f}% of the machine; again")
-                results.append(result)
+            # Every page in each round, for its share of --duration: a slow spell of the
+            # machine falls on a round's pages and its two /healthz runs, not on one page.
+            rounds: list[list[Slice]] = []
+            seconds = args.duration / args.rounds
+            for number in range(args.rounds):
+                print(f"  round {number + 1} of {args.rounds}: {seconds:g} s a page", flush=True)
+                slices = []
+                for target in targets:
+                    warmup = args.warmup if number == 0 else min(args.warmup, 0.5)
+                    for attempt in range(args.retries + 1):
+                        if args.quiet_wait:
+                            wait_until_quiet(args.quiet_wait)
+                        one = measure(port, target, server.pid, args, seconds, warmup)
+                        disturbed = result_of(target, [one]).other_percent
+                        if disturbed <= DISTURBED_PERCENT or attempt == args.retries:
+                            break
+                        print(f"    {target.label}: other work took {disturbed:.0f}%; again")
+                    slices.append(one)
+                rounds.append(slices)
+            results = [
+                result_of(target, [one[i] for one in rounds]) for i, target in enumerate(targets)
+            ]
         finally:
             if server is not None:
                 stop_server(server)
-    with_ratios(results)
+    with_ratios(results, rounds)
+    report["rounds"] = args.rounds
     report["results"] = [asdict(r) for r in results]
     report["elapsed_s"] = round(time.monotonic() - started, 1)
     print()
@@ -485,6 +527,9 @@ def main() -> int:
     parser.add_argument("--pupils-per-school", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--duration", type=float, default=10, help="seconds measured per page")
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="rounds over every page, --duration shared out"
+    )
     parser.add_argument("--warmup", type=float, default=2, help="seconds unmeasured before")
     parser.add_argument("--clients", type=int, default=30)
     parser.add_argument(

@@ -141,6 +141,8 @@ TEMPLATES = [
                 # After Django's own csrf one: one masked token per request (lib/kept.py).
                 "risingtide.lib.kept.csrf",
             ],
+            # {% form_fields form %} on every page without a {% load %} (lib/form_fields.py).
+            "builtins": ["risingtide.lib.form_fields"],
         },
     },
 ]
