@@ -9,7 +9,8 @@ Django's templates as before.
 """
 
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape as _escape
+from django.utils.safestring import mark_safe
 
 _WIDGETS = "django/forms/widgets/"
 # Widget templates whose whole content is {% include "django/forms/widgets/input.html" %}.
@@ -38,15 +39,13 @@ TEXTAREA = f"{_WIDGETS}textarea.html"
 
 def _attrs(attrs: dict) -> str:
     """``attrs.html``: each attribute but the False ones, bare when True; every value as
-    ``{{ value|stringformat:'s' }}`` shows it (escaped unless already safe)."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not False
-        ),
+    ``{{ value|stringformat:'s' }}`` shows it (escaped unless already safe). Escaped and joined
+    here rather than through ``format_html`` per attribute, which was a tenth of a short form's
+    page."""
+    return "".join(
+        f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
     )
 
 
@@ -55,18 +54,14 @@ class Renderer(DjangoTemplates):
         widget = context.get("widget")
         if template_name in INPUTS and widget is not None:
             value = widget["value"]
-            return format_html(
-                '<input type="{}" name="{}"{}{}>',
-                widget["type"],
-                widget["name"],
-                "" if value is None else format_html(' value="{}"', value),
-                _attrs(widget["attrs"]),
+            shown = "" if value is None else f' value="{_escape(value)}"'
+            return mark_safe(  # noqa: S308 - every value is escaped above
+                f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"'
+                f"{shown}{_attrs(widget['attrs'])}>"
             )
         if template_name == TEXTAREA and widget is not None:
-            return format_html(
-                '<textarea name="{}"{}>\n{}</textarea>',
-                widget["name"],
-                _attrs(widget["attrs"]),
-                widget["value"] or "",
+            return mark_safe(  # noqa: S308 - every value is escaped here
+                f'<textarea name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+                f"{_escape(widget['value'] or '')}</textarea>"
             )
         return super().render(template_name, context, request)
