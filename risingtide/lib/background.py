@@ -10,15 +10,21 @@ from django.conf import settings
 from django.utils import timezone
 
 
-class BackgroundRun:
-    """Mixed into a model with ``state``, ``done``, ``total``, ``created_at`` and a ``State``
-    with ``QUEUED``, ``RUNNING`` and ``DONE``."""
+class Progress:
+    """How far a job has got, for its progress bar. Mixed into a model with ``state``,
+    ``done``, ``total`` and a ``State`` with ``DONE`` (a roster import too, whose other states
+    and whose stall are its own)."""
 
     @property
     def percent(self) -> int:
         if self.state == self.State.DONE:
             return 100
         return min(100, int(100 * self.done / self.total)) if self.total else 0
+
+
+class BackgroundRun(Progress):
+    """Mixed into a model with ``state``, ``done``, ``total``, ``created_at`` and a ``State``
+    with ``QUEUED``, ``RUNNING`` and ``DONE``."""
 
     @property
     def stalled(self) -> bool:

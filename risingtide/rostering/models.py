@@ -12,10 +12,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from risingtide.lib.background import Progress
 from risingtide.schools.models import LocalAuthority, School
 
 
-class RosterImport(models.Model):
+class RosterImport(Progress, models.Model):
     class State(models.TextChoices):
         CHECKING = "checking", "Checking"
         PREVIEW = "preview", "Ready to confirm"
@@ -65,12 +66,6 @@ class RosterImport(models.Model):
     @property
     def owner(self):
         return self.school or self.local_authority
-
-    @property
-    def percent(self) -> int:
-        if self.state == self.State.DONE:
-            return 100
-        return min(100, int(100 * self.done / self.total)) if self.total else 0
 
     @property
     def stalled(self) -> bool:
