@@ -168,6 +168,11 @@ def profile(app: App, path: str, cookie: str, count: int, limit: int = 45) -> No
         stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
         stats.print_callers(os.environ["CPU_BENCH_CALLERS"])
         print(out.getvalue())
+    if os.environ.get("CPU_BENCH_CALLEES"):  # what a function calls: CPU_BENCH_CALLEES=get_user
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
+        stats.print_callees(os.environ["CPU_BENCH_CALLEES"])
+        print(out.getvalue())
 
 
 def _prepare(data_dir: Path) -> dict[str, str]:

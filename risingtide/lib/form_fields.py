@@ -10,12 +10,13 @@ errors, hints and labels). A template library of the template engine's built-ins
 """
 
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+
+from risingtide.lib.widgets import shown
 
 register = template.Library()
 # A value as {{ value }} shows it (None as "None"), escaped unless it is safe already.
-_text = conditional_escape
+_text = shown
 
 
 @register.simple_tag

@@ -8,8 +8,9 @@ for every such widget); every other widget (selects, radios, clearable files...)
 Django's templates as before.
 """
 
+import html
+
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape as _escape
 from django.utils.safestring import mark_safe
 
 _WIDGETS = "django/forms/widgets/"
@@ -35,6 +36,19 @@ INPUTS = frozenset(
     )
 )
 TEXTAREA = f"{_WIDGETS}textarea.html"
+
+
+def shown(value) -> str:
+    """The value as ``{{ value }}`` shows it: Django's ``conditional_escape`` (safe HTML as it
+    is, anything else escaped), without the ``keep_lazy`` wrapper of its ``escape``, which
+    looks at every argument for a lazy one on each call (a form's page escapes some forty
+    values; a lazy text is made a string here, as it is there)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+_escape = shown
 
 
 def _attrs(attrs: dict) -> str:

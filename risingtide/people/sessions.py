@@ -3,20 +3,57 @@
 Every signed-in request reads its session; building that ``SELECT`` through the ORM cost more
 CPU than running it (docs/performance.md, "The page shell"). The row, the expiry check and
 everything else (writing, rotating, flushing on sign-out) are Django's own, unchanged.
+
+The row's signature is checked once per process for each distinct row: Django's decode checks
+it with two keyed hashes on every request, though a session's row changes only when it is
+written, and a signature checked without an age limit (Django gives none) stays good.
 """
 
 import logging
 
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.sessions.backends import db
+from django.core import signing
 from django.core.exceptions import SuspiciousOperation
 from django.db import connections, router
 from django.utils import timezone
 
 from risingtide.people.backends import DJANGO_MODEL_BACKEND, PERSON_BACKEND
 
+# Rows whose signature was good -> what they signed; emptied when full (a row costs one check).
+_CHECKED: dict[tuple[str, str, str], str] = {}
+_CHECKED_MOST = 4096
+
+
+class _CheckedOnceSigner(signing.TimestampSigner):
+    """Django's session signer, remembering the rows it found good (no age limit is asked)."""
+
+    def unsign(self, value, max_age=None):
+        if max_age is not None:
+            return super().unsign(value, max_age=max_age)
+        key = (self.key, self.salt, value)
+        found = _CHECKED.get(key)
+        if found is None:
+            found = super().unsign(value)  # raises BadSignature: nothing is remembered
+            if len(_CHECKED) >= _CHECKED_MOST:
+                _CHECKED.clear()
+            _CHECKED[key] = found
+        return found
+
 
 class SessionStore(db.SessionStore):
+    def decode(self, session_data):
+        """Django's ``SessionBase.decode`` with the signature checked once per row: the
+        same errors give the same empty session, and a bad signature is logged the same way."""
+        try:
+            signer = _CheckedOnceSigner(salt=self.key_salt)
+            return signer.unsign_object(session_data, serializer=self.serializer)
+        except signing.BadSignature:
+            logging.getLogger("django.security.SuspiciousSession").warning("Session data corrupted")
+        except Exception:  # noqa: S110 - Django's own: anything else is an empty session
+            pass
+        return {}
+
     def load(self):
         data = super().load()
         # Signed in before people.backends: the same person, loaded by its lighter backend.

@@ -81,3 +81,25 @@ def test_pages_use_it(settings):
     from django.forms.renderers import get_default_renderer
 
     assert isinstance(get_default_renderer(), Renderer)
+
+
+def test_shown_is_what_djangos_conditional_escape_gives():
+    from django.utils.functional import lazy
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from risingtide.lib.widgets import shown
+
+    class Marked:
+        def __html__(self):
+            return "<b>ours</b>"
+
+    values = [
+        "<script>alert('x') & \"y\"</script>", mark_safe("<em>safe</em>"), 7, None, 2.5,
+        gettext_lazy("Password <confirmation>"),
+        mark_safe(gettext_lazy("<i>lazy safe</i>")),  # noqa: S308 - a test value
+        lazy(lambda: "<u>later</u>", str)(), Marked(), "",
+    ]  # fmt: skip
+    for value in values:
+        assert str(shown(value)) == str(conditional_escape(value)), value

@@ -58,3 +58,39 @@ def test_the_password_page_shows_the_rules_and_still_changes_the_password(world,
     )
     user.refresh_from_db()
     assert changed.status_code == 302 and user.check_password("Bee-hotels-in-May")
+
+
+def test_a_row_is_decoded_as_django_decodes_it_and_checked_once(monkeypatch):
+    """The same data as Django's own decode, each read a fresh copy; a row's signature is
+    checked once (the hash runs for the first read only)."""
+    from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+    from django.core import signing
+
+    from risingtide.people import sessions
+
+    store = SessionStore()
+    row = store.encode({"colour": "amber", "seen": [1, 2]})
+    assert store.decode(row) == DjangoStore().decode(row) == {"colour": "amber", "seen": [1, 2]}
+    store.decode(row)["seen"].append(3)  # a change to one read is not in the next
+    checks = []
+    real = signing.Signer.unsign
+    monkeypatch.setattr(signing.Signer, "unsign", lambda *a, **k: checks.append(1) or real(*a, **k))
+    sessions._CHECKED.clear()
+    assert store.decode(row)["seen"] == [1, 2]
+    assert store.decode(row)["seen"] == [1, 2]
+    assert len(checks) == 1
+
+
+def test_a_tampered_or_foreign_row_is_an_empty_session_every_time(caplog, settings):
+    store = SessionStore()
+    row = store.encode({"_auth_user_id": "1"})
+    assert store.decode(row) == {"_auth_user_id": "1"}
+    payload, signature = row.rsplit(":", 1)
+    tampered = f"{payload}:{signature[:-1]}{'A' if signature[-1] != 'A' else 'B'}"
+    for _ in range(2):  # refused again: a bad row is never remembered as good
+        assert store.decode(tampered) == {}
+    assert "Session data corrupted" in caplog.text
+    # A row checked under one key is not good under another.
+    settings.SECRET_KEY = "another-key-" * 5
+    assert store.decode(row) == {}
+    assert SessionStore().decode("not a row at all") == {}
