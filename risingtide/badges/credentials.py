@@ -12,14 +12,12 @@ Decision: docs/decisions/0027-tasc-badges.md.
 
 import base64
 import json
-import secrets
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -30,9 +28,15 @@ from risingtide.badges.models import Award, SchoolBadgeSettings
 from risingtide.badges.services import settings_of
 from risingtide.schools.models import School
 from risingtide.training import credential_keys
-from risingtide.training.credentials import CONTEXT, encoded_list, public_url, sign
+from risingtide.training.credentials import (
+    CONTEXT,
+    free_status_place,
+    public_url,
+    sign,
+    signed_status_list,
+    xsd_datetime,
+)
 from risingtide.training.events import IssuedRecord
-from risingtide.training.models.credentials import STATUS_LIST_SIZE
 
 Names = SchoolBadgeSettings.Names
 
@@ -77,10 +81,6 @@ def name_in_credential(pupil, choice: str) -> str | None:
     return None
 
 
-def _xsd_datetime(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
 def credential_claims(given: Award, subject_id: str, naming: str) -> dict:
     """The payload of the award's VC-JWT: the ``OpenBadgeCredential`` in ``vc`` and the
     registered claims it maps to (``iss``, ``jti``, ``sub``, ``nbf``)."""
@@ -99,7 +99,7 @@ def credential_claims(given: Award, subject_id: str, naming: str) -> dict:
                 "identityHash": name,
             }
         ]
-    subject["activityEndDate"] = _xsd_datetime(given.awarded_at)
+    subject["activityEndDate"] = xsd_datetime(given.awarded_at)
     subject["achievement"] = {
         "id": f"{issuer['id']}#badge-{badge.pk}",
         "type": ["Achievement"],
@@ -116,7 +116,7 @@ def credential_claims(given: Award, subject_id: str, naming: str) -> dict:
         "name": badge.name,
         "description": f"“{badge.name}”, a TASC badge of {school.name}.",
         "issuer": issuer,
-        "validFrom": _xsd_datetime(valid_from),
+        "validFrom": xsd_datetime(valid_from),
         "credentialSubject": subject,
         "credentialStatus": {
             "id": f"{list_url}#{given.status_index}",
@@ -145,17 +145,7 @@ def credential_claims(given: Award, subject_id: str, naming: str) -> dict:
 
 
 def _status_place(school_id: int) -> tuple[int, int]:
-    """A free bit at random in the school's newest list (a new one once three quarters are
-    used): random, so neighbouring bits say nothing about who was issued when."""
-    taken = Award.objects.filter(school_id=school_id, status_index__isnull=False)
-    number = taken.aggregate(n=Max("status_list"))["n"] or 1
-    if taken.filter(status_list=number).count() >= STATUS_LIST_SIZE * 3 // 4:
-        number += 1
-    for _ in range(64):
-        index = secrets.randbelow(STATUS_LIST_SIZE)
-        if not taken.filter(status_list=number, status_index=index).exists():
-            return number, index
-    raise RuntimeError("no free place in the status list")  # pragma: no cover
+    return free_status_place(Award.objects.filter(school_id=school_id, status_index__isnull=False))
 
 
 def issue(holder, given: Award) -> Award:
@@ -209,23 +199,8 @@ def status_list_token(school_id: int, number: int) -> str:
         revoked_at__isnull=False,
         status_index__isnull=False,
     ).values_list("status_index", flat=True)
-    url = status_list_url(school_id, number)
-    now = timezone.now().replace(microsecond=0)
-    document = {
-        "@context": [CONTEXT[0]],
-        "id": url,
-        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": issuer_url(school_id),
-        "validFrom": _xsd_datetime(now),
-        "credentialSubject": {
-            "id": f"{url}#list",
-            "type": "BitstringStatusList",
-            "statusPurpose": "revocation",
-            "encodedList": encoded_list(list(revoked)),
-        },
-    }
-    return sign(
-        {"iss": document["issuer"], "jti": url, "nbf": int(now.timestamp()), "vc": document}
+    return signed_status_list(
+        status_list_url(school_id, number), issuer_url(school_id), list(revoked)
     )
 
 

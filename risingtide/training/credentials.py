@@ -160,7 +160,7 @@ def _numeric_date(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
-def _xsd_datetime(moment: datetime) -> str:
+def xsd_datetime(moment: datetime) -> str:
     """A moment as VCs write it: UTC, whole seconds, ``Z``."""
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
@@ -181,7 +181,7 @@ def credential_claims(badge: BadgeCredential, completion: Completion, subject_id
         "name": programme.title,
         "description": f"Completed the programme “{programme.title}” of {issuer['name']}.",
         "issuer": issuer,
-        "validFrom": _xsd_datetime(valid_from),
+        "validFrom": xsd_datetime(valid_from),
         "credentialSubject": {
             "id": subject_id,
             "type": ["AchievementSubject"],
@@ -193,7 +193,7 @@ def credential_claims(badge: BadgeCredential, completion: Completion, subject_id
                     "identityHash": learner.get_full_name() or learner.username,
                 }
             ],
-            "activityEndDate": _xsd_datetime(completion.completed_at),
+            "activityEndDate": xsd_datetime(completion.completed_at),
             "achievement": {
                 "id": f"{issuer['id']}#programme-{programme.pk}",
                 "type": ["Achievement"],
@@ -224,11 +224,11 @@ def credential_claims(badge: BadgeCredential, completion: Completion, subject_id
     }
 
 
-def _status_place(issuer_key: str) -> tuple[int, int]:
-    """A free bit, chosen at random, in the issuer's newest list (a new list once it is three
-    quarters full, so a free bit is quick to find): random, so that neighbouring bits say
-    nothing about who was issued when."""
-    taken = BadgeCredential.objects.filter(issuer_key=issuer_key)
+def free_status_place(taken) -> tuple[int, int]:
+    """A free bit, chosen at random, in the newest list of an issuer's credentials (``taken``:
+    those holding a place; a new list once it is three quarters full, so a free bit is quick
+    to find): random, so that neighbouring bits say nothing about who was issued when. Shared
+    with the school badges' lists (``badges.credentials``)."""
     number = taken.aggregate(n=Max("status_list"))["n"] or 1
     if taken.filter(status_list=number).count() >= STATUS_LIST_SIZE * 3 // 4:
         number += 1
@@ -237,6 +237,10 @@ def _status_place(issuer_key: str) -> tuple[int, int]:
         if not taken.filter(status_list=number, status_index=index).exists():
             return number, index
     raise RuntimeError("no free place in the status list")  # pragma: no cover
+
+
+def _status_place(issuer_key: str) -> tuple[int, int]:
+    return free_status_place(BadgeCredential.objects.filter(issuer_key=issuer_key))
 
 
 class Withdrawn(ValidationError):
@@ -328,24 +332,31 @@ def bit_of(encoded: str, index: int) -> bool:
     return bool(bits[index // 8] & (0x80 >> (index % 8)))
 
 
-def status_list_token(issuer_key: str, number: int) -> str:
-    """The issuer's status list ``number`` as a signed ``BitstringStatusListCredential``."""
-    revoked = BadgeCredential.objects.filter(
-        issuer_key=issuer_key, status_list=number, revoked_at__isnull=False
-    ).values_list("status_index", flat=True)
-    url = status_list_url(issuer_key, number)
+def signed_status_list(url: str, issuer: str, revoked: list[int]) -> str:
+    """A signed ``BitstringStatusListCredential`` published at ``url`` by ``issuer``, with
+    the bits of ``revoked`` set. Shared with the school badges' lists (``badges.credentials``)."""
     now = timezone.now().replace(microsecond=0)
     document = {
         "@context": [CONTEXT[0]],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": issuer_url(issuer_key),
-        "validFrom": _xsd_datetime(now),
+        "issuer": issuer,
+        "validFrom": xsd_datetime(now),
         "credentialSubject": {
             "id": f"{url}#list",
             "type": "BitstringStatusList",
             "statusPurpose": "revocation",
-            "encodedList": encoded_list(list(revoked)),
+            "encodedList": encoded_list(revoked),
         },
     }
-    return sign({"iss": document["issuer"], "jti": url, "nbf": _numeric_date(now), "vc": document})
+    return sign({"iss": issuer, "jti": url, "nbf": _numeric_date(now), "vc": document})
+
+
+def status_list_token(issuer_key: str, number: int) -> str:
+    """The issuer's status list ``number`` as a signed ``BitstringStatusListCredential``."""
+    revoked = BadgeCredential.objects.filter(
+        issuer_key=issuer_key, status_list=number, revoked_at__isnull=False
+    ).values_list("status_index", flat=True)
+    return signed_status_list(
+        status_list_url(issuer_key, number), issuer_url(issuer_key), list(revoked)
+    )
