@@ -75,3 +75,41 @@ def test_a_head_exports_then_erases_a_pupil(page: Page, tiny_world, browser, tmp
     screenshot(page, "privacy-erased")
     assert_accessible(page)
     assert Pupil.objects.get(pk=record.pk).legal_surname == "Erased"
+
+
+def test_an_export_whose_worker_stopped_says_so_and_can_be_asked_for_again(page: Page, tiny_world):
+    """An export left running by a worker that was killed (older than any export takes) shows
+    as stopped, in words, not as a bar that never moves; asking again clears it and starts
+    afresh."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    record = tiny_world.records["own"]
+    head = tiny_world.users["head@own"]
+    stopped = SubjectAccessExport.objects.create(
+        school=record.school,
+        pupil=record,
+        subject_name="Ada Own",
+        requested_by=head,
+        state=SubjectAccessExport.State.RUNNING,
+        done=3,
+        total=12,
+    )
+    SubjectAccessExport.objects.filter(pk=stopped.pk).update(
+        created_at=timezone.now() - timedelta(hours=3)
+    )
+    sign_in_and_land_home(page, "head.own", TinyWorld.PASSWORD)
+    page.goto(f"/privacy/pupils/{record.pk}/")
+    alert = page.get_by_role("alert").filter(has_text="The export stopped part-way")
+    expect(alert).to_be_visible()
+    expect(page.get_by_role("progressbar")).to_have_count(0)
+    screenshot(page, "privacy-export-stalled")
+    assert_accessible(page)
+    on_a_phone(page, "privacy-export-stalled")
+
+    page.get_by_role("button", name="Make an export").click()
+    expect(page.get_by_role("progressbar")).to_be_visible()
+    stopped.refresh_from_db()
+    assert stopped.state == SubjectAccessExport.State.FAILED
+    assert SubjectAccessExport.objects.filter(pupil=record).count() == 2
