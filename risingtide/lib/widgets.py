@@ -11,6 +11,7 @@ Django's templates as before.
 import html
 
 from django.forms.renderers import DjangoTemplates
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 
 _WIDGETS = "django/forms/widgets/"
@@ -43,6 +44,8 @@ def shown(value) -> str:
     is, anything else escaped), without the ``keep_lazy`` wrapper of its ``escape``, which
     looks at every argument for a lazy one on each call (a form's page escapes some forty
     values; a lazy text is made a string here, as it is there)."""
+    if isinstance(value, Promise):
+        value = str(value)  # as Django does: what a lazy value gives decides, not its proxy
     if hasattr(value, "__html__"):
         return value.__html__()
     return html.escape(str(value))

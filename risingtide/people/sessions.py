@@ -20,24 +20,31 @@ from django.utils import timezone
 
 from risingtide.people.backends import DJANGO_MODEL_BACKEND, PERSON_BACKEND
 
-# Rows whose signature was good -> what they signed; emptied when full (a row costs one check).
-_CHECKED: dict[tuple[str, str, str], str] = {}
-_CHECKED_MOST = 4096
+# Rows whose signature was good, with the keys that checked them; emptied when full. Only
+# rows of a signed-in person's usual size are remembered (a few hundred characters): a row
+# anyone can make long (a sign-in flow's return address) would otherwise let a stranger fill
+# every worker's memory. At most _CHECKED_MOST rows of _CHECKED_LONGEST characters: 2 MB.
+_CHECKED: set[tuple] = set()
+_CHECKED_MOST = 1024
+_CHECKED_LONGEST = 2048
 
 
 class _CheckedOnceSigner(signing.TimestampSigner):
     """Django's session signer, remembering the rows it found good (no age limit is asked)."""
 
     def unsign(self, value, max_age=None):
-        if max_age is not None:
+        if max_age is not None or len(value) > _CHECKED_LONGEST:
             return super().unsign(value, max_age=max_age)
-        key = (self.key, self.salt, value)
-        found = _CHECKED.get(key)
-        if found is None:
-            found = super().unsign(value)  # raises BadSignature: nothing is remembered
-            if len(_CHECKED) >= _CHECKED_MOST:
-                _CHECKED.clear()
-            _CHECKED[key] = found
+        # Under the same keys (a fallback key taken away no longer passes) and salt.
+        key = (self.key, tuple(self.fallback_keys), self.salt, value)
+        if key in _CHECKED:
+            # What Signer.unsign and TimestampSigner.unsign return: the value without its
+            # signature, then without its timestamp.
+            return value.rsplit(self.sep, 2)[0]
+        found = super().unsign(value)  # raises BadSignature: nothing is remembered
+        if len(_CHECKED) >= _CHECKED_MOST:
+            _CHECKED.clear()
+        _CHECKED.add(key)
         return found
 
 

@@ -86,7 +86,7 @@ def test_pages_use_it(settings):
 def test_shown_is_what_djangos_conditional_escape_gives():
     from django.utils.functional import lazy
     from django.utils.html import conditional_escape
-    from django.utils.safestring import mark_safe
+    from django.utils.safestring import SafeString, mark_safe
     from django.utils.translation import gettext_lazy
 
     from risingtide.lib.widgets import shown
@@ -100,6 +100,9 @@ def test_shown_is_what_djangos_conditional_escape_gives():
         gettext_lazy("Password <confirmation>"),
         mark_safe(gettext_lazy("<i>lazy safe</i>")),  # noqa: S308 - a test value
         lazy(lambda: "<u>later</u>", str)(), Marked(), "",
+        # Lazy values whose proxy says otherwise than what they give: the value decides.
+        lazy(lambda: mark_safe("<b>safe later</b>"), str)(),
+        lazy(lambda: "<b>not safe</b>", SafeString)(),
     ]  # fmt: skip
     for value in values:
         assert str(shown(value)) == str(conditional_escape(value)), value

@@ -94,3 +94,34 @@ def test_a_tampered_or_foreign_row_is_an_empty_session_every_time(caplog, settin
     settings.SECRET_KEY = "another-key-" * 5
     assert store.decode(row) == {}
     assert SessionStore().decode("not a row at all") == {}
+
+
+def test_a_long_row_is_checked_every_time_and_never_remembered(monkeypatch):
+    """A row anyone can make long (a sign-in flow's return address) is not kept in memory."""
+    import secrets
+
+    from django.core import signing
+
+    from risingtide.people import sessions
+
+    store = SessionStore()
+    away = "/" + secrets.token_hex(2000)  # random: the row's compression cannot shorten it
+    row = store.encode({"next": away})
+    assert len(row) > sessions._CHECKED_LONGEST
+    checks = []
+    real = signing.Signer.unsign
+    monkeypatch.setattr(signing.Signer, "unsign", lambda *a, **k: checks.append(1) or real(*a, **k))
+    sessions._CHECKED.clear()
+    for _ in range(3):
+        assert store.decode(row) == {"next": away}
+    assert len(checks) == 3 and not sessions._CHECKED
+
+
+def test_a_row_good_only_under_a_fallback_key_is_refused_once_that_key_is_gone(settings):
+    old_key = "the-old-key-" * 5
+    settings.SECRET_KEY = old_key
+    row = SessionStore().encode({"_auth_user_id": "1"})
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "the-new-key-" * 5, [old_key]
+    assert SessionStore().decode(row) == {"_auth_user_id": "1"}
+    settings.SECRET_KEY_FALLBACKS = []
+    assert SessionStore().decode(row) == {}
