@@ -102,6 +102,8 @@ def _pg_vector():
     from django.contrib.postgres.search import SearchVectorField
 
     class Vector(Expression):
+        """The model's own ``search_vector`` column (kept by triggers, not a model field)."""
+
         output_field = SearchVectorField()
 
         def as_sql(self, compiler, connection):
@@ -111,19 +113,24 @@ def _pg_vector():
     return Vector()
 
 
-def matching(resources: QuerySet, text: str) -> tuple[QuerySet, bool]:
-    """``resources`` narrowed to those matching ``text``, annotated with ``rank``; and whether
-    there were any words to search for (if not, ``resources`` comes back as it was)."""
+def matching(rows: QuerySet, text: str) -> tuple[QuerySet, bool]:
+    """``rows`` narrowed to those matching ``text``, annotated with ``rank``; and whether
+    there were any words to search for (if not, ``rows`` comes back as it was).
+
+    For any model indexed the library's way: a ``search_vector`` column on PostgreSQL, an
+    FTS5 table named after the model's table plus ``_fts`` on SQLite (the library's
+    resources; the provision catalogue's services, ``provision.search``)."""
     parsed = parse(text)
     if not parsed:
-        return resources, False
-    if connections[resources.db].vendor == "postgresql":
+        return rows, False
+    if connections[rows.db].vendor == "postgresql":
+        # PostgreSQL only: its search classes import psycopg's types.
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
         query = SearchQuery(text[:500], search_type="websearch", config="english")
         vector = _pg_vector()
         return (
-            resources.alias(_vector=vector)
+            rows.alias(_vector=vector)
             .filter(_vector=query)
             .annotate(rank=SearchRank(vector, query)),
             True,
@@ -131,13 +138,15 @@ def matching(resources: QuerySet, text: str) -> tuple[QuerySet, bool]:
     # A join, so that FTS5 ranks every match in one pass (a correlated subquery per row is a
     # hundred times slower at 10,000 resources). The table's own ``rank`` column is bm25 with
     # our weights (set by ``install``), read during the scan, so a window over the rows (the
-    # total beside the page) can use it. Only constants are in the SQL text; what was typed
-    # is a parameter.
-    matched = resources.extra(
-        tables=["library_resource_fts"],
-        where=["library_resource_fts.rowid = library_resource.id", "library_resource_fts MATCH %s"],
+    # total beside the page) can use it. Only constants (the model's table names) are in the
+    # SQL text; what was typed is a parameter.
+    table = rows.model._meta.db_table
+    index = f"{table}_fts"
+    matched = rows.extra(  # noqa: S610 - names from the model, what was typed a parameter
+        tables=[index],
+        where=[f"{index}.rowid = {table}.id", f"{index} MATCH %s"],
         params=[fts5_query(parsed)],
-        select={"rank": "-library_resource_fts.rank"},
+        select={"rank": f"-{index}.rank"},
     )
     return matched, True
 

@@ -17,10 +17,7 @@ provider's name), so triggers keep it:
   ``install`` runs after every ``migrate`` too (apps.py) and puts back whatever is missing.
 """
 
-from django.db import connections
-from django.db.models import Expression, QuerySet
-
-from risingtide.library.search import fts5_query, parse
+from risingtide.library import search as library_search
 
 SQLITE_WEIGHTS = (10.0, 6.0, 3.0)  # title, provider, description
 SQLITE_TRIGGERS = (
@@ -32,47 +29,8 @@ SQLITE_TRIGGERS = (
 _PROVIDER_OF = "(SELECT name FROM schools_provider WHERE id = {}.provider_id)"
 
 
-class _Vector(Expression):
-    def __init__(self):
-        from django.contrib.postgres.search import SearchVectorField  # PostgreSQL only (psycopg)
-
-        super().__init__(output_field=SearchVectorField())
-
-    def as_sql(self, compiler, connection):
-        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        return f"{alias}.search_vector", []
-
-
-def matching(services: QuerySet, text: str) -> tuple[QuerySet, bool]:
-    """``services`` narrowed to those matching ``text``, annotated with ``rank``; and whether
-    there were any words to search for (if not, ``services`` comes back as it was)."""
-    parsed = parse(text)
-    if not parsed:
-        return services, False
-    if connections[services.db].vendor == "postgresql":
-        # PostgreSQL only: its search classes import psycopg's types.
-        from django.contrib.postgres.search import SearchQuery, SearchRank
-
-        query = SearchQuery(text[:500], search_type="websearch", config="english")
-        vector = _Vector()
-        return (
-            services.alias(_vector=vector)
-            .filter(_vector=query)
-            .annotate(rank=SearchRank(vector, query)),
-            True,
-        )
-    # A join, as the library's search does: FTS5 ranks every match in one pass; only constants
-    # are in the SQL text, what was typed is a parameter.
-    matched = services.extra(
-        tables=["provision_service_fts"],
-        where=[
-            "provision_service_fts.rowid = provision_service.id",
-            "provision_service_fts MATCH %s",
-        ],
-        params=[fts5_query(parsed)],
-        select={"rank": "-provision_service_fts.rank"},
-    )
-    return matched, True
+# The search itself is the library's, for any model indexed its way (``library.search``).
+matching = library_search.matching
 
 
 # --- keeping the index: migration 0003 and every ``migrate`` (apps.py) ----------------------
