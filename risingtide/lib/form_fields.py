@@ -12,11 +12,10 @@ errors, hints and labels). A template library of the template engine's built-ins
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from risingtide.lib.widgets import shown
+# A value as {{ value }} shows it (None as "None"), escaped unless it is safe already.
+from risingtide.lib.widgets import shown as _text
 
 register = template.Library()
-# A value as {{ value }} shows it (None as "None"), escaped unless it is safe already.
-_text = shown
 
 
 @register.simple_tag

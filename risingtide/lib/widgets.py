@@ -51,16 +51,13 @@ def shown(value) -> str:
     return html.escape(str(value))
 
 
-_escape = shown
-
-
 def _attrs(attrs: dict) -> str:
     """``attrs.html``: each attribute but the False ones, bare when True; every value as
     ``{{ value|stringformat:'s' }}`` shows it (escaped unless already safe). Escaped and joined
     here rather than through ``format_html`` per attribute, which was a tenth of a short form's
     page."""
     return "".join(
-        f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(value)}"'
+        f" {shown(name)}" if value is True else f' {shown(name)}="{shown(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -71,14 +68,14 @@ class Renderer(DjangoTemplates):
         widget = context.get("widget")
         if template_name in INPUTS and widget is not None:
             value = widget["value"]
-            shown = "" if value is None else f' value="{_escape(value)}"'
+            value_attr = "" if value is None else f' value="{shown(value)}"'
             return mark_safe(  # noqa: S308 - every value is escaped above
-                f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"'
-                f"{shown}{_attrs(widget['attrs'])}>"
+                f'<input type="{shown(widget["type"])}" name="{shown(widget["name"])}"'
+                f"{value_attr}{_attrs(widget['attrs'])}>"
             )
         if template_name == TEXTAREA and widget is not None:
             return mark_safe(  # noqa: S308 - every value is escaped here
-                f'<textarea name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
-                f"{_escape(widget['value'] or '')}</textarea>"
+                f'<textarea name="{shown(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+                f"{shown(widget['value'] or '')}</textarea>"
             )
         return super().render(template_name, context, request)
