@@ -209,10 +209,10 @@ def run_rebuild() -> tuple[float, int, float]:
     spent = []
     original = masks.rebuild
 
-    def timed(years):
+    def timed(years, **kwargs):
         started = time.perf_counter()
         try:
-            return original(years)
+            return original(years, **kwargs)
         finally:
             spent.append(time.perf_counter() - started)
 

@@ -1,6 +1,6 @@
 """A full rebuild's first pass over each LA's tables, worked out in worker processes.
 
-A full rebuild works every table of a year out in one queue (``masks._Tables.settle``), and
+A full rebuild works every table of a year out in one queue (``masks.Tables.settle``), and
 the queue's order decides the masks (a table takes what the tables before it hid as given). The
 first pass is most of the work, and in it an LA's eight tables depend only on one another: they
 run before any nation table, and no other LA's table holds their figures. So each LA's first
@@ -19,7 +19,7 @@ import os
 
 from risingtide.insights import disclosure
 
-# One table as masks._Tables.inputs gives it: its id, its figures' keys (with margins), the
+# One table as masks.Tables.inputs gives it: its id, its figures' keys (with margins), the
 # cohort and register counts (cells only) and which figures are small on their own.
 Job = tuple[tuple, list[list[tuple]], list[list[int]], list[list[int]], list[list[bool]]]
 Premasked = dict[tuple, disclosure.Mask]  # (table id, primary flags as tuples) -> its mask

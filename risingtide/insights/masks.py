@@ -109,7 +109,7 @@ def load(
 
 
 @dataclass
-class _Tables:
+class Tables:
     """One year's figures and hides, loaded an LA or a nation at a time as tables need them."""
 
     year: int
@@ -133,7 +133,7 @@ class _Tables:
 
     # loading
 
-    def _read(self, rows) -> None:
+    def read(self, rows) -> None:
         # Cohort and register summed by the database: half the rows, and plain tuples (a
         # year's rows are a million at national scale; each costs Python time).
         grouped = (
@@ -159,7 +159,7 @@ class _Tables:
             pair[1] += register or 0
             seen[(level, entity)][dim].add(sub)
 
-    def _shape(self, table: TableId, level: str, entities: list[int]) -> None:
+    def shape_table(self, table: TableId, level: str, entities: list[int]) -> None:
         """The table's rows (``entities`` of ``level``) and columns: the subgroups any of
         them has (the area's own, as its figures are their sums)."""
         dim = table[2]
@@ -173,10 +173,10 @@ class _Tables:
         self.loaded.add(("la", la))
         # The LA's own rows, unless its nation brought them already.
         levels = [SCHOOL] if (LA, la) in self.parent else [SCHOOL, LA]
-        self._read(Summary.objects.filter(level__in=levels, local_authority_id=la, year=self.year))
+        self.read(Summary.objects.filter(level__in=levels, local_authority_id=la, year=self.year))
         schools = sorted(self.children[(SCHOOL, la)])
         for dim in COLUMNED:
-            self._shape(("la", la, dim.key), SCHOOL, schools)
+            self.shape_table(("la", la, dim.key), SCHOOL, schools)
         if with_hides:
             self._hides(Q(table__startswith=f"la:{la}:"))
 
@@ -186,14 +186,14 @@ class _Tables:
         self.loaded.add(("nation", nation))
         # LA rows an LA brought already are not read twice (nor summed twice).
         done = [e for (level, e) in self.parent if level == LA]
-        self._read(
+        self.read(
             Summary.objects.filter(
                 Q(level=LA) | Q(level=NATION), nation_id=nation, year=self.year
             ).exclude(level=LA, local_authority_id__in=done)
         )
         las = sorted(self.children[(LA, nation)])
         for dim in COLUMNED:
-            self._shape(("nation", nation, dim.key), LA, las)
+            self.shape_table(("nation", nation, dim.key), LA, las)
         if with_hides:
             # The nation's own tables, and every LA table's hides of an LA-level figure.
             self._hides(Q(table__startswith=f"nation:{nation}:") | Q(level=LA, parent=nation))
@@ -353,41 +353,31 @@ def _ordered(dim, seen: set[str]) -> list[str]:
     return [g for g in dim.groups if g in seen] + sorted(seen - set(dim.groups))
 
 
-def rebuild(years: list[int], *, workers: int | None = None) -> int:
+def rebuild(years: list[int], *, workers: int | None = None, ahead=None) -> int:
     """Work out every table's hides for ``years`` afresh; returns the number stored.
     ``workers``: processes for the LAs' first pass (``mask_workers``); by default one per CPU
-    at national scale, none for a small world; 0 or 1 works all out in this process."""
+    at national scale, none for a small world; 0 or 1 works all out in this process.
+    ``ahead``: a ``mask_ahead.Ahead`` that worked the years out from the census while the
+    summaries were written; a year it gives tables for (checked against the summaries) is
+    only stored here."""
     threshold = settings.SUPPRESSION_THRESHOLD
     stored = 0
     with transaction.atomic():
         for year in sorted(set(years)):
             HiddenFigure.objects.filter(year=year).delete()
-            tables = _Tables(year, threshold)
-            nations = sorted(
-                set(
-                    Summary.objects.filter(level=NATION, year=year).values_list(
-                        "nation_id", flat=True
+            tables = ahead.tables(year) if ahead is not None else None
+            if tables is None:
+                tables = Tables(year, threshold)
+                nations = sorted(
+                    set(
+                        Summary.objects.filter(level=NATION, year=year).values_list(
+                            "nation_id", flat=True
+                        )
                     )
                 )
-            )
-            for nation in nations:
-                tables.load_nation(nation, with_hides=False)
-            las = {n: tables.shape[("nation", n, COLUMNED[0].key)][0] for n in nations}
-            queue: list[TableId] = []
-            # Each LA's first pass goes to the workers as soon as the LA is read, so they
-            # work while this process waits for the database.
-            with mask_workers.Premasker(
-                threshold, workers, len(COLUMNED) * sum(map(len, las.values()))
-            ) as premasker:
                 for nation in nations:
-                    for la in las[nation]:
-                        tables.load_la(la, with_hides=False)
-                        own = [("la", la, d.key) for d in COLUMNED]
-                        premasker.add([tables.inputs(t) for t in own if all(tables.shape[t])])
-                        queue += own
-                    queue += [("nation", nation, d.key) for d in COLUMNED]
-                tables.premasked = premasker.results()
-            tables.settle(queue)
+                    tables.load_nation(nation, with_hides=False)
+                settle_afresh(tables, nations, workers)
             tables.write()
             stored += sum(len(tables.own.get(t, ())) for t in tables.changed)
             MaskYear.objects.update_or_create(year=year, defaults={"threshold": threshold})
@@ -395,6 +385,27 @@ def rebuild(years: list[int], *, workers: int | None = None) -> int:
             year__in=Summary.objects.filter(year__in=years).values("year")
         ).delete()
     return stored
+
+
+def settle_afresh(tables: Tables, nations: list[int], workers: int | None) -> None:
+    """A year's every table worked out from no hides, in the one queue order a full rebuild
+    uses: each nation's LAs' tables (LA by LA), then the nation's own."""
+    las = {n: tables.shape[("nation", n, COLUMNED[0].key)][0] for n in nations}
+    queue: list[TableId] = []
+    # Each LA's first pass goes to the workers as soon as the LA is read, so they
+    # work while this process waits for the database.
+    with mask_workers.Premasker(
+        tables.threshold, workers, len(COLUMNED) * sum(map(len, las.values()))
+    ) as premasker:
+        for nation in nations:
+            for la in las[nation]:
+                tables.load_la(la, with_hides=False)
+                own = [("la", la, d.key) for d in COLUMNED]
+                premasker.add([tables.inputs(t) for t in own if all(tables.shape[t])])
+                queue += own
+            queue += [("nation", nation, d.key) for d in COLUMNED]
+        tables.premasked = premasker.results()
+    tables.settle(queue)
 
 
 def areas_changed(la_ids: list[int], years: list[int]) -> None:
@@ -410,7 +421,7 @@ def areas_changed(la_ids: list[int], years: list[int]) -> None:
             if built.get(year) != threshold:
                 rebuild([year])  # never built (or for another threshold): the whole year
                 continue
-            tables = _Tables(year, threshold)
+            tables = Tables(year, threshold)
             queue: list[TableId] = []
             for nation in nations:
                 tables.load_nation(nation, with_hides=True)

@@ -11,10 +11,11 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from statistics import fmean
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from risingtide.insights import masks
+from risingtide.insights import mask_ahead, masks
 from risingtide.insights.groups import DIMENSIONS, NO, YES
 from risingtide.insights.models import BANDS, MEASURES, CensusRecord, Summary, prior_band
 from risingtide.register.models import (
@@ -163,6 +164,14 @@ def school_groups_sql(where: str = "") -> str:
     """One row per school, year, register status and subgroup of every dimension, with its
     figures, straight from the census records. PostgreSQL does it in one pass with GROUPING
     SETS; SQLite, which has none, in one pass per dimension."""
+    return _groups_sql(where, "year, on_register", AGGREGATES)
+
+
+# A school's pupils and those on its register per subgroup: what the disclosure masks take.
+MASK_AGGREGATES = "COUNT(*) AS cohort, COUNT(*) FILTER (WHERE on_register) AS register"
+
+
+def _groups_sql(where: str, by: str, aggregates: str) -> str:
     where = f"WHERE {where}" if where else ""
     if connection.vendor == "postgresql":
         dims = [d for d in DIMENSIONS if d.column]
@@ -172,16 +181,35 @@ def school_groups_sql(where: str = "") -> str:
         )
         sets = ", ".join(["()", *(f"({d.column})" for d in dims)])
         return (
-            f"SELECT school_id, year, on_register, CASE {name} ELSE 'all' END AS dimension, "  # noqa: S608
-            f"CASE {value} ELSE 'all' END AS subgroup, {AGGREGATES} FROM {CENSUS} {where} "
-            f"GROUP BY school_id, year, on_register, GROUPING SETS ({sets})"
+            f"SELECT school_id, {by}, CASE {name} ELSE 'all' END AS dimension, "  # noqa: S608
+            f"CASE {value} ELSE 'all' END AS subgroup, {aggregates} FROM {CENSUS} {where} "
+            f"GROUP BY school_id, {by}, GROUPING SETS ({sets})"
         )
     return " UNION ALL ".join(
-        f"SELECT school_id, year, on_register, '{d.key}' AS dimension, "  # noqa: S608
-        f"{_group_sql(d.column, d.boolean)} AS subgroup, {AGGREGATES} FROM {CENSUS} {where} "
-        f"GROUP BY school_id, year, on_register, subgroup"
+        f"SELECT school_id, {by}, '{d.key}' AS dimension, "  # noqa: S608
+        f"{_group_sql(d.column, d.boolean)} AS subgroup, {aggregates} FROM {CENSUS} {where} "
+        f"GROUP BY school_id, {by}, subgroup"
         for d in DIMENSIONS
     )
+
+
+def mask_census_sql(where: str = "", params: Iterable = ()) -> tuple[str, list]:
+    """The figures the disclosure masks take, straight from the census records: per school
+    (with its LA and nation, as its summary rows have them), year and subgroup of every
+    dimension, its pupils and those on the register; as ``masks`` sums them from the school
+    summary rows, so a second connection can work the masks out while this one writes those."""
+    groups = _groups_sql(where, "year", MASK_AGGREGATES)
+    sql = (
+        f"SELECT g.year, g.school_id, s.local_authority_id, la.nation_id, g.dimension, "  # noqa: S608
+        f"g.subgroup, g.cohort, g.register FROM ({groups}) g "
+        f"JOIN {SCHOOL} s ON s.id = g.school_id JOIN {LA} la ON la.id = s.local_authority_id"
+    )
+    return sql, _repeated(params)
+
+
+def _repeated(params: Iterable) -> list:
+    """The parameters of a ``where`` given to ``_groups_sql``, once per time it is written."""
+    return list(params) * (1 if connection.vendor == "postgresql" else len(DIMENSIONS))
 
 
 def _insert_school_rows(where: str = "", params: Iterable = ()) -> int:
@@ -193,7 +221,7 @@ def _insert_school_rows(where: str = "", params: Iterable = ()) -> int:
             f"g.dimension, g.subgroup, g.on_register, g.{', g.'.join(MEASURES)} "
             f"FROM ({groups}) g JOIN {SCHOOL} s ON s.id = g.school_id "
             f"JOIN {LA} la ON la.id = s.local_authority_id",
-            list(params) * (1 if connection.vendor == "postgresql" else len(DIMENSIONS)),
+            _repeated(params),
         )
         return cursor.rowcount
 
@@ -281,48 +309,65 @@ def rebuild_all(years: Iterable[int] | None = None) -> int:
     if years == []:
         return 0
     where, params = ("", []) if years is None else _in("year", years)
+    # On PostgreSQL, and when this is its own transaction (its census all committed), the
+    # masks are worked out from the census on the other core while the summaries are written.
+    ahead_possible = connection.vendor == "postgresql" and not connection.in_atomic_block
+    ahead = None
     with transaction.atomic():
         list(LocalAuthority.objects.select_for_update().order_by("pk"))
         list(Nation.objects.select_for_update().order_by("pk"))
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # GROUPING SETS sorts the census once per dimension: in memory, not on disk.
-                cursor.execute("SET LOCAL work_mem = '256MB'")
-                if years is None:
-                    # TRUNCATE refuses while deferred foreign-key checks are pending.
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                    cursor.execute(f"TRUNCATE {SUMMARY}")
-        if years is None and connection.vendor != "postgresql":
-            Summary.objects.all().delete()
-        elif years is not None:
-            Summary.objects.filter(year__in=years).delete()
-        written = (
-            _insert_school_rows(where, params)
-            + _insert_sums(
-                Summary.Level.LA,
-                Summary.Level.SCHOOL,
-                "local_authority_id, nation_id",
-                f"AND {where}" if where else "",
-                params,
-            )
-            + _insert_sums(
-                Summary.Level.NATION,
-                Summary.Level.LA,
-                "nation_id",
-                f"AND {where}" if where else "",
-                params,
-            )
-        )
-        rebuild_masks(years)
+        try:
+            if ahead_possible:
+                # After the locks: no census record can commit until this rebuild has.
+                threshold = settings.SUPPRESSION_THRESHOLD
+                ahead = mask_ahead.Ahead(*mask_census_sql(where, params), threshold)
+            written = _write_summaries(years, where, params)
+            rebuild_masks(years, ahead=ahead)
+        finally:
+            if ahead is not None:
+                ahead.close()
         return written
 
 
-def rebuild_masks(years: Iterable[int] | None = None) -> int:
+def _write_summaries(years: list[int] | None, where: str, params: list) -> int:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # GROUPING SETS sorts the census once per dimension: in memory, not on disk.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            if years is None:
+                # TRUNCATE refuses while deferred foreign-key checks are pending.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(f"TRUNCATE {SUMMARY}")
+    if years is None and connection.vendor != "postgresql":
+        Summary.objects.all().delete()
+    elif years is not None:
+        Summary.objects.filter(year__in=years).delete()
+    return (
+        _insert_school_rows(where, params)
+        + _insert_sums(
+            Summary.Level.LA,
+            Summary.Level.SCHOOL,
+            "local_authority_id, nation_id",
+            f"AND {where}" if where else "",
+            params,
+        )
+        + _insert_sums(
+            Summary.Level.NATION,
+            Summary.Level.LA,
+            "nation_id",
+            f"AND {where}" if where else "",
+            params,
+        )
+    )
+
+
+def rebuild_masks(years: Iterable[int] | None = None, *, ahead=None) -> int:
     """Work out the disclosure masks of ``years`` (or of every year with figures) afresh, as
-    a full rebuild does; on its own after the threshold changes. Returns the hides stored."""
+    a full rebuild does; on its own after the threshold changes. Returns the hides stored.
+    ``ahead``: masks already worked out from the census (``mask_ahead``)."""
     if years is None:
         years = Summary.objects.values_list("year", flat=True).distinct()
-    return masks.rebuild(sorted(set(years)))
+    return masks.rebuild(sorted(set(years)), ahead=ahead)
 
 
 def school_data_changed(school_ids: Iterable[int], *, as_of: date | None = None) -> None:

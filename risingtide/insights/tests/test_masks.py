@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from risingtide.insights import comparing, masks, queries, rollup
 from risingtide.insights.groups import DIMENSIONS
-from risingtide.insights.masks import COLUMNED, LA, NATION, SCHOOL, TOTAL, _Tables
+from risingtide.insights.masks import COLUMNED, LA, NATION, SCHOOL, TOTAL, Tables
 from risingtide.insights.models import HiddenFigure, MaskYear
 from risingtide.insights.tests.factories import census
 from risingtide.insights.tests.test_disclosure import determined, pinned, with_margins
@@ -24,10 +24,10 @@ YEAR = academic_year()
 # --- a nation of random pupils, worked out in memory ---------------------------------------
 
 
-def _tables(pupils: list[tuple[int, int, bool, dict]], threshold: int) -> _Tables:
-    """A _Tables as ``load_la``/``load_nation`` would fill it, from (la, school, on register,
+def _tables(pupils: list[tuple[int, int, bool, dict]], threshold: int) -> Tables:
+    """A Tables as ``load_la``/``load_nation`` would fill it, from (la, school, on register,
     {dimension: subgroup}) pupils of one nation (id 1)."""
-    t = _Tables(YEAR, threshold)
+    t = Tables(YEAR, threshold)
     subgroups: dict[tuple[str, int], dict[str, set]] = defaultdict(lambda: defaultdict(set))
     for la, school, on, groups in pupils:
         t.parent[(SCHOOL, school)], t.parent[(LA, la)], t.parent[(NATION, 1)] = la, 1, 1
@@ -51,7 +51,7 @@ def _tables(pupils: list[tuple[int, int, bool, dict]], threshold: int) -> _Table
     return t
 
 
-def _hidden(t: _Tables, table) -> set[tuple[int, int]]:
+def _hidden(t: Tables, table) -> set[tuple[int, int]]:
     """The positions a table publishes as "c": small figures, and any table's hides."""
     out = set()
     for i, row in enumerate(t.keys(table)):
@@ -62,13 +62,13 @@ def _hidden(t: _Tables, table) -> set[tuple[int, int]]:
     return out
 
 
-def _grids(t: _Tables, table) -> tuple[list[list[int]], list[list[int]]]:
+def _grids(t: Tables, table) -> tuple[list[list[int]], list[list[int]]]:
     keys = t.keys(table)
     cells = [[t.values.get(k, [0, 0]) for k in row[:-1]] for row in keys[:-1]]
     return [[p[0] for p in row] for row in cells], [[p[1] for p in row] for row in cells]
 
 
-def _check(t: _Tables) -> None:
+def _check(t: Tables) -> None:
     for table in t.shape:
         rows, cols = t.shape[table]
         if not rows or not cols:
@@ -234,8 +234,8 @@ def _hides() -> set:
     )
 
 
-def _stored(w) -> _Tables:
-    t = _Tables(YEAR, 6)
+def _stored(w) -> Tables:
+    t = Tables(YEAR, 6)
     t.load_nation(w.nation.pk, with_hides=True)
     for la in w.las.values():
         t.load_la(la.pk, with_hides=True)

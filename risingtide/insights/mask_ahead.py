@@ -1,0 +1,131 @@
+"""A full rebuild's disclosure masks worked out while PostgreSQL writes the summaries.
+
+On PostgreSQL the summaries of a full rebuild are one ``INSERT … SELECT`` over the census, which
+runs on one core (PostgreSQL plans no parallel workers for a write) for ~20 s at national scale.
+The masks were then worked out from those summaries: reading a year's half-million grouped rows
+back, building 1,224 tables and searching them took another ~11 s after it, with the second core
+idle throughout. Here a second connection, in a thread, reads the same figures straight from the
+census (``rollup.mask_census_sql``) while the first writes the summaries, and works every table
+out in the queue order ``masks.rebuild`` uses, so the masks are the same; the rebuild's
+connection then checks the LA and national figures those tables were built from against the
+summaries it wrote (a few thousand rows) and stores the hides.
+
+Why the second connection sees the census the summaries sum: the rebuild locks every LA and
+nation row before the thread starts, and every writer of census records
+(``rollup.school_data_changed``) takes its LA's lock in the same transaction, so none commits
+until the rebuild has. The thread is started only when the rebuild is its own transaction: a
+caller's uncommitted census records would be invisible to another connection. If the thread
+fails, or its figures disagree with the summaries, the year is worked out from the summaries as
+before (and logged): slower, never different.
+"""
+
+import logging
+import threading
+from collections import defaultdict
+
+from django.db import connection, transaction
+
+from risingtide.insights import masks
+from risingtide.insights.masks import COLUMNED, LA, NATION, SCHOOL, Tables
+from risingtide.insights.models import Summary
+
+logger = logging.getLogger(__name__)
+
+
+def census_tables(year: int, threshold: int, rows) -> tuple[Tables, list[int]]:
+    """A year's tables as ``Tables`` loads them from the summaries, built instead from the
+    school figures of ``rollup.mask_census_sql`` (school, LA, nation, dimension, subgroup,
+    cohort, register): the LA and national figures summed here as the summaries sum them.
+    Returns the tables, every one loaded, and the nations."""
+    tables = Tables(year, threshold)
+    values, seen, parent_of, children = tables.values, tables.seen, tables.parent, tables.children
+    for school, la, nation, dim, sub, cohort, register in rows:
+        for level, entity, parent in (
+            (SCHOOL, school, la),
+            (LA, la, nation),
+            (NATION, nation, nation),
+        ):
+            if (level, entity) not in parent_of:
+                parent_of[(level, entity)] = parent
+                children[(level, parent)].append(entity)
+            pair = values.setdefault((level, entity, dim, sub), [0, 0])
+            pair[0] += cohort
+            pair[1] += register
+            seen[(level, entity)][dim].add(sub)
+    nations = sorted(e for (level, e) in parent_of if level == NATION)
+    for nation in nations:
+        las = sorted(children[(LA, nation)])
+        tables.loaded.add(("nation", nation))
+        for dim in COLUMNED:
+            tables.shape_table(("nation", nation, dim.key), LA, las)
+        for la in las:
+            tables.loaded.add(("la", la))
+            schools = sorted(children[(SCHOOL, la)])
+            for dim in COLUMNED:
+                tables.shape_table(("la", la, dim.key), SCHOOL, schools)
+    return tables, nations
+
+
+def agrees_with_summaries(tables: Tables) -> bool:
+    """Whether the LA and national figures ``tables`` were built from are those of the stored
+    summary rows of its year."""
+    stored = Tables(tables.year, tables.threshold)
+    stored.read(Summary.objects.filter(level__in=[LA, NATION], year=tables.year))
+    return {k: v for k, v in tables.values.items() if k[0] != SCHOOL} == stored.values
+
+
+class Ahead:
+    """Works the masks of every year in ``sql`` (``rollup.mask_census_sql``) out in a thread
+    with its own connection, from the moment it is made; ``tables(year)`` waits for them."""
+
+    def __init__(self, sql: str, params: list, threshold: int):
+        self.sql, self.params, self.threshold = sql, params, threshold
+        self.found: dict[int, Tables] = {}
+        self.abandoned = False
+        self._raw = None  # the thread's database connection, to cancel its query
+        self.thread = threading.Thread(target=self._run, name="insights-masks", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            by_year: dict[int, list[tuple]] = defaultdict(list)
+            with transaction.atomic(), connection.cursor() as cursor:
+                self._raw = connection.connection
+                # The grouping sets stay in memory, as they do for the summaries.
+                cursor.execute("SET LOCAL work_mem = '256MB'")
+                cursor.execute(self.sql, self.params)
+                for year, *row in cursor.fetchall():
+                    by_year[year].append(row)
+            for year in sorted(by_year):
+                if self.abandoned:
+                    return
+                tables, nations = census_tables(year, self.threshold, by_year.pop(year))
+                # No worker processes: forking from a thread is unsafe, and the core this
+                # thread does not use is writing the summaries.
+                masks.settle_afresh(tables, nations, workers=0)
+                self.found[year] = tables
+        except Exception:
+            if not self.abandoned:
+                logger.exception("masks worked out ahead failed; they are worked out again")
+        finally:
+            connection.close()
+
+    def tables(self, year: int) -> Tables | None:
+        """The year's tables, every one worked out, if the thread made them from the figures
+        the summaries hold; else None (and the rebuild works the year out itself)."""
+        self.thread.join()
+        tables = self.found.pop(year, None)
+        if tables is not None and not agrees_with_summaries(tables):
+            logger.warning("census read ahead for %s differs from its summaries", year)
+            return None
+        return tables
+
+    def close(self) -> None:
+        """The rebuild is over (or failed): stop the thread's work and wait for it."""
+        self.abandoned = True
+        if self.thread.is_alive() and self._raw is not None:
+            try:
+                self._raw.cancel_safe()
+            except Exception:
+                logger.debug("nothing to cancel", exc_info=True)
+        self.thread.join()

@@ -1,0 +1,154 @@
+"""A full rebuild on PostgreSQL works its masks out from the census in a second connection while
+the summaries are written (``mask_ahead``): the tables it builds are those the summaries give,
+the hides stored are those of the plain path, and when its figures disagree with the summaries
+or the thread fails, the year is worked out from the summaries instead."""
+
+import logging
+
+import pytest
+from django.db import connection, transaction
+
+from risingtide.insights import mask_ahead, masks, rollup, synthetic
+from risingtide.insights.models import HiddenFigure, Summary
+
+YEAR = 2025
+on_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the census is read ahead on PostgreSQL only"
+)
+
+
+def _world() -> None:
+    synthetic.generate_nation(las=5, schools=30, pupils=6000, years=2, last_year=YEAR, seed=4)
+
+
+def _stored() -> list[tuple]:
+    return sorted(
+        HiddenFigure.objects.values_list(
+            "year", "table", "level", "entity", "parent", "dimension", "subgroup"
+        )
+    )
+
+
+def _from_summaries(year: int) -> masks.Tables:
+    tables = masks.Tables(year, 3)
+    nations = sorted(
+        set(
+            Summary.objects.filter(level=masks.NATION, year=year).values_list(
+                "nation_id", flat=True
+            )
+        )
+    )
+    for nation in nations:
+        tables.load_nation(nation, with_hides=False)
+        for la in tables.shape[("nation", nation, masks.COLUMNED[0].key)][0]:
+            tables.load_la(la, with_hides=False)
+    return tables
+
+
+def _from_census(year: int) -> masks.Tables:
+    with connection.cursor() as cursor:
+        cursor.execute(*rollup.mask_census_sql("year = %s", [year]))
+        rows = [row[1:] for row in cursor.fetchall()]
+    return mask_ahead.census_tables(year, 3, rows)[0]
+
+
+@pytest.mark.django_db
+def test_the_census_gives_the_tables_the_summaries_give():
+    _world()
+    rollup.rebuild_all()
+    for year in (YEAR - 1, YEAR):
+        census, summaries = _from_census(year), _from_summaries(year)
+        assert len(census.values) > 500
+        assert census.values == summaries.values
+        assert census.shape == summaries.shape
+        assert census.parent == summaries.parent
+        assert {k: sorted(v) for k, v in census.children.items()} == {
+            k: sorted(v) for k, v in summaries.children.items()
+        }
+        assert census.seen == summaries.seen
+        assert census.loaded == summaries.loaded
+        assert mask_ahead.agrees_with_summaries(census)
+        # One school's figure off by one: the check sees it in its LA's and nation's sums.
+        key = next(k for k in census.values if k[0] == masks.SCHOOL and k[2] == "fsm")
+        for level, entity in ((masks.SCHOOL, key[1]), (masks.LA, census.parent[key[:2]])):
+            census.values[(level, entity, *key[2:])][0] += 1
+        assert not mask_ahead.agrees_with_summaries(census)
+
+
+def _plain_hides() -> list[tuple]:
+    """The hides of the plain path: every year worked out from the summaries, in this process."""
+    with transaction.atomic():
+        masks.rebuild(sorted(set(Summary.objects.values_list("year", flat=True))), workers=0)
+    return _stored()
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_of_its_own_works_the_masks_out_ahead_and_stores_the_same(monkeypatch):
+    _world()
+    made = []
+    monkeypatch.setattr(mask_ahead, "census_tables", _spy(made, mask_ahead.census_tables))
+    rollup.rebuild_all()
+    assert sorted(year for year, _ in made) == [YEAR - 1, YEAR]  # both years, in the thread
+    assert {thread for _, thread in made} != {"MainThread"}
+    ahead = _stored()
+    assert len(ahead) > 100
+    assert _plain_hides() == ahead
+
+
+def _spy(made: list, census_tables):
+    import threading
+
+    def spy(year, threshold, rows):
+        made.append((year, threading.current_thread().name))
+        return census_tables(year, threshold, rows)
+
+    return spy
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_figures_read_ahead_that_disagree_are_worked_out_again(monkeypatch, caplog):
+    _world()
+    census_tables = mask_ahead.census_tables
+
+    def off_by_one(year, threshold, rows):
+        # As if a census record had been written by a path that took no LA lock.
+        school, la, nation, dim, sub, cohort, register = rows[0]
+        return census_tables(
+            year, threshold, [(school, la, nation, dim, sub, cohort + 1, register), *rows[1:]]
+        )
+
+    monkeypatch.setattr(mask_ahead, "census_tables", off_by_one)
+    with caplog.at_level(logging.WARNING, logger="risingtide.insights.mask_ahead"):
+        rollup.rebuild_all()
+    assert [r.getMessage() for r in caplog.records].count(
+        f"census read ahead for {YEAR} differs from its summaries"
+    ) == 1
+    assert _stored() == _plain_hides()
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_thread_that_fails_leaves_the_masks_to_the_rebuild(monkeypatch, caplog):
+    _world()
+    monkeypatch.setattr(
+        rollup, "mask_census_sql", lambda where, params: ("SELECT no_such_column", [])
+    )
+    with caplog.at_level(logging.ERROR, logger="risingtide.insights.mask_ahead"):
+        rollup.rebuild_all()
+    assert any("worked out again" in r.getMessage() for r in caplog.records)
+    stored = _stored()
+    assert len(stored) > 100 and stored == _plain_hides()
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_a_rebuild_inside_a_callers_transaction_reads_no_census_ahead(monkeypatch):
+    # The caller's census records are not committed: another connection would not see them.
+    _world()
+    started = []
+    monkeypatch.setattr(mask_ahead, "Ahead", lambda *a: started.append(a))
+    rollup.rebuild_all()
+    assert started == []
+    assert len(_stored()) > 100
