@@ -311,19 +311,21 @@ class Tables:
         else:
             self.load_nation(pk, with_hides=True)
 
-    def write(self) -> None:
-        """Replace the stored hides of every table that changed."""
-        names = [table_name(t) for t in self.changed]
+    def write(self, *, fresh: bool = False) -> None:
+        """Replace the stored hides of every table that changed (``fresh``: the year has
+        none stored, so there are none to delete)."""
+        names = [] if fresh else [table_name(t) for t in self.changed]
         for chunk in range(0, len(names), 500):
             HiddenFigure.objects.filter(
                 year=self.year, table__in=names[chunk : chunk + 500]
             ).delete()
+        parent, year = self.parent, self.year
         rows = [
-            (self.year, table_name(table), key[0], key[1],
-             self.parent.get((key[0], key[1]), key[1]), key[2], key[3])
+            (year, name, key[0], key[1], parent.get(key[:2], key[1]), key[2], key[3])
             for table in self.changed
+            if (name := table_name(table))
             for key in self.own.get(table, ())
-        ]  # fmt: skip
+        ]
         _insert_hides(rows)
 
 
@@ -378,11 +380,13 @@ def rebuild(years: list[int], *, workers: int | None = None, ahead=None) -> int:
                 for nation in nations:
                     tables.load_nation(nation, with_hides=False)
                 settle_afresh(tables, nations, workers)
-            tables.write()
+            tables.write(fresh=True)
             stored += sum(len(tables.own.get(t, ())) for t in tables.changed)
             MaskYear.objects.update_or_create(year=year, defaults={"threshold": threshold})
+        # A year with figures has national ones: read through the national rows' index, not
+        # by scanning a million rows for their years.
         MaskYear.objects.filter(year__in=years).exclude(
-            year__in=Summary.objects.filter(year__in=years).values("year")
+            year__in=Summary.objects.filter(level=NATION, year__in=years).values("year")
         ).delete()
     return stored
 

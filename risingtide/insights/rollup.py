@@ -366,7 +366,8 @@ def rebuild_masks(years: Iterable[int] | None = None, *, ahead=None) -> int:
     a full rebuild does; on its own after the threshold changes. Returns the hides stored.
     ``ahead``: masks already worked out from the census (``mask_ahead``)."""
     if years is None:
-        years = Summary.objects.values_list("year", flat=True).distinct()
+        # Every year with figures has national ones: read through their index.
+        years = Summary.objects.filter(level=Summary.Level.NATION).values_list("year", flat=True)
     return masks.rebuild(sorted(set(years)), ahead=ahead)
 
 
