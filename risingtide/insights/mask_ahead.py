@@ -103,6 +103,12 @@ class Ahead:
                 # No worker processes: forking from a thread is unsafe, and the core this
                 # thread does not use is writing the summaries.
                 masks.settle_afresh(tables, nations, workers=0)
+                # Kept until the summaries are written: only what storing the hides and the
+                # check need (a year's school figures and grids are most of a gigabyte).
+                tables.values = {k: v for k, v in tables.values.items() if k[0] != SCHOOL}
+                tables.memo.clear()
+                tables.premasked.clear()
+                tables.seen.clear()
                 self.found[year] = tables
         except Exception:
             if not self.abandoned:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from risingtide.insights import mask_ahead, masks
 from risingtide.insights.groups import DIMENSIONS, NO, YES
 from risingtide.insights.models import BANDS, MEASURES, CensusRecord, Summary, prior_band
+from risingtide.lib import bulkload
 from risingtide.register.models import (
     Attainment,
     Pupil,
@@ -330,6 +331,7 @@ def rebuild_all(years: Iterable[int] | None = None) -> int:
 
 
 def _write_summaries(years: list[int] | None, where: str, params: list) -> int:
+    put_back: list[str] = []  # the indexes dropped for a load of the whole table
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # GROUPING SETS sorts the census once per dimension: in memory, not on disk.
@@ -338,11 +340,14 @@ def _write_summaries(years: list[int] | None, where: str, params: list) -> int:
                 # TRUNCATE refuses while deferred foreign-key checks are pending.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(f"TRUNCATE {SUMMARY}")
+                # Every row is new: one build of each index after the load, not a million
+                # updates of each (the table is locked by the TRUNCATE until commit anyway).
+                put_back = bulkload.drop_for_bulk_load(cursor, SUMMARY)
     if years is None and connection.vendor != "postgresql":
         Summary.objects.all().delete()
     elif years is not None:
         Summary.objects.filter(year__in=years).delete()
-    return (
+    written = (
         _insert_school_rows(where, params)
         + _insert_sums(
             Summary.Level.LA,
@@ -359,6 +364,11 @@ def _write_summaries(years: list[int] | None, where: str, params: list) -> int:
             params,
         )
     )
+    if put_back:
+        with connection.cursor() as cursor:
+            for statement in put_back:
+                cursor.execute(statement)
+    return written
 
 
 def rebuild_masks(years: Iterable[int] | None = None, *, ahead=None) -> int:

@@ -152,3 +152,23 @@ def test_a_rebuild_inside_a_callers_transaction_reads_no_census_ahead(monkeypatc
     rollup.rebuild_all()
     assert started == []
     assert len(_stored()) > 100
+
+
+def _summary_indexes() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = %s ORDER BY indexname",
+            [Summary._meta.db_table],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@on_postgres
+@pytest.mark.django_db
+def test_a_full_rebuild_puts_back_every_index_it_drops_for_the_load():
+    _world()
+    before = _summary_indexes()
+    assert len(before) >= 4  # the key and the three the pages read through
+    rollup.rebuild_all()
+    assert _summary_indexes() == before
+    assert Summary.objects.filter(level=masks.NATION).count() > 0
