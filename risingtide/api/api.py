@@ -188,7 +188,7 @@ class SchoolOut(Schema):
     phase: str
 
 
-class PupilOut(Schema):
+class AccountPupilOut(Schema):
     id: int
     username: str
     first_name: str
@@ -245,7 +245,9 @@ def school(request, school_id: int):
 
 
 @api.get(
-    "/groups/{group_id}/pupils", response=list[PupilOut], summary="The pupils of a teaching group"
+    "/groups/{group_id}/pupils",
+    response=list[AccountPupilOut],
+    summary="The pupils of a teaching group",
 )
 @requires("teaching_group.view", "group_id", api=True)
 def group_pupils(request, group_id: int):

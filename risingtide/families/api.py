@@ -25,7 +25,7 @@ class ChildOut(Schema):
     awaiting_consent: int = Field(description="Opportunities waiting for the carer's answer")
 
 
-class OpportunityOut(Schema):
+class FamilyOpportunityOut(Schema):
     participation: int
     title: str
     kind: str
@@ -45,29 +45,29 @@ class ProfileAnswerOut(Schema):
     words: str
 
 
-class ObservationOut(Schema):
+class FamilyObservationOut(Schema):
     text: str
     author_name: str
     created_at: datetime
 
 
-class TargetOut(Schema):
+class FamilyTargetOut(Schema):
     text: str
     state: str
     review_on: date | None
 
 
-class MessageOut(Schema):
+class FamilyMessageOut(Schema):
     voice: str
     author_name: str
     text: str
     created_at: datetime
 
 
-class PlanOut(Schema):
+class FamilyPlanOut(Schema):
     next_review_on: date | None
-    targets: list[TargetOut]
-    messages: list[MessageOut]
+    targets: list[FamilyTargetOut]
+    messages: list[FamilyMessageOut]
 
 
 class PresentedItemOut(Schema):
@@ -81,7 +81,7 @@ class PresentationOut(Schema):
     items: list[PresentedItemOut]
 
 
-class PlaceOut(Schema):
+class FamilyPlaceOut(Schema):
     place: int = Field(description="The place's id, to answer for with POST /places/{id}/consent")
     service: str
     provider: str
@@ -98,12 +98,12 @@ class PlaceConsentIn(Schema):
 
 class ChildSummaryOut(Schema):
     child: ChildOut
-    opportunities: list[OpportunityOut]
-    places: list[PlaceOut] = Field(description="Places the school booked with providers")
+    opportunities: list[FamilyOpportunityOut]
+    places: list[FamilyPlaceOut] = Field(description="Places the school booked with providers")
     profiles_on: bool = Field(description="Whether the school uses learner profiles at all")
     profile: list[ProfileAnswerOut]
-    observations: list[ObservationOut]
-    plan: PlanOut | None
+    observations: list[FamilyObservationOut]
+    plan: FamilyPlanOut | None
     presentations: list[PresentationOut]
 
 
@@ -270,7 +270,7 @@ def cancel_carer_invitation(request, invitation_id: int):
 
 @router.post(
     "/places/{place_id}/consent",
-    response={200: PlaceOut, 400: ErrorOut},
+    response={200: FamilyPlaceOut, 400: ErrorOut},
     summary="A carer gives, refuses or withdraws consent for a marketplace place that needs it",
 )
 @requires("marketplace_place.consent", "place_id", api=True)

@@ -45,7 +45,7 @@ class ProfileIn(Schema):
     helps_me_learn: str | None = None
 
 
-class ChangeOut(Schema):
+class LearnerChangeOut(Schema):
     field: str
     before: str
     after: str
@@ -144,7 +144,7 @@ def write_learner_profile(request, record_id: int, body: ProfileIn):
 
 @router.get(
     "/pupils/{record_id}/profile/changes",
-    response=list[ChangeOut],
+    response=list[LearnerChangeOut],
     summary="Every change to a pupil's answers, newest first, with who made it",
 )
 @requires("learner.history", "record_id", api=True)

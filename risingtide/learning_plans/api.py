@@ -21,12 +21,12 @@ router = Router(tags=["Learning plans"])
 EvidenceKind = Literal["item", "next_step", "participation"]
 
 
-class PersonOut(Schema):
+class PlanPersonOut(Schema):
     id: int
     name: str
 
 
-class EvidenceOut(Schema):
+class PlanEvidenceOut(Schema):
     id: int
     kind: EvidenceKind
     object_id: int = Field(description="The portfolio item's, next step's or participation's id")
@@ -39,10 +39,10 @@ class TargetOut(Schema):
     text: str
     state: Target.State
     review_on: date | None
-    evidence: list[EvidenceOut]
+    evidence: list[PlanEvidenceOut]
 
 
-class ReviewOut(Schema):
+class PlanReviewOut(Schema):
     id: int
     reviewed_on: date
     summary: str
@@ -61,10 +61,10 @@ class MessageOut(Schema):
 class PlanOut(Schema):
     pupil: int = Field(description="The pupil's record id")
     name: str
-    guide: PersonOut | None
+    guide: PlanPersonOut | None
     next_review_on: date | None
     targets: list[TargetOut]
-    reviews: list[ReviewOut]
+    reviews: list[PlanReviewOut]
     messages: list[MessageOut]
     may_write: bool
     may_review: bool
@@ -84,7 +84,7 @@ class TargetChangeIn(Schema):
     )
 
 
-class EvidenceIn(Schema):
+class PlanEvidenceIn(Schema):
     target: int
     kind: EvidenceKind
     id: int = Field(description="The item's, next step's or participation's id")
@@ -254,7 +254,7 @@ def learning_plan_evidence_choices(request, record_id: int):
 )
 @requires("learning_plan.write_target", "record_id", api=True)
 @refusals_as_400
-def learning_plan_link_evidence(request, record_id: int, body: EvidenceIn):
+def learning_plan_link_evidence(request, record_id: int, body: PlanEvidenceIn):
     target = services.target_on(request.access_target, body.target)
     services.link_evidence(request.user, target, body.kind, body.id)
     return Status(201, _shown_target(request, target))
@@ -262,7 +262,7 @@ def learning_plan_link_evidence(request, record_id: int, body: EvidenceIn):
 
 @router.post(
     "/pupils/{record_id}/plan/reviews",
-    response={201: ReviewOut, 400: ErrorOut},
+    response={201: PlanReviewOut, 400: ErrorOut},
     summary="Record a review of the plan (the learning guide or the coordinator)",
 )
 @requires("learning_plan.review", "record_id", api=True)

@@ -8,10 +8,10 @@ current term instead)."""
 from ninja import Field, Query, Router, Schema
 
 from risingtide.access.core import requires
-from risingtide.insights.disclosure import Figure
 from risingtide.lib.api_errors import ErrorOut, refusal, refusals_as_400
 from risingtide.opportunities import entitlement, entitlement_queries
 from risingtide.opportunities.entitlement_services import set_entitlement
+from risingtide.provision.report_api import ReportFigureOut, report_figure
 
 router = Router(tags=["Opportunities"])
 
@@ -68,27 +68,22 @@ class SchoolEntitlementOut(Schema):
     short: list[PupilStandingOut]
 
 
-class FigureOut(Schema):
-    value: float | None = Field(description="Null when suppressed")
-    shown: str = Field(description='As the page shows it ("c" when suppressed)')
-
-
-class GroupRowOut(Schema):
+class EntitlementGroupRowOut(Schema):
     group: str
     subgroup: str
-    on_register: FigureOut
-    share_of_register: FigureOut
-    places: FigureOut
-    share_of_places: FigureOut
-    met: FigureOut
-    share_met: FigureOut
-    ratio: FigureOut
+    on_register: ReportFigureOut
+    share_of_register: ReportFigureOut
+    places: ReportFigureOut
+    share_of_places: ReportFigureOut
+    met: ReportFigureOut
+    share_met: ReportFigureOut
+    ratio: ReportFigureOut
 
 
-class GroupTableOut(Schema):
+class EntitlementGroupTableOut(Schema):
     dimension: str
     label: str
-    rows: list[GroupRowOut]
+    rows: list[EntitlementGroupRowOut]
 
 
 class EquityOut(Schema):
@@ -98,11 +93,11 @@ class EquityOut(Schema):
     term_label: str
     exact: bool = Field(description="True for a school's own staff; else suppressed")
     schools: int
-    on_register: FigureOut
-    met: FigureOut
-    share_met: FigureOut
-    places: FigureOut
-    groups: list[GroupTableOut]
+    on_register: ReportFigureOut
+    met: ReportFigureOut
+    share_met: ReportFigureOut
+    places: ReportFigureOut
+    groups: list[EntitlementGroupTableOut]
 
 
 def _term(choice: TermChoice):
@@ -118,10 +113,6 @@ def _rule(rule: entitlement.Rule) -> dict:
     return {**vars(rule), "words": rule.words}
 
 
-def _figure(f: Figure) -> dict:
-    return {"value": None if f.value is None else float(f.value), "shown": f.shown}
-
-
 def _equity(found) -> dict:
     return {
         "level": found.level,
@@ -130,10 +121,10 @@ def _equity(found) -> dict:
         "term_label": found.term.label,
         "exact": found.exact,
         "schools": found.schools,
-        "on_register": _figure(found.register),
-        "met": _figure(found.met),
-        "share_met": _figure(found.share_met),
-        "places": _figure(found.places),
+        "on_register": report_figure(found.register),
+        "met": report_figure(found.met),
+        "share_met": report_figure(found.share_met),
+        "places": report_figure(found.places),
         "groups": [
             {
                 "dimension": t.dimension.key,
@@ -142,13 +133,13 @@ def _equity(found) -> dict:
                     {
                         "group": r.label,
                         "subgroup": r.subgroup,
-                        "on_register": _figure(r.register),
-                        "share_of_register": _figure(r.share_of_register),
-                        "places": _figure(r.places),
-                        "share_of_places": _figure(r.share_of_places),
-                        "met": _figure(r.met),
-                        "share_met": _figure(r.share_met),
-                        "ratio": _figure(r.ratio),
+                        "on_register": report_figure(r.register),
+                        "share_of_register": report_figure(r.share_of_register),
+                        "places": report_figure(r.places),
+                        "share_of_places": report_figure(r.share_of_places),
+                        "met": report_figure(r.met),
+                        "share_met": report_figure(r.share_met),
+                        "ratio": report_figure(r.ratio),
                     }
                     for r in t.rows
                 ],

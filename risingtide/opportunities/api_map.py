@@ -49,7 +49,7 @@ class MapQuery(Schema):
         )
 
 
-class EntryOut(Schema):
+class MapEntryOut(Schema):
     key: str = Field(description="opportunity-<id>, or service-<id>-<term> for a booked service")
     source: Literal["school", "marketplace"]
     id: int = Field(description="The opportunity's id, or the marketplace service's")
@@ -121,18 +121,18 @@ class OpportunityIn(Schema):
         )
 
 
-class PupilOut(Schema):
+class MapPupilOut(Schema):
     name: str
     state: str
     consent: str
 
 
 class OpportunityOut(Schema):
-    line: EntryOut
+    line: MapEntryOut
     description: str
     withdrawn_at: datetime | None
-    places: list[PupilOut] = Field(description="Who has a place, as far as the caller sees them")
-    waiting: list[PupilOut]
+    places: list[MapPupilOut] = Field(description="Who has a place, as far as the caller sees them")
+    waiting: list[MapPupilOut]
     asking: int = Field(description="Requests and offers not yet answered")
 
 
@@ -189,7 +189,7 @@ def _opportunity(user, opportunity) -> dict:
 
 @router.get(
     "/provision-map/schools/{school_id}",
-    response=list[EntryOut],
+    response=list[MapEntryOut],
     summary="A school's provision map: its own opportunities and the services it booked",
 )
 @requires("provision_map.view", "school_id", api=True)

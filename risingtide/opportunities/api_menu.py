@@ -70,7 +70,7 @@ class SectionOut(Schema):
     opportunities: list[CardOut]
 
 
-class ServiceOut(Schema):
+class MenuServiceOut(Schema):
     id: int
     title: str
     kind: str
@@ -84,7 +84,7 @@ class MenuOut(Schema):
     suggestions_on: bool
     sections: list[SectionOut]
     mine: list[ParticipationOut]
-    services: list[ServiceOut] = Field(description="Marketplace services the school shows")
+    services: list[MenuServiceOut] = Field(description="Marketplace services the school shows")
 
 
 class AskIn(Schema):
@@ -107,7 +107,7 @@ class RequestsOut(Schema):
     places: list[RequestOut]
 
 
-class DecisionIn(Schema):
+class MenuDecisionIn(Schema):
     decision: Literal["approve", "place", "alternative", "not_now", "took_part"]
     note: str = ""
     alternative: int | None = Field(None, description="For an alternative: the opportunity")
@@ -266,7 +266,7 @@ def school_requests(request, school_id: int):
 )
 @requires("request.answer", "participation_id", api=True)
 @refusals_as_400
-def decide_request(request, participation_id: int, body: DecisionIn):
+def decide_request(request, participation_id: int, body: MenuDecisionIn):
     p = request.access_target
     alternative = None
     if body.alternative is not None:

@@ -34,7 +34,7 @@ class ServiceOut(Schema):
     status: Service.Status
 
 
-class SessionOut(Schema):
+class ProvisionSessionOut(Schema):
     id: int
     starts_at: datetime
     ends_at: datetime
@@ -53,7 +53,7 @@ class ServiceDetailOut(ServiceOut):
     accessibility: str
     full_refund_days: int
     late_refund_percent: int
-    sessions: list[SessionOut]
+    sessions: list[ProvisionSessionOut]
 
 
 class CataloguePage(Schema):
@@ -76,7 +76,7 @@ class CatalogueFilters(Schema):
     page: str | None = None
 
 
-class PlaceOut(Schema):
+class BookedPlaceOut(Schema):
     id: int
     name: str
     attended: bool | None
@@ -90,7 +90,7 @@ class BookingOut(Schema):
     starts_at: datetime
     status: Booking.Status
     price_each: int
-    places: list[PlaceOut]
+    places: list[BookedPlaceOut]
     created_at: datetime
 
 

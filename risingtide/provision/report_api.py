@@ -14,7 +14,7 @@ from risingtide.provision import periods, reports
 router = Router(tags=["Provision reports"])
 
 
-class FigureOut(Schema):
+class ReportFigureOut(Schema):
     value: float | None = Field(description="Null when suppressed")
     shown: str = Field(description='As the page shows it ("c" when suppressed)')
 
@@ -32,11 +32,11 @@ class SpendRowOut(Schema):
 class GroupRowOut(Schema):
     group: str
     subgroup: str
-    places: FigureOut
-    share_of_places: FigureOut
-    on_register: FigureOut
-    share_of_register: FigureOut
-    ratio: FigureOut
+    places: ReportFigureOut
+    share_of_places: ReportFigureOut
+    on_register: ReportFigureOut
+    share_of_register: ReportFigureOut
+    ratio: ReportFigureOut
 
 
 class GroupTableOut(Schema):
@@ -83,7 +83,7 @@ class ReportFilters(Schema):
     days: int | None = Field(None, ge=1, le=730, description="Expiring within this many days")
 
 
-def _figure(f: Figure) -> dict:
+def report_figure(f: Figure) -> dict:
     return {"value": None if f.value is None else float(f.value), "shown": f.shown}
 
 
@@ -136,11 +136,11 @@ def _answer(scope, filters: ReportFilters, default_by: str):
                     {
                         "group": r.label,
                         "subgroup": r.subgroup,
-                        "places": _figure(r.places),
-                        "share_of_places": _figure(r.share_of_places),
-                        "on_register": _figure(r.register),
-                        "share_of_register": _figure(r.share_of_register),
-                        "ratio": _figure(r.ratio),
+                        "places": report_figure(r.places),
+                        "share_of_places": report_figure(r.share_of_places),
+                        "on_register": report_figure(r.register),
+                        "share_of_register": report_figure(r.share_of_register),
+                        "ratio": report_figure(r.ratio),
                     }
                     for r in t.rows
                 ],

@@ -16,21 +16,21 @@ from risingtide.rostering.outcome import KEEP
 router = Router(tags=["Rostering (OneRoster)"])
 
 
-class CountsOut(Schema):
+class RosterCountsOut(Schema):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     ended: int = 0
 
 
-class ProblemOut(Schema):
+class RosterProblemOut(Schema):
     file: str
     line: int
     field: str
     reason: str
 
 
-class ChangeOut(Schema):
+class RosterChangeOut(Schema):
     kind: str
     action: str
     name: str
@@ -53,13 +53,15 @@ class RosterImportOut(Schema):
     done: int
     total: int
     percent: int
-    counts: dict[str, CountsOut] = Field(
+    counts: dict[str, RosterCountsOut] = Field(
         description="By kind (groups, pupils, staff, memberships): what confirming will do, "
         "or once imported what was done"
     )
     error_count: int
-    errors: list[ProblemOut] = Field(description=f"The problems by file and line (first {KEEP})")
-    changes: list[ChangeOut] = Field(description=f"What changes, by name (first {KEEP})")
+    errors: list[RosterProblemOut] = Field(
+        description=f"The problems by file and line (first {KEEP})"
+    )
+    changes: list[RosterChangeOut] = Field(description=f"What changes, by name (first {KEEP})")
     skipped: list[SkippedOut] = Field(description="Rows passed over, with why")
     message: str
     created_at: datetime

@@ -45,7 +45,7 @@ class ProgrammeDetailOut(ProgrammeOut):
     modules: list[ModuleOut]
 
 
-class RuleOut(Schema):
+class TrainingRuleOut(Schema):
     rule: str
     label: str
     met: bool
@@ -66,7 +66,7 @@ class ProgressOut(Schema):
     programme: int
     complete: bool
     completed_at: datetime | None
-    rules: list[RuleOut]
+    rules: list[TrainingRuleOut]
     modules: list[ModuleProgressOut]
 
 
@@ -102,7 +102,7 @@ class LACoverageOut(Schema):
     leading_teachers: list[LeadingTeacherOut]
 
 
-class CountOut(Schema):
+class CoverageCountOut(Schema):
     label: str
     local_authority: int | None = None
     schools: int
@@ -124,9 +124,9 @@ class MonthOut(Schema):
 class NationalCoverageOut(Schema):
     nation: int
     programme: ChosenProgrammeOut | None
-    total: CountOut
-    by_la: list[CountOut]
-    by_phase: list[CountOut]
+    total: CoverageCountOut
+    by_la: list[CoverageCountOut]
+    by_phase: list[CoverageCountOut]
     months: list[MonthOut]
 
 

@@ -48,7 +48,7 @@ class LearnerOut(Schema):
     name: str
 
 
-class RegisterRowOut(Schema):
+class AttendanceRowOut(Schema):
     sign_up: int
     learner: LearnerOut
     schools: list[str]
@@ -70,7 +70,7 @@ class WaitingOut(Schema):
 
 class RegisterOut(Schema):
     session: SessionOut
-    booked: list[RegisterRowOut]
+    booked: list[AttendanceRowOut]
     waiting: list[WaitingOut]
 
 
@@ -200,7 +200,7 @@ def session_register(request, session_id: int):
 
 @router.put(
     "/training/sessions/{session_id}/register",
-    response={200: RegisterRowOut, 400: ErrorOut},
+    response={200: AttendanceRowOut, 400: ErrorOut},
     summary="Mark one person on the register: present or absent, a late arrival, an early leaving",
 )
 @requires("session.run", "session_id", api=True)

@@ -75,7 +75,7 @@ class ItemDetailOut(ItemOut):
         return list(item.annotations.select_related("author"))
 
 
-class ConnectionOut(Schema):
+class PortfolioConnectionOut(Schema):
     id: int
     source: int
     target: int
@@ -284,7 +284,7 @@ def save_note(request, item_id: int, save: NoteSaveIn):
 
 @router.post(
     "/portfolios/{portfolio_id}/connections",
-    response={201: ConnectionOut, 400: ErrorOut},
+    response={201: PortfolioConnectionOut, 400: ErrorOut},
     summary="Connect two items of one's portfolio",
 )
 @requires("portfolio.edit", "portfolio_id", api=True)

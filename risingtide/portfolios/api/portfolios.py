@@ -15,7 +15,7 @@ from risingtide.access.core import requires, visible
 from risingtide.lib.api_errors import ErrorOut, refusal, refusals_as_400
 from risingtide.portfolios import lists, progress, tools
 from risingtide.portfolios import services as portfolio_services
-from risingtide.portfolios.api.items import ConnectionOut, ItemOut
+from risingtide.portfolios.api.items import ItemOut, PortfolioConnectionOut
 from risingtide.portfolios.groups import NotInGroup
 from risingtide.portfolios.models import Portfolio, StageWork
 from risingtide.tasc.models import STAGE_ORDER
@@ -47,7 +47,7 @@ class PortfolioOut(Schema):
         description="Stage by stage round the wheel, each stage in the pupil's order, as the "
         "portfolio page shows them"
     )
-    connections: list[ConnectionOut]
+    connections: list[PortfolioConnectionOut]
 
 
 class StageDoneIn(Schema):

@@ -212,7 +212,7 @@ class MilestoneOut(Schema):
     done_on: date | None
 
 
-class PlanOut(Schema):
+class ImprovementPlanOut(Schema):
     id: int
     school: int
     evaluation: int | None
@@ -260,7 +260,7 @@ def _plan(plan) -> dict:
 
 @router.post(
     "/self-evaluations/{evaluation_id}/plans",
-    response={201: PlanOut, 400: ErrorOut},
+    response={201: ImprovementPlanOut, 400: ErrorOut},
     summary="Make an improvement plan from a submitted judgement's next steps",
 )
 @requires("self_evaluation.plan", "evaluation_id", api=True)
@@ -269,7 +269,7 @@ def make_plan(request, evaluation_id: int):
     return Status(201, _plan(plans.create_from(request.user, request.access_target)))
 
 
-@router.get("/plans/{plan_id}", response=PlanOut, summary="An improvement plan")
+@router.get("/plans/{plan_id}", response=ImprovementPlanOut, summary="An improvement plan")
 @requires("plan.view", "plan_id", api=True)
 def plan_detail(request, plan_id: int):
     return _plan(request.access_target)
@@ -293,7 +293,7 @@ def _input(body: ActionIn) -> plans.ActionInput:
 
 @router.post(
     "/plans/{plan_id}/actions",
-    response={201: PlanOut, 400: ErrorOut},
+    response={201: ImprovementPlanOut, 400: ErrorOut},
     summary="Add an action to the plan",
 )
 @requires("plan.edit", "plan_id", api=True)
@@ -305,7 +305,7 @@ def add_action(request, plan_id: int, body: ActionIn):
 
 @router.put(
     "/plans/{plan_id}/actions/{int:action_id}",
-    response={200: PlanOut, 400: ErrorOut},
+    response={200: ImprovementPlanOut, 400: ErrorOut},
     summary="Change an action (the plan's history keeps what it was)",
 )
 @requires("plan.edit", "plan_id", api=True)
