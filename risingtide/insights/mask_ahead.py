@@ -10,18 +10,17 @@ out in the queue order ``masks.rebuild`` uses, so the masks are the same; the re
 connection then checks the LA and national figures those tables were built from against the
 summaries it wrote (a few thousand rows) and stores the hides.
 
-Why the second connection sees the census the summaries sum: the rebuild locks every LA and
-nation row before the thread starts, and every writer of census records
-(``rollup.school_data_changed``) takes its LA's lock in the same transaction, so none commits
-until the rebuild has. The thread is started only when the rebuild is its own transaction: a
-caller's uncommitted census records would be invisible to another connection. If the thread
-fails, or its figures disagree with the summaries, the year is worked out from the summaries as
-before (and logged): slower, never different.
+Why the second connection sees the census the summaries sum: the rebuild takes the census
+table in SHARE mode before the thread starts, so no census record changes until it commits
+(reads go on). The thread is started only when the rebuild is its own transaction: a caller's
+uncommitted census records would be invisible to another connection. The check against the
+summaries also catches a school that changed LA meanwhile (the school table is not locked).
+If the thread fails, or its figures disagree with the summaries, the year is worked out from
+the summaries as before (and logged): slower, never different.
 """
 
 import logging
 import threading
-from collections import defaultdict
 
 from django.db import connection, transaction
 
@@ -88,33 +87,48 @@ class Ahead:
 
     def _run(self) -> None:
         try:
-            by_year: dict[int, list[tuple]] = defaultdict(list)
             with transaction.atomic(), connection.cursor() as cursor:
                 self._raw = connection.connection
-                # The grouping sets stay in memory, as they do for the summaries.
+                # The grouping sets stay in memory, as they do for the summaries; and a lock
+                # the rebuild's own connection holds fails this read rather than hanging the
+                # rebuild, which would wait for this thread for ever.
                 cursor.execute("SET LOCAL work_mem = '256MB'")
-                cursor.execute(self.sql, self.params)
-                for year, *row in cursor.fetchall():
-                    by_year[year].append(row)
-            for year in sorted(by_year):
+                cursor.execute("SET LOCAL lock_timeout = '10s'")
                 if self.abandoned:
                     return
-                tables, nations = census_tables(year, self.threshold, by_year.pop(year))
-                # No worker processes: forking from a thread is unsafe, and the core this
-                # thread does not use is writing the summaries.
-                masks.settle_afresh(tables, nations, workers=0)
-                # Kept until the summaries are written: only what storing the hides and the
-                # check need (a year's school figures and grids are most of a gigabyte).
-                tables.values = {k: v for k, v in tables.values.items() if k[0] != SCHOOL}
-                tables.memo.clear()
-                tables.premasked.clear()
-                tables.seen.clear()
-                self.found[year] = tables
+                # Read year by year through a server-side cursor: one year's school figures
+                # in memory at a time, not every year's.
+                with self._raw.cursor(name="insights_masks_ahead") as rows:
+                    rows.execute(f"{self.sql} ORDER BY 1", self.params)
+                    year, held = None, []
+                    while batch := rows.fetchmany(20000):
+                        for row in batch:
+                            if row[0] != year:
+                                self._work_out(year, held)
+                                year, held = row[0], []
+                            held.append(row[1:])
+                    self._work_out(year, held)
         except Exception:
             if not self.abandoned:
                 logger.exception("masks worked out ahead failed; they are worked out again")
         finally:
             connection.close()
+
+    def _work_out(self, year: int | None, rows: list[tuple]) -> None:
+        if year is None or self.abandoned:
+            return
+        tables, nations = census_tables(year, self.threshold, rows)
+        rows.clear()
+        # No worker processes: forking from a thread is unsafe, and the core this thread
+        # does not use is writing the summaries.
+        masks.settle_afresh(tables, nations, workers=0)
+        # Kept until the summaries are written: only what storing the hides and the check
+        # need (a year's school figures and grids are most of a gigabyte).
+        tables.values = {k: v for k, v in tables.values.items() if k[0] != SCHOOL}
+        tables.memo.clear()
+        tables.premasked.clear()
+        tables.seen.clear()
+        self.found[year] = tables
 
     def tables(self, year: int) -> Tables | None:
         """The year's tables, every one worked out, if the thread made them from the figures
@@ -129,9 +143,13 @@ class Ahead:
     def close(self) -> None:
         """The rebuild is over (or failed): stop the thread's work and wait for it."""
         self.abandoned = True
-        if self.thread.is_alive() and self._raw is not None:
-            try:
-                self._raw.cancel_safe()
-            except Exception:
-                logger.debug("nothing to cancel", exc_info=True)
-        self.thread.join()
+        # Until it stops: a cancel sent while it connects, or that lands on a statement before
+        # its read, would otherwise leave the read to run in full while the rebuild holds
+        # every LA's lock.
+        while self.thread.is_alive():
+            if self._raw is not None:
+                try:
+                    self._raw.cancel_safe()
+                except Exception:
+                    logger.debug("nothing to cancel", exc_info=True)
+            self.thread.join(0.5)

@@ -312,14 +312,23 @@ def rebuild_all(years: Iterable[int] | None = None) -> int:
     where, params = ("", []) if years is None else _in("year", years)
     # On PostgreSQL, and when this is its own transaction (its census all committed), the
     # masks are worked out from the census on the other core while the summaries are written.
-    ahead_possible = connection.vendor == "postgresql" and not connection.in_atomic_block
+    ahead_possible = (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and connection.get_autocommit()
+    )
     ahead = None
     with transaction.atomic():
+        if ahead_possible:
+            # No census record changes until this commits, so the second connection reads the
+            # census the summaries sum. SHARE lets reads through; it comes before the LA locks,
+            # as a census writer's rows come before its LA's lock (no deadlock).
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {CENSUS} IN SHARE MODE")
         list(LocalAuthority.objects.select_for_update().order_by("pk"))
         list(Nation.objects.select_for_update().order_by("pk"))
         try:
             if ahead_possible:
-                # After the locks: no census record can commit until this rebuild has.
                 threshold = settings.SUPPRESSION_THRESHOLD
                 ahead = mask_ahead.Ahead(*mask_census_sql(where, params), threshold)
             written = _write_summaries(years, where, params)

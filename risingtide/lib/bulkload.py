@@ -22,7 +22,10 @@ def drop_for_bulk_load(cursor, table: str) -> list[str]:
     cursor.execute(
         "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
         "JOIN pg_class i ON i.oid = x.indexrelid "
-        "WHERE x.indrelid = %s::regclass AND NOT x.indisprimary ORDER BY i.relname",
+        "WHERE x.indrelid = %s::regclass AND NOT x.indisprimary "
+        # An index behind a UNIQUE or EXCLUDE constraint goes with its constraint, not alone.
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) "
+        "ORDER BY i.relname",
         [table],
     )
     indexes = cursor.fetchall()

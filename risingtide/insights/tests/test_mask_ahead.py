@@ -9,9 +9,10 @@ import pytest
 from django.db import connection, transaction
 
 from risingtide.insights import mask_ahead, masks, rollup, synthetic
-from risingtide.insights.models import HiddenFigure, Summary
+from risingtide.insights.models import CensusRecord, HiddenFigure, Summary
 
 YEAR = 2025
+CENSUS = CensusRecord._meta.db_table
 on_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the census is read ahead on PostgreSQL only"
 )
@@ -172,3 +173,58 @@ def test_a_full_rebuild_puts_back_every_index_it_drops_for_the_load():
     rollup.rebuild_all()
     assert _summary_indexes() == before
     assert Summary.objects.filter(level=masks.NATION).count() > 0
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_no_census_record_changes_while_a_rebuild_reads_ahead(monkeypatch):
+    import threading
+
+    import psycopg
+    from django.db import connections
+
+    _world()
+    write_summaries = rollup._write_summaries
+    tried = []
+
+    def census_write_meanwhile():
+        # Another connection changing a census record while the summaries are being written.
+        settings = connections["default"].get_connection_params()
+        with psycopg.connect(**settings, autocommit=True) as other:
+            other.execute("SET lock_timeout = '300ms'")
+            try:
+                other.execute(
+                    f"UPDATE {CENSUS} SET gifted = NOT gifted "  # noqa: S608
+                    f"WHERE id = (SELECT min(id) FROM {CENSUS})"
+                )
+                tried.append("written")
+            except psycopg.errors.LockNotAvailable:
+                tried.append("waited")
+
+    def writing(*args):
+        other = threading.Thread(target=census_write_meanwhile)
+        other.start()
+        other.join()
+        return write_summaries(*args)
+
+    monkeypatch.setattr(rollup, "_write_summaries", writing)
+    rollup.rebuild_all()
+    assert tried == ["waited"]
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_that_fails_stops_the_thread_at_once(monkeypatch, caplog):
+    import threading
+
+    _world()
+
+    def failing(*args):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(rollup, "_write_summaries", failing)
+    logged = caplog.at_level(logging.ERROR, logger="risingtide.insights.mask_ahead")
+    with logged, pytest.raises(RuntimeError):
+        rollup.rebuild_all()
+    assert not [t for t in threading.enumerate() if t.name == "insights-masks"]
+    assert not caplog.records  # abandoned, not failed: nothing to report
