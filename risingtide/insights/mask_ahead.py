@@ -25,7 +25,7 @@ import threading
 from django.db import connection, transaction
 
 from risingtide.insights import masks
-from risingtide.insights.masks import COLUMNED, LA, NATION, SCHOOL, Tables
+from risingtide.insights.masks import LA, NATION, SCHOOL, Tables
 from risingtide.insights.models import Summary
 
 logger = logging.getLogger(__name__)
@@ -37,31 +37,21 @@ def census_tables(year: int, threshold: int, rows) -> tuple[Tables, list[int]]:
     cohort, register): the LA and national figures summed here as the summaries sum them.
     Returns the tables, every one loaded, and the nations."""
     tables = Tables(year, threshold)
-    values, seen, parent_of, children = tables.values, tables.seen, tables.parent, tables.children
-    for school, la, nation, dim, sub, cohort, register in rows:
-        for level, entity, parent in (
-            (SCHOOL, school, la),
-            (LA, la, nation),
-            (NATION, nation, nation),
-        ):
-            if (level, entity) not in parent_of:
-                parent_of[(level, entity)] = parent
-                children[(level, parent)].append(entity)
-            pair = values.setdefault((level, entity, dim, sub), [0, 0])
-            pair[0] += cohort
-            pair[1] += register
-            seen[(level, entity)][dim].add(sub)
-    nations = sorted(e for (level, e) in parent_of if level == NATION)
+    tables.add(
+        figure
+        for school, la, nation, dim, sub, cohort, register in rows
+        for figure in (
+            (SCHOOL, school, la, dim, sub, cohort, register),
+            (LA, la, nation, dim, sub, cohort, register),
+            (NATION, nation, nation, dim, sub, cohort, register),
+        )
+    )
+    nations = sorted(e for (level, e) in tables.parent if level == NATION)
     for nation in nations:
-        las = sorted(children[(LA, nation)])
-        tables.loaded.add(("nation", nation))
-        for dim in COLUMNED:
-            tables.shape_table(("nation", nation, dim.key), LA, las)
+        las = sorted(tables.children[(LA, nation)])
+        tables.shape_area("nation", nation, LA, las)
         for la in las:
-            tables.loaded.add(("la", la))
-            schools = sorted(children[(SCHOOL, la)])
-            for dim in COLUMNED:
-                tables.shape_table(("la", la, dim.key), SCHOOL, schools)
+            tables.shape_area("la", la, SCHOOL, sorted(tables.children[(SCHOOL, la)]))
     return tables, nations
 
 

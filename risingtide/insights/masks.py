@@ -33,7 +33,7 @@ from django.db import connection, transaction
 from django.db.models import Q, Sum
 
 from risingtide.insights import disclosure, mask_workers
-from risingtide.insights.groups import BY_KEY, DIMENSIONS
+from risingtide.insights.groups import DIMENSIONS
 from risingtide.insights.models import HiddenFigure, MaskYear, Summary
 from risingtide.schools.models import LocalAuthority
 
@@ -147,43 +147,55 @@ class Tables:
         with connection.cursor() as cursor:
             cursor.execute(*grouped.query.sql_with_params())
             found = cursor.fetchall()
+        self.add(
+            (
+                level,
+                school if level == SCHOOL else la if level == LA else nation,
+                la if level == SCHOOL else nation,
+                dim,
+                sub,
+                cohort,
+                register or 0,
+            )
+            for level, school, la, nation, dim, sub, cohort, register in found
+        )
+
+    def add(self, figures) -> None:
+        """Take in figures given as (level, entity, its parent, dimension, subgroup, cohort,
+        register), summing those of one key (a figure of each register status)."""
         values, seen, parent_of, children = self.values, self.seen, self.parent, self.children
-        for level, school, la, nation, dim, sub, cohort, register in found:
-            entity = school if level == SCHOOL else la if level == LA else nation
+        for level, entity, parent, dim, sub, cohort, register in figures:
             if (level, entity) not in parent_of:
-                parent = la if level == SCHOOL else nation
                 parent_of[(level, entity)] = parent
                 children[(level, parent)].append(entity)
             pair = values.setdefault((level, entity, dim, sub), [0, 0])
             pair[0] += cohort
-            pair[1] += register or 0
+            pair[1] += register
             seen[(level, entity)][dim].add(sub)
 
-    def shape_table(self, table: TableId, level: str, entities: list[int]) -> None:
-        """The table's rows (``entities`` of ``level``) and columns: the subgroups any of
-        them has (the area's own, as its figures are their sums)."""
-        dim = table[2]
-        seen = set().union(*(self.seen[(level, e)][dim] for e in entities))
-        self.shape[table] = (entities, _ordered(BY_KEY[dim], seen))
+    def shape_area(self, kind: str, pk: int, level: str, entities: list[int]) -> None:
+        """The area's tables (one per dimension), with ``entities`` of ``level`` as rows and
+        as columns the subgroups any of them has (the area's own, as its figures are their
+        sums)."""
+        self.loaded.add((kind, pk))
+        for dim in COLUMNED:
+            seen = set().union(*(self.seen[(level, e)][dim.key] for e in entities))
+            self.shape[(kind, pk, dim.key)] = (entities, _ordered(dim, seen))
 
     def load_la(self, la: int, with_hides: bool) -> None:
         """An LA's schools and its own figures, its tables, and (``with_hides``) their hides."""
         if ("la", la) in self.loaded:
             return
-        self.loaded.add(("la", la))
         # The LA's own rows, unless its nation brought them already.
         levels = [SCHOOL] if (LA, la) in self.parent else [SCHOOL, LA]
         self.read(Summary.objects.filter(level__in=levels, local_authority_id=la, year=self.year))
-        schools = sorted(self.children[(SCHOOL, la)])
-        for dim in COLUMNED:
-            self.shape_table(("la", la, dim.key), SCHOOL, schools)
+        self.shape_area("la", la, SCHOOL, sorted(self.children[(SCHOOL, la)]))
         if with_hides:
             self._hides(Q(table__startswith=f"la:{la}:"))
 
     def load_nation(self, nation: int, with_hides: bool) -> None:
         if ("nation", nation) in self.loaded:
             return
-        self.loaded.add(("nation", nation))
         # LA rows an LA brought already are not read twice (nor summed twice).
         done = [e for (level, e) in self.parent if level == LA]
         self.read(
@@ -191,9 +203,7 @@ class Tables:
                 Q(level=LA) | Q(level=NATION), nation_id=nation, year=self.year
             ).exclude(level=LA, local_authority_id__in=done)
         )
-        las = sorted(self.children[(LA, nation)])
-        for dim in COLUMNED:
-            self.shape_table(("nation", nation, dim.key), LA, las)
+        self.shape_area("nation", nation, LA, sorted(self.children[(LA, nation)]))
         if with_hides:
             # The nation's own tables, and every LA table's hides of an LA-level figure.
             self._hides(Q(table__startswith=f"nation:{nation}:") | Q(level=LA, parent=nation))
