@@ -24,6 +24,14 @@ def linked_ids(html: str, prefix: str) -> list[int]:
     return list(dict.fromkeys(int(pk) for pk in found))
 
 
+def without_tokens(html: str) -> str:
+    """A page with its random CSRF tokens taken out (the forms' and the one htmx sends), so a
+    test can say a short word is not on the page without the token ever spelling it."""
+    import re
+
+    return re.sub(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+', r"\1", html)
+
+
 _data_dirs: dict[tuple, str] = {}  # (demo?, secret key) -> a data directory made this run
 
 

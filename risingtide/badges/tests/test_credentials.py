@@ -209,7 +209,8 @@ def test_a_school_may_leave_the_name_out_or_choose_the_full_name(world):
     award = issued_for(world, names=Names.PSEUDONYMOUS)
     vc = unb64(award.token.split(".")[1])["vc"]
     assert "identifier" not in vc["credentialSubject"]
-    assert "Ada" not in award.token and "Ada" not in json.dumps(vc)
+    header, payload, _ = award.token.split(".")  # the signature's random bytes can spell "Ada"
+    assert "Ada" not in json.dumps([unb64(header), unb64(payload)])
     assert verification.verify(award.token).shown.name == ""
     full = issued_for(world, "own2", names=Names.FULL)
     assert verification.verify(full.token).shown.name == "Pupil Eight"

@@ -306,7 +306,7 @@ def test_slow_resolver_counts_against_the_deadline(net, settings):
     net.dns["slow.example"] = slow
     started = time.monotonic()
     assert_refused("http://slow.example/", "took longer than 0.3 s", net)
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 3  # the name takes 5 s: the 0.3 s limit stopped it
     released.set()
 
 
@@ -581,7 +581,7 @@ def test_the_deadline_covers_the_whole_fetch(slow_server, path):
     started = time.monotonic()
     assert_refused(slow_server.url(path), "the site took longer than 0.5 s")
     # Each read would have been within a per-read timeout; only the overall deadline stops it.
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 3  # room for a busy machine; the message names the limit
 
 
 # --- Answers ----------------------------------------------------------------------------------

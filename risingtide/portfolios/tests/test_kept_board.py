@@ -15,6 +15,7 @@ from django.urls import reverse
 from risingtide.demo.testing import make_user, member
 from risingtide.feedback import services as feedback
 from risingtide.feedback.models import Comment
+from risingtide.lib.testing import without_tokens
 from risingtide.people.models import Membership, Role
 from risingtide.portfolios import services, tools
 from risingtide.portfolios.models import Item, Portfolio
@@ -23,12 +24,10 @@ from risingtide.tasc.models import Project, WheelStage
 
 pytestmark = pytest.mark.django_db
 
-_TOKENS = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
-
 
 def board(client, portfolio) -> str:
     html = client.get(reverse("portfolios:portfolio", args=[portfolio.pk])).content.decode()
-    return _TOKENS.sub("", html.split('<main id="main"')[1])
+    return without_tokens(html.split('<main id="main"')[1])
 
 
 def version(portfolio) -> int:
@@ -205,7 +204,7 @@ def test_an_update_that_bypasses_the_models_still_moves_the_version(world):
 
 def _grid(client, project) -> str:
     url = reverse("portfolios:project_progress", args=[project.pk])
-    return _TOKENS.sub("", client.get(url).content.decode().split('<main id="main"')[1])
+    return without_tokens(client.get(url).content.decode().split('<main id="main"')[1])
 
 
 def test_the_kept_grid_follows_the_pupils_work_and_whom_it_is_set_to(world, client_for):
