@@ -77,3 +77,46 @@ def test_signing_out_saves_waiting_words_then_forgets_them(page: Page, tiny_worl
     sign_out(page)
     assert Item.objects.get(pk=note.pk).body == "Typed while offline"
     assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('rt-'))") == []
+
+
+def test_the_item_page_says_what_was_done_and_never_drops_typing_unasked(page: Page, tiny_world):
+    from risingtide.portfolios.models import Item
+
+    note = tiny_world.items["own"]
+    sign_in_and_land_home(page, "pupil1.own", TinyWorld.PASSWORD)
+    page.goto(f"/items/{note.pk}/")
+    title, annotation = page.get_by_label("Title"), page.get_by_label("Add an annotation")
+
+    # Each button says what it did and leaves the focus on itself.
+    title.fill("What I know about bees")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("Saved.")
+    expect(page.get_by_role("button", name="Save", exact=True)).to_be_focused()
+    annotation.fill("Look at the stems")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("Your annotation is added.")
+    expect(page.get_by_role("button", name="Add", exact=True)).to_be_focused()
+    expect(page.locator(".annotation-list")).to_contain_text("Look at the stems")
+    screenshot(page, "item-annotation-added")
+    assert_accessible(page)
+
+    # A new title typed, then another form sent: the page asks before the title is lost, and
+    # staying keeps every word where it was.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    title.fill("Bees and their nests")
+    annotation.fill("Hollow stems")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(title).to_have_value("Bees and their nests")
+    assert asked == ["beforeunload"]
+    expect(annotation).to_have_value("Hollow stems")
+    assert not note.annotations.filter(text="Hollow stems").exists()
+    # Saving the title asks again (the annotation is still only typed): leaving is their call.
+    page.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("Saved.")
+    assert Item.objects.get(pk=note.pk).title == "Bees and their nests"
+    assert asked == ["beforeunload", "beforeunload"]
+    # Nothing typed now: links leave without a question.
+    page.get_by_role("link", name="Back to the portfolio").click()
+    expect(page.locator(":focus")).to_contain_text("Bees and their nests")  # back on its card

@@ -85,6 +85,7 @@ def test_register_journey(page: Page, tiny_world, tmp_path):
     expect(history.get_by_role("row")).to_have_count(3)  # header, identified, nominated
     screenshot(page, "register-pupil-record")
     assert_accessible(page)
+    on_a_phone(page, "register-pupil-record")  # its wide tables scroll in their own boxes
 
     # The equity check: a chart with its table as the text alternative.
     page.get_by_role("link", name="G&T register").first.click()
@@ -96,6 +97,16 @@ def test_register_journey(page: Page, tiny_world, tmp_path):
     screenshot(page, "register-equity")
     assert_accessible(page)
     on_a_phone(page, "register-equity")
+    page.get_by_role("navigation", name="G&T register").get_by_role(
+        "link", name="Register", exact=True
+    ).click()
+    expect(page.get_by_role("table").first).to_be_visible()
+    on_a_phone(page, "register-list")
+    page.get_by_role("navigation", name="G&T register").get_by_role(
+        "link", name="Pupils", exact=True
+    ).click()
+    expect(page.get_by_role("table").first).to_be_visible()
+    on_a_phone(page, "register-pupils")
     sign_out(page)
 
     # A teacher nominates a pupil of their class from the group page.
@@ -120,6 +131,7 @@ def test_register_journey(page: Page, tiny_world, tmp_path):
     expect(log.get_by_role("row", name="Lead Own Confirmed an import").first).to_be_visible()
     screenshot(page, "register-audit")
     assert_accessible(page)
+    on_a_phone(page, "register-audit")
 
 
 def test_csv_mapping_screening_export_and_sharing(page: Page, tiny_world, tmp_path):

@@ -40,6 +40,18 @@ def test_the_child_page_shows_what_the_family_may_see(world, client_for):
     assert not re.search(r"\bBen\b", text)  # nothing of another pupil
 
 
+def test_the_childs_shared_note_reads_as_on_the_board_and_stays_clean(world, client_for):
+    from risingtide.portfolios.models import Item
+
+    add_family(world)
+    Item.objects.filter(pk=world.items["own"].pk).update(
+        body="Why I chose the box: it keeps the bees **dry**.\n\n<script>alert(1)</script>"
+    )
+    text = client_for(world.user("carer@own")).get(_page(world.users["pupil@own"])).content.decode()
+    assert "keeps the bees <strong>dry</strong>." in text  # the child's formatting, not **dry**
+    assert "<script>alert" not in text and "**dry**" not in text
+
+
 def test_nothing_is_shown_that_the_child_did_not_share_or_the_school_does_not_use(
     world, client_for
 ):

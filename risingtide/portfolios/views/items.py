@@ -136,8 +136,10 @@ def item_thumbnail(request, item):
     return item.serve_thumbnail()
 
 
-def _back_to_item(item):
-    return redirect("portfolios:item", item.pk)
+def _back_to_item(item, button: str):
+    """Back to the item's page with the focus on the button pressed (site.js), so the message
+    is read out there and the person carries on where they were."""
+    return redirect(f"{reverse('portfolios:item', args=[item.pk])}#{button}")
 
 
 @require_POST
@@ -157,7 +159,7 @@ def update_item(request, item):
         refused(request, exc)
     else:
         messages.success(request, "Saved.")
-    return _back_to_item(item)
+    return _back_to_item(item, "save-details")
 
 
 @require_POST
@@ -167,7 +169,9 @@ def annotate(request, item):
         services.annotate(request.user, item, request.POST.get("text", ""))
     except ValidationError as exc:
         refused(request, exc)
-    return _back_to_item(item)
+    else:
+        messages.success(request, "Your annotation is added.")
+    return _back_to_item(item, "add-annotation")
 
 
 @require_POST

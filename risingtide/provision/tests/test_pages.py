@@ -291,6 +291,8 @@ def booked(w):
 def test_provider_sees_names_never_characteristics(market, client):
     w = market
     booking = booked(w)
+    past = timezone.now() - timedelta(hours=1)  # so the attendance form and its names show
+    Session.objects.filter(pk=w.session.pk).update(starts_at=past, ends_at=past)
     signed_in(client, w, "provider_staff@own")
     pages = [
         client.get(reverse("provision:provider", args=[w.providers["own"].pk])),
@@ -304,6 +306,29 @@ def test_provider_sees_names_never_characteristics(market, client):
         for secret in (record.upn, "WBRI", "White", "ENG", "2014"):
             assert secret not in page
     assert str(record) in pages[1].content.decode()
+    assert str(record) in pages[2].content.decode()  # the form names who may have attended
+
+
+def test_attendance_is_offered_once_the_session_has_begun(market, client):
+    w = market
+    booking = booked(w)
+    signed_in(client, w, "provider_staff@own")
+    url = reverse("provision:attendance", args=[booking.pk])
+    provider_page = reverse("provision:provider", args=[w.providers["own"].pk])
+    booking_page = reverse("provision:booking", args=[booking.pk])
+    # Before: no link to a form that would only refuse; each page says when it opens.
+    assert url not in client.get(provider_page).content.decode()
+    before = client.get(booking_page).content.decode()
+    assert url not in before and "once the session begins, on" in before
+    early = client.get(url).content.decode()
+    assert "You can record who attended once it has begun." in early
+    assert 'name="attended"' not in early
+    # Once it has begun, every page offers it.
+    past = timezone.now() - timedelta(minutes=5)
+    Session.objects.filter(pk=w.session.pk).update(starts_at=past, ends_at=past)
+    assert url in client.get(provider_page).content.decode()
+    assert url in client.get(booking_page).content.decode()
+    assert 'name="attended"' in client.get(url).content.decode()
 
 
 def test_another_providers_booking_is_not_found(market, client):

@@ -174,3 +174,32 @@ document.addEventListener("DOMContentLoaded", () => {
     pending = requestAnimationFrame(mark);
   });
 })();
+
+// Words a page would lose: a form marked data-warn-unsaved that has been typed in asks before
+// the page is left (by a link, or by sending another form on the page), as Moodle's and
+// Mahara's forms do. Sending the form itself is not leaving it; but if the person then chooses
+// to stay, that form still holds unsent words, so it stays marked. Forms that save themselves
+// (autosave.js) are not marked.
+(() => {
+  const changed = new Set();
+  let sending = null;
+  const note = (event) => {
+    const form = event.target.form;
+    if (form && form.hasAttribute("data-warn-unsaved")) changed.add(form);
+  };
+  document.addEventListener("input", note);
+  document.addEventListener("change", note);
+  document.addEventListener("submit", (event) => {
+    if (!event.defaultPrevented) sending = event.target;
+  });
+  window.addEventListener("beforeunload", (event) => {
+    const others = Array.from(changed).filter((form) => form !== sending);
+    sending = null;  // asked once; staying leaves every form as it was
+    if (others.length === 0) return;
+    event.preventDefault();
+    event.returnValue = "";  // older browsers need a value to ask
+  });
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted) changed.clear();  // back from the history: the page was left
+  });
+})();
