@@ -200,6 +200,10 @@ def test_provider_staff_reach_their_services_and_their_profile(world, client):
         (href, "Check own provider's profile", "What schools will see."),
     ]
     client.force_login(world.user("provider_staff@own"))
+    home = client.get(reverse("home:home")).content.decode()
+    # The panel leads to the services and bookings, rather than promising they will appear.
+    assert f'href="{services}"' in home.split("My organisation")[1]
+    assert "will appear here" not in home
     html = client.get(href).content.decode()
     assert "Services and bookings" in html and f'href="{services}"' in html
     assert "3 in 2 local authorities" in html  # the schools it could serve
