@@ -185,6 +185,15 @@ def coordinator(user: User, schools: set[int]) -> list[NextStep]:
                 ),
                 "school",
             ),
+            # With one nomination waiting, the step opens that pupil's Decide form itself.
+            nominee=Subquery(
+                RegisterEntry.objects.filter(
+                    school=OuterRef("pk"),
+                    current=True,
+                    academic_year=academic_year(),
+                    status=RegisterEntry.Status.NOMINATED,
+                ).values("pupil_id")[:1]
+            ),
             import_id=Subquery(newest_import.values("pk")[:1]),
             import_state=Subquery(newest_import.values("state")[:1]),
             import_name=Subquery(newest_import.values("file_name")[:1]),
@@ -203,7 +212,10 @@ def coordinator(user: User, schools: set[int]) -> list[NextStep]:
         at = school.name if len(rows) > 1 else ""
         if school.nominated:
             n = _plural(school.nominated, "nomination")
-            href = reverse("register:register", args=[school.pk]) + "?status=nominated"
+            if school.nominated == 1:
+                href = reverse("register:register_pupil", args=[school.nominee]) + "#decide"
+            else:
+                href = reverse("register:register", args=[school.pk]) + "?status=nominated"
             steps.append(NextStep(f"Decide {n}", href, at))
         if school.import_id:
             href = reverse("register:register_import", args=[school.import_id])

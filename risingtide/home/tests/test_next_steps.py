@@ -16,6 +16,8 @@ from risingtide.feedback.services import mark_read, reply
 from risingtide.home import next_steps
 from risingtide.home.tests.test_home import _count, _grow
 from risingtide.portfolios.services import portfolio_for, set_stage_done
+from risingtide.register import services as register
+from risingtide.register.models import Pupil, RegisterEntry
 from risingtide.standards.models import MonitoringNote
 from risingtide.tasc.models import STAGE_ORDER, Assignment, Project
 
@@ -130,9 +132,13 @@ def test_a_project_set_to_one_pupil_counts_that_pupil_and_a_new_one_the_class(wo
 
 def test_a_coordinator_sees_nominations_an_import_and_the_draft(world, client):
     school = world.schools["own"]
+    nominee = RegisterEntry.objects.get(
+        school=school, current=True, status=RegisterEntry.Status.NOMINATED
+    ).pupil_id
     expected = [
         (
-            reverse("register:register", args=[school.pk]) + "?status=nominated",
+            # One waiting: straight to that pupil's Decide form.
+            reverse("register:register_pupil", args=[nominee]) + "#decide",
             "Decide 1 nomination",
             "",
         ),
@@ -151,6 +157,20 @@ def test_a_coordinator_sees_nominations_an_import_and_the_draft(world, client):
     assert steps_on_home(client, world.user("head@own")) == expected
     # A teacher who coordinates too: the teacher's steps (none) and the coordinator's, once.
     assert steps_on_home(client, world.user("teacher+lead@own")) == expected
+
+
+def test_several_nominations_open_the_register_filtered_to_them(world, client):
+    school = world.schools["own"]
+    entry = RegisterEntry.objects.get(
+        school=school, current=True, status=RegisterEntry.Status.NOMINATED
+    )
+    other = Pupil.objects.filter(school=school).exclude(pk=entry.pupil_id).first()
+    register.nominate(world.user("leading_teacher@own"), other, domains=["art"], summary="Paints.")
+    steps = steps_on_home(client, world.user("leading_teacher@own"))
+    assert steps[0][:2] == (
+        reverse("register:register", args=[school.pk]) + "?status=nominated",
+        "Decide 2 nominations",
+    )
 
 
 def test_a_cluster_coordinator_is_told_which_school_each_step_is_for(world, client):

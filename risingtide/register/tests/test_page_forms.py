@@ -313,3 +313,18 @@ def test_an_import_without_a_file_is_refused_on_the_file(world, client_for):
     )
     assert_refused_on(response, "i-file", "Choose a file.")
     assert not ImportBatch.objects.filter(file_name="").exists()
+
+
+def test_a_nominated_pupils_record_leads_to_the_decision_and_back_to_the_history(world, client_for):
+    record = world.records["own"]  # the tiny world nominated them
+    lead = _lead(world, client_for)
+    page = lead.get(reverse("register:register_pupil", args=[record.pk])).content.decode()
+    assert '<a href="#decide">Decide now</a>' in page and 'id="decide"' in page
+    response = lead.post(
+        reverse("register:register_decide", args=[record.pk]),
+        {"status": "identified", "domains": ["maths"]},
+    )
+    # Back where the new decision heads the history table (site.js focuses it).
+    assert response["Location"].endswith("#history")
+    page = lead.get(reverse("register:register_pupil", args=[record.pk])).content.decode()
+    assert "Decide now" not in page  # decided: nothing waits

@@ -107,5 +107,6 @@ def decide(request, pupil):
             show_refusal(form, exc)
         else:
             messages.success(request, "Decision recorded.")
-            return redirect(reverse("register:register_pupil", args=[pupil.pk]))
+            # To the history, where the new decision now heads the table.
+            return redirect(reverse("register:register_pupil", args=[pupil.pk]) + "#history")
     return show_record(request, pupil, decide_form=form)
