@@ -170,6 +170,9 @@ def coordinator(user: User, schools: set[int]) -> list[NextStep]:
     to confirm, the self-evaluation draft. One query."""
     if not schools:
         return []
+    waiting = RegisterEntry.objects.filter(
+        current=True, academic_year=academic_year(), status=RegisterEntry.Status.NOMINATED
+    )
     newest_import = ImportBatch.objects.filter(
         school=OuterRef("pk"), state__in=[ImportBatch.State.PREVIEW, ImportBatch.State.MAPPING]
     ).order_by("-created_at", "-pk")
@@ -177,23 +180,9 @@ def coordinator(user: User, schools: set[int]) -> list[NextStep]:
         visible(user, "register", "register.manage")
         .filter(pk__in=schools)
         .annotate(
-            nominated=count_of(
-                RegisterEntry.objects.filter(
-                    current=True,
-                    academic_year=academic_year(),
-                    status=RegisterEntry.Status.NOMINATED,
-                ),
-                "school",
-            ),
+            nominated=count_of(waiting, "school"),
             # With one nomination waiting, the step opens that pupil's Decide form itself.
-            nominee=Subquery(
-                RegisterEntry.objects.filter(
-                    school=OuterRef("pk"),
-                    current=True,
-                    academic_year=academic_year(),
-                    status=RegisterEntry.Status.NOMINATED,
-                ).values("pupil_id")[:1]
-            ),
+            nominee=Subquery(waiting.filter(school=OuterRef("pk")).values("pupil_id")[:1]),
             import_id=Subquery(newest_import.values("pk")[:1]),
             import_state=Subquery(newest_import.values("state")[:1]),
             import_name=Subquery(newest_import.values("file_name")[:1]),

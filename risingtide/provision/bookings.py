@@ -284,7 +284,7 @@ def deliver(actor, booking: Booking, attended: set[int], *, now=None) -> Booking
     if not can(actor, "booking.deliver", booking):
         raise PermissionDenied
     now = now or timezone.now()
-    if booking.session.starts_at > now:
+    if not booking.session.has_begun(now):
         raise ValidationError("Attendance can be recorded once the session has begun.")
     with transaction.atomic():
         if not Booking.objects.filter(pk=booking.pk, status=Booking.Status.BOOKED).update(

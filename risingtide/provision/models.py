@@ -13,6 +13,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from risingtide.credits.models import Transaction
 from risingtide.register.models import Pupil
@@ -181,6 +182,11 @@ class Session(models.Model):
     @property
     def places_left(self) -> int:
         return self.capacity - self.places_taken
+
+    def has_begun(self, now=None) -> bool:
+        """Attendance is recorded from the start of the session (``bookings.deliver``), and the
+        pages offer it from then."""
+        return self.starts_at <= (now or timezone.now())
 
 
 class Booking(models.Model):

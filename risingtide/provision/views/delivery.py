@@ -4,7 +4,6 @@ provider sees places as names only: never a pupil's characteristics."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from risingtide.access.core import can, requires
 from risingtide.lib.forms import show_refusal
@@ -25,9 +24,8 @@ def booking(request, booking):
             and can(request.user, "booking.cancel", booking),
             "can_deliver": booking.status == booking.Status.BOOKED
             and can(request.user, "booking.deliver", booking),
-            # Attendance is offered once the session has begun (``bookings.deliver`` refuses it
-            # before), so nobody fills in a form only to be told it is too early.
-            "begun": booking.session.starts_at <= timezone.now(),
+            # Offered once it can be recorded, so nobody fills in a form only to be refused.
+            "begun": booking.session.has_begun(),
         },
     )
 
@@ -51,7 +49,7 @@ def attendance(request, booking):
             "booking": booking,
             "session": booking.session,
             "form": form,
-            "begun": booking.session.starts_at <= timezone.now(),
+            "begun": booking.session.has_begun(),
         },
         status=400 if form.errors else 200,
     )

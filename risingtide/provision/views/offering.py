@@ -5,7 +5,6 @@ or withdrawing."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from risingtide.access.core import requires, visible
@@ -26,7 +25,6 @@ def provider(request, provider):
             "provider": provider,
             "services": services,
             "sessions": queries.provider_sessions(request.user, provider),
-            "now": timezone.now(),  # attendance is offered for sessions that have begun
         },
     )
 
